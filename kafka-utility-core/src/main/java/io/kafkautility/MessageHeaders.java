@@ -1,0 +1,76 @@
+package io.kafkautility;
+
+/**
+ * Every Kafka header name kafka-utility writes or reads, in one place.
+ *
+ * <p>Values are UTF-8 strings unless noted. Header names are lowercase, prefixed {@code ku_} for the library's own
+ * headers; CloudEvents-related names follow the CloudEvents Kafka protocol binding ({@code content-type}).
+ * Headers never carry payloads or secrets.
+ */
+public final class MessageHeaders {
+
+    private MessageHeaders() {
+    }
+
+    /** The record's content type; {@code application/cloudevents+json} for enveloped JSON messages. */
+    public static final String CONTENT_TYPE = "content-type";
+
+    /** The envelope's unique message id (CloudEvents {@code id}), for deduplication without parsing. */
+    public static final String MESSAGE_ID = "ku_id";
+
+    /** The envelope's message type (CloudEvents {@code type}), for routing without parsing. */
+    public static final String MESSAGE_TYPE = "ku_type";
+
+    /** The correlation id shared by a request and its replies, or by all events of one business flow. */
+    public static final String CORRELATION_ID = "ku_correlationid";
+
+    /** The topic a reply must be sent to (request-reply). */
+    public static final String REPLY_TO = "ku_replyto";
+
+    /** The partition of {@link #REPLY_TO} a reply must be sent to, as a decimal string (request-reply, shared reply topic). */
+    public static final String REPLY_PARTITION = "ku_replypartition";
+
+    /** The instant (epoch milliseconds, decimal string) after which a request is no longer worth processing. */
+    public static final String DEADLINE = "ku_deadline";
+
+    /** Marks a reply as an error reply (value {@code true}); the body then describes the remote error. */
+    public static final String REPLY_ERROR = "ku_replyerror";
+
+    /** Sequence number (decimal string, from 0) of a chunk in a streamed reply. */
+    public static final String CHUNK_SEQUENCE = "ku_chunkseq";
+
+    /** Marks the last chunk of a streamed reply (value {@code true}). */
+    public static final String CHUNK_FINAL = "ku_chunkfinal";
+
+    /** W3C trace context {@code traceparent}. */
+    public static final String TRACEPARENT = "traceparent";
+
+    // ---- dead-letter headers: replaced (not appended) when a dead-lettered record fails again ----
+
+    /** Dead-letter reason code, e.g. {@code INVALID_JSON}, {@code SCHEMA_VIOLATION}, {@code HANDLER_FAILED}. */
+    public static final String DLT_REASON = "ku_dlt_reason";
+
+    /** Fully qualified class name of the exception that sent the record to the dead-letter topic. */
+    public static final String DLT_EXCEPTION_CLASS = "ku_dlt_exception_class";
+
+    /** The exception message, truncated, never containing the payload. */
+    public static final String DLT_EXCEPTION_MESSAGE = "ku_dlt_exception_message";
+
+    /** Topic the record was first consumed from. */
+    public static final String DLT_ORIGINAL_TOPIC = "ku_dlt_original_topic";
+
+    /** Partition (decimal string) the record was consumed from. */
+    public static final String DLT_ORIGINAL_PARTITION = "ku_dlt_original_partition";
+
+    /** Offset (decimal string) the record was consumed from. */
+    public static final String DLT_ORIGINAL_OFFSET = "ku_dlt_original_offset";
+
+    /** Timestamp (epoch milliseconds, decimal string) of the original record. */
+    public static final String DLT_ORIGINAL_TIMESTAMP = "ku_dlt_original_timestamp";
+
+    /** How many processing attempts were made (decimal string). */
+    public static final String DLT_ATTEMPTS = "ku_dlt_attempts";
+
+    /** When the record was dead-lettered (ISO-8601 instant). */
+    public static final String DLT_FAILED_AT = "ku_dlt_failed_at";
+}
