@@ -419,6 +419,11 @@ public final class KafkaBrokerProcess implements KafkaCluster {
         return clientPort;
     }
 
+    /** The real client listener address (what a fault proxy in front of this broker forwards to). */
+    public java.net.InetSocketAddress clientAddress() {
+        return new java.net.InetSocketAddress("127.0.0.1", clientPort);
+    }
+
     /** The broker's working directory: {@code server.properties}, {@code data/}, {@code broker.log}. */
     public Path directory() {
         return directory;
