@@ -69,7 +69,7 @@ final class ReplyListener implements Runnable {
     void start() {
         Duration startup = options.startupTimeout();
         try {
-            scheduler.schedule(() -> {
+            java.util.concurrent.ScheduledFuture<?> startupTimer = scheduler.schedule(() -> {
                 if (ready.completeExceptionally(new RequestSendException("Reply consumer for topic " + replyTopic
                         + " was not assigned and positioned within startupTimeout " + startup.toMillis() + " ms",
                         null, replyTopic, null))) {
@@ -77,6 +77,7 @@ final class ReplyListener implements Runnable {
                             + "failed", replyTopic, startup.toMillis());
                 }
             }, startup.toNanos(), TimeUnit.NANOSECONDS);
+            ready.whenComplete((v, e) -> startupTimer.cancel(false));
         } catch (RejectedExecutionException e) {
             ready.completeExceptionally(new RequestSendException("Timer unavailable", null, replyTopic, e));
         }
