@@ -25,7 +25,10 @@ import org.apache.kafka.common.security.auth.SecurityProtocol;
  * {@code listener.name.client.plain.sasl.jaas.config}, {@code ssl.keystore.location}); what clients need goes in
  * {@link Builder#clientProperty(String, Object)} and is handed out by {@link KafkaBrokerProcess#clientProperties()}.
  * The broker always has a second PLAINTEXT listener {@code INTERNAL} (inter-broker and the testkit's readiness check),
- * never advertised to clients of {@code CLIENT}. {@link #toString()} shows keys, never values.
+ * never advertised to clients of {@code CLIENT}. With an {@code authorizer.class.name} and a non-PLAINTEXT client
+ * listener, {@code User:ANONYMOUS} (the broker's own principal on INTERNAL and CONTROLLER) is added to
+ * {@code super.users}; with a PLAINTEXT client listener that is left to the caller, because it would make every client
+ * a super user. {@link #toString()} shows keys, never values.
  */
 public final class BrokerProcessOptions {
     private final List<String> jvmArgs;

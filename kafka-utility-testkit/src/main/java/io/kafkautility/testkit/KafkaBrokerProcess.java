@@ -149,6 +149,14 @@ public final class KafkaBrokerProcess implements KafkaCluster {
         p.put("num.partitions", "1");
         p.put("auto.create.topics.enable", Boolean.toString(options.autoCreateTopics()));
         p.putAll(options.serverProperties());
+        if (p.containsKey("authorizer.class.name")
+                && options.clientSecurityProtocol() != org.apache.kafka.common.security.auth.SecurityProtocol.PLAINTEXT) {
+            // INTERNAL and CONTROLLER are PLAINTEXT, so the broker talks to itself as User:ANONYMOUS
+            String su = p.getOrDefault("super.users", "");
+            if (!java.util.Arrays.asList(su.split(";")).contains("User:ANONYMOUS")) {
+                p.put("super.users", su.isBlank() ? "User:ANONYMOUS" : su + ";User:ANONYMOUS");
+            }
+        }
         Properties props = new Properties();
         props.putAll(p);
         try (Writer w = Files.newBufferedWriter(configFile, StandardCharsets.UTF_8)) {
