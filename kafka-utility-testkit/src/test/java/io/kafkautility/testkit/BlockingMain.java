@@ -1,6 +1,6 @@
 package io.kafkautility.testkit;
 
-/** Child-JVM main for {@link JvmProcessTest}: prints "ready", then exits with args[0] or blocks on stdin. */
+/** Child-JVM main for {@link JvmProcessTest}: prints "ready", then exits with args[0] or blocks until signalled. */
 public final class BlockingMain {
     private BlockingMain() {
     }
@@ -12,8 +12,6 @@ public final class BlockingMain {
         if (args.length > 0) {
             System.exit(Integer.parseInt(args[0]));
         }
-        while (System.in.read() >= 0) {
-            // block until stdin closes or a signal ends the JVM
-        }
+        Thread.currentThread().join(); // block until a signal ends the JVM (stdin may be closed by destroy())
     }
 }
