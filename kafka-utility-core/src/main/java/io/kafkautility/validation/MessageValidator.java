@@ -83,9 +83,21 @@ public interface MessageValidator {
      *
      * @param envelope the envelope about to be sent
      * @throws MessageValidationException listing every violation ({@code SCHEMA_VIOLATION}), or {@code UNKNOWN_TYPE},
-     *                                    {@code UNSUPPORTED_VERSION}, {@code INVALID_ENVELOPE}
+     *                                    {@code UNSUPPORTED_VERSION}, {@code INVALID_ENVELOPE}, or {@code LIMITS_EXCEEDED}
+     *                                    when the data is nested deeper or has longer strings, numbers or property
+     *                                    names than {@link JsonLimits} allows a reader
      */
     void requireValid(Envelope envelope);
+
+    /**
+     * Produce-side entry point: {@link #requireValid(Envelope)}, then encodes the envelope and checks that the record
+     * value fits {@link JsonLimits#maxDocumentBytes()}, so nothing is sent that a reader with the same limits rejects.
+     *
+     * @param envelope the envelope about to be sent
+     * @return the record value (structured-mode CloudEvents JSON); put {@link EnvelopeCodec#headers(Envelope)} on the record
+     * @throws MessageValidationException as {@link #requireValid(Envelope)}, or {@code LIMITS_EXCEEDED}
+     */
+    byte[] encodeValid(Envelope envelope);
 
     /**
      * Consume-side entry point: parses a record value (structured CloudEvents JSON, or binary mode when the headers

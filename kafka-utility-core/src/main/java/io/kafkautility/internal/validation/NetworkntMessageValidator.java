@@ -44,11 +44,13 @@ public final class NetworkntMessageValidator implements MessageValidator {
     private static final Set<String> UNKNOWN_PROPERTY_KEYWORDS = Set.of("additionalProperties", "unevaluatedProperties");
 
     private final MessageCatalog catalog;
+    private final JsonLimits limits;
     private final JacksonEnvelopeCodec codec;
     private final Map<MessageType, JsonSchema> schemas;
 
     public NetworkntMessageValidator(MessageCatalog catalog, JsonLimits limits, ClassLoader classLoader) {
         this.catalog = catalog;
+        this.limits = limits;
         this.codec = new JacksonEnvelopeCodec(limits);
         JsonSchemaFactory factory = newFactory(classLoader);
         SchemaValidatorsConfig config = SchemaValidatorsConfig.builder()
@@ -118,10 +120,26 @@ public final class NetworkntMessageValidator implements MessageValidator {
         if (!catalog.knows(type)) {
             throw unknownVersion(envelope, type);
         }
-        List<ValidationError> errors = validate(type, envelope.data());
+        JsonNode data = envelope.data();
+        String tooBig = JsonBounds.firstViolation(data, limits);
+        if (tooBig != null) {
+            throw new MessageValidationException(RejectReason.LIMITS_EXCEEDED, tooBig, type.toString(), envelope.id(), List.of());
+        }
+        List<ValidationError> errors = validate(type, data);
         if (!errors.isEmpty()) {
             throw violation(envelope, type, errors);
         }
+    }
+
+    @Override
+    public byte[] encodeValid(Envelope envelope) {
+        requireValid(envelope);
+        byte[] value = codec.encode(envelope);
+        if (value.length > limits.maxDocumentBytes()) {
+            throw new MessageValidationException(RejectReason.LIMITS_EXCEEDED, "the encoded message is " + value.length
+                    + " bytes, more than the limit of " + limits.maxDocumentBytes(), envelope.type(), envelope.id(), List.of());
+        }
+        return value;
     }
 
     @Override
