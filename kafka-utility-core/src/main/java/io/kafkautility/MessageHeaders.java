@@ -36,6 +36,12 @@ public final class MessageHeaders {
     /** Marks a reply as an error reply (value {@code true}); the body then describes the remote error. */
     public static final String REPLY_ERROR = "ku_replyerror";
 
+    /**
+     * The responder-side exception class name of an error reply (with {@link #REPLY_ERROR}); the body then holds the
+     * (truncated) exception message as UTF-8.
+     */
+    public static final String REPLY_ERROR_TYPE = "ku_replyerrortype";
+
     /** Sequence number (decimal string, from 0) of a chunk in a streamed reply. */
     public static final String CHUNK_SEQUENCE = "ku_chunkseq";
 

@@ -1,0 +1,36 @@
+package io.kafkautility.internal.requestreply;
+
+import io.kafkautility.requestreply.RequestReplyException;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
+import java.util.concurrent.ScheduledFuture;
+
+/** A request waiting for its reply (or reply stream). */
+abstract class PendingEntry {
+
+    final String correlationId;
+    final long startNanos;
+    volatile ScheduledFuture<?> timer;
+
+    PendingEntry(String correlationId) {
+        this.correlationId = correlationId;
+        this.startNanos = System.nanoTime();
+    }
+
+    /** A record carrying this entry's correlation id arrived (reply thread). */
+    abstract void onRecord(ConsumerRecord<byte[], byte[]> record);
+
+    /**
+     * Fails the entry unless it already finished.
+     *
+     * @return whether this call finished it
+     */
+    abstract boolean fail(RequestReplyException error, String outcome);
+
+    void cancelTimers() {
+        ScheduledFuture<?> t = timer;
+        if (t != null) {
+            t.cancel(false);
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package io.kafkautility.requestreply;
+
+import io.kafkautility.internal.requestreply.DefaultResponder;
+
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The answering side of request-reply: consumes requests (as a consumer-group member), runs a handler and sends each
+ * reply to the request's {@code ku_replyto} topic (and {@code ku_replypartition} if present) with the correlation id
+ * copied.
+ *
+ * <ul>
+ *   <li>A handler exception (or failed stage) becomes an error reply ({@code ku_replyerror=true}, body
+ *       {@code <exception class>: <message>}), which fails the requester's future at once.</li>
+ *   <li>A request whose {@code ku_deadline} has passed is not processed (counted as {@code expired}, debug log).</li>
+ *   <li>A request without correlation id or reply-to cannot be answered: counted as {@code invalid}, logged at warn
+ *       without payload, skipped.</li>
+ *   <li>At-least-once: an offset is committed only after every record before it was answered and the broker
+ *       acknowledged the reply; after a crash requests may be answered twice (the requester drops the duplicate).</li>
+ * </ul>
+ *
+ * <p>Threads: one poll thread per responder, which also runs the handler; the producer's I/O thread completes sends.
+ * The responder starts consuming when created and owns its consumer (and its producer unless one was given): close it.
+ * Thread-safe.
+ *
+ * @param <Q> request payload type
+ * @param <R> reply payload type
+ */
+public interface Responder<Q, R> extends AutoCloseable {
+
+    /**
+     * Starts a responder answering each request with one reply.
+     *
+     * @param options settings
+     * @param handler computes replies
+     * @param <Q>     request payload type
+     * @param <R>     reply payload type
+     * @return the running responder
+     */
+    static <Q, R> Responder<Q, R> create(ResponderOptions<Q, R> options, RequestHandler<Q, R> handler) {
+        return DefaultResponder.single(options, handler);
+    }
+
+    /**
+     * Starts a responder answering each request with a stream of chunks.
+     *
+     * @param options settings
+     * @param handler writes chunks to a {@link ReplySink}
+     * @param <Q>     request payload type
+     * @param <R>     reply chunk type
+     * @return the running responder
+     */
+    static <Q, R> Responder<Q, R> createStreaming(ResponderOptions<Q, R> options,
+                                                  StreamingRequestHandler<Q, R> handler) {
+        return DefaultResponder.streaming(options, handler);
+    }
+
+    /** @return completes once the consumer has been assigned partitions for the first time */
+    CompletableFuture<Void> assigned();
+
+    /** @return requests being handled or whose replies are not yet acknowledged */
+    int inFlight();
+
+    /**
+     * Stops consuming, waits up to {@link ResponderOptions#closeTimeout()} for in-flight replies, commits what was
+     * answered and closes the clients it owns. Idempotent.
+     */
+    @Override
+    void close();
+}

@@ -1,0 +1,332 @@
+package io.kafkautility.requestreply;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.Producer;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * Immutable settings of a {@link Responder}, built by {@link #builder(Collection, String, PayloadCodec, PayloadCodec)}.
+ *
+ * <p>The responder consumes its request topics as a member of consumer group {@code groupId} (so several responder
+ * instances share the load), with auto-commit off: an offset is committed only after the reply (every chunk of a
+ * streamed reply) was acknowledged by the broker. Kafka settings pass through unchanged; the library sets
+ * {@code linger.ms=0} on its reply producer and {@code fetch.max.wait.ms=10} on the consumer unless you set them.
+ *
+ * <p>Thread-safe (immutable). A producer passed with {@link Builder#producer(Producer)} is owned by the caller.
+ *
+ * @param <Q> request payload type
+ * @param <R> reply payload type
+ */
+public final class ResponderOptions<Q, R> {
+
+    /** Default bound of requests being handled (or replies being sent) at once: 1,000. */
+    public static final int DEFAULT_MAX_IN_FLIGHT = 1000;
+    /** Default time {@code close()} waits for in-flight replies before committing what is done: 10 s. */
+    public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(10);
+    /** Default longest length of the error message sent in an error reply: 1,000 characters. */
+    public static final int DEFAULT_MAX_ERROR_MESSAGE_LENGTH = 1000;
+    /** Default responder name (thread names, {@code client.id} prefix, metrics tag {@code client}). */
+    public static final String DEFAULT_NAME = "responder";
+
+    private final Set<String> requestTopics;
+    private final String groupId;
+    private final PayloadCodec<Q> requestCodec;
+    private final PayloadCodec<R> replyCodec;
+    private final Map<String, Object> kafkaProperties;
+    private final int maxInFlight;
+    private final Duration closeTimeout;
+    private final int maxErrorMessageLength;
+    private final String name;
+    private final MeterRegistry meterRegistry;
+    private final Producer<byte[], byte[]> producer;
+    private final Function<Map<String, Object>, Producer<byte[], byte[]>> producerFactory;
+    private final Function<Map<String, Object>, Consumer<byte[], byte[]>> consumerFactory;
+
+    private ResponderOptions(Builder<Q, R> b) {
+        this.requestTopics = Collections.unmodifiableSet(new LinkedHashSet<>(b.requestTopics));
+        this.groupId = b.groupId;
+        this.requestCodec = b.requestCodec;
+        this.replyCodec = b.replyCodec;
+        this.kafkaProperties = Collections.unmodifiableMap(new LinkedHashMap<>(b.kafkaProperties));
+        this.maxInFlight = b.maxInFlight;
+        this.closeTimeout = b.closeTimeout;
+        this.maxErrorMessageLength = b.maxErrorMessageLength;
+        this.name = b.name;
+        this.meterRegistry = b.meterRegistry;
+        this.producer = b.producer;
+        this.producerFactory = b.producerFactory;
+        this.consumerFactory = b.consumerFactory;
+    }
+
+    /**
+     * @param requestTopics topics to consume requests from (at least one)
+     * @param groupId       consumer group shared by all instances of this responder
+     * @param requestCodec  decodes requests
+     * @param replyCodec    encodes replies
+     * @param <Q>           request payload type
+     * @param <R>           reply payload type
+     * @return a builder with the defaults above
+     */
+    public static <Q, R> Builder<Q, R> builder(Collection<String> requestTopics, String groupId,
+                                               PayloadCodec<Q> requestCodec, PayloadCodec<R> replyCodec) {
+        return new Builder<>(requestTopics, groupId, requestCodec, replyCodec);
+    }
+
+    /** Shortcut for one request topic. @see #builder(Collection, String, PayloadCodec, PayloadCodec) */
+    public static <Q, R> Builder<Q, R> builder(String requestTopic, String groupId,
+                                               PayloadCodec<Q> requestCodec, PayloadCodec<R> replyCodec) {
+        return new Builder<>(List.of(requestTopic), groupId, requestCodec, replyCodec);
+    }
+
+    /** @return topics requests are consumed from (unmodifiable) */
+    public Set<String> requestTopics() {
+        return requestTopics;
+    }
+
+    /** @return the consumer group */
+    public String groupId() {
+        return groupId;
+    }
+
+    /** @return decodes requests */
+    public PayloadCodec<Q> requestCodec() {
+        return requestCodec;
+    }
+
+    /** @return encodes replies */
+    public PayloadCodec<R> replyCodec() {
+        return replyCodec;
+    }
+
+    /** @return Kafka settings passed through (unmodifiable) */
+    public Map<String, Object> kafkaProperties() {
+        return kafkaProperties;
+    }
+
+    /** @return the most requests in flight at once; the consumer pauses above it */
+    public int maxInFlight() {
+        return maxInFlight;
+    }
+
+    /** @return how long {@code close()} waits for in-flight replies */
+    public Duration closeTimeout() {
+        return closeTimeout;
+    }
+
+    /** @return longest error message sent in an error reply */
+    public int maxErrorMessageLength() {
+        return maxErrorMessageLength;
+    }
+
+    /** @return the responder name */
+    public String name() {
+        return name;
+    }
+
+    /** @return where metrics go, empty for none */
+    public Optional<MeterRegistry> meterRegistry() {
+        return Optional.ofNullable(meterRegistry);
+    }
+
+    /** @return the caller-owned reply producer, empty if the responder creates (and closes) its own */
+    public Optional<Producer<byte[], byte[]>> producer() {
+        return Optional.ofNullable(producer);
+    }
+
+    /** @return creates the reply producer when none is given */
+    public Function<Map<String, Object>, Producer<byte[], byte[]>> producerFactory() {
+        return producerFactory;
+    }
+
+    /** @return creates the request consumer */
+    public Function<Map<String, Object>, Consumer<byte[], byte[]>> consumerFactory() {
+        return consumerFactory;
+    }
+
+    @Override
+    public String toString() {
+        return "ResponderOptions{requestTopics=" + requestTopics + ", groupId=" + groupId + ", maxInFlight="
+                + maxInFlight + ", name=" + name + ", kafkaProperties="
+                + RequestReplyOptions.redact(kafkaProperties) + '}';
+    }
+
+    /**
+     * Validating builder; not thread-safe.
+     *
+     * @param <Q> request payload type
+     * @param <R> reply payload type
+     */
+    public static final class Builder<Q, R> {
+        private final Set<String> requestTopics = new LinkedHashSet<>();
+        private final String groupId;
+        private final PayloadCodec<Q> requestCodec;
+        private final PayloadCodec<R> replyCodec;
+        private final Map<String, Object> kafkaProperties = new LinkedHashMap<>();
+        private int maxInFlight = DEFAULT_MAX_IN_FLIGHT;
+        private Duration closeTimeout = DEFAULT_CLOSE_TIMEOUT;
+        private int maxErrorMessageLength = DEFAULT_MAX_ERROR_MESSAGE_LENGTH;
+        private String name = DEFAULT_NAME;
+        private MeterRegistry meterRegistry;
+        private Producer<byte[], byte[]> producer;
+        private Function<Map<String, Object>, Producer<byte[], byte[]>> producerFactory =
+                org.apache.kafka.clients.producer.KafkaProducer::new;
+        private Function<Map<String, Object>, Consumer<byte[], byte[]>> consumerFactory =
+                org.apache.kafka.clients.consumer.KafkaConsumer::new;
+
+        private Builder(Collection<String> topics, String groupId, PayloadCodec<Q> requestCodec,
+                        PayloadCodec<R> replyCodec) {
+            Objects.requireNonNull(topics, "requestTopics must not be null");
+            if (topics.isEmpty()) {
+                throw new IllegalArgumentException("requestTopics must not be empty");
+            }
+            for (String t : topics) {
+                requestTopics.add(RequestReplyOptions.requireTopic("requestTopic", t));
+            }
+            if (groupId == null || groupId.isBlank()) {
+                throw new IllegalArgumentException("groupId must not be blank but was '" + groupId + "'");
+            }
+            this.groupId = groupId;
+            this.requestCodec = Objects.requireNonNull(requestCodec, "requestCodec must not be null");
+            this.replyCodec = Objects.requireNonNull(replyCodec, "replyCodec must not be null");
+        }
+
+        /**
+         * @param properties Kafka settings (at least {@code bootstrap.servers}), copied, passed through unchanged
+         * @return this
+         */
+        public Builder<Q, R> kafkaProperties(Map<String, ?> properties) {
+            Objects.requireNonNull(properties, "kafkaProperties must not be null");
+            properties.forEach(this::kafkaProperty);
+            return this;
+        }
+
+        /**
+         * @param key   Kafka's config constant
+         * @param value its value
+         * @return this
+         */
+        public Builder<Q, R> kafkaProperty(String key, Object value) {
+            if (key == null || key.isBlank()) {
+                throw new IllegalArgumentException("kafka property key must not be blank but was '" + key + "'");
+            }
+            if (value == null) {
+                throw new IllegalArgumentException("kafka property " + key + " must not be null");
+            }
+            kafkaProperties.put(key, value);
+            return this;
+        }
+
+        /**
+         * @param max most requests handled (or replies sending) at once, {@code > 0}, default 1,000
+         * @return this
+         */
+        public Builder<Q, R> maxInFlight(int max) {
+            if (max <= 0) {
+                throw new IllegalArgumentException("maxInFlight must be > 0 but was " + max);
+            }
+            this.maxInFlight = max;
+            return this;
+        }
+
+        /**
+         * @param timeout how long {@code close()} waits for in-flight replies, {@code >= 0}, default 10 s
+         * @return this
+         */
+        public Builder<Q, R> closeTimeout(Duration timeout) {
+            if (timeout == null || timeout.isNegative()) {
+                throw new IllegalArgumentException("closeTimeout must be >= 0 but was " + timeout);
+            }
+            this.closeTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * @param length longest error message put in an error reply, {@code >= 0}, default 1,000
+         * @return this
+         */
+        public Builder<Q, R> maxErrorMessageLength(int length) {
+            if (length < 0) {
+                throw new IllegalArgumentException("maxErrorMessageLength must be >= 0 but was " + length);
+            }
+            this.maxErrorMessageLength = length;
+            return this;
+        }
+
+        /**
+         * @param name responder name for thread names, {@code client.id} and the metrics tag {@code client}
+         * @return this
+         */
+        public Builder<Q, R> name(String name) {
+            if (name == null || name.isBlank()) {
+                throw new IllegalArgumentException("name must not be blank but was '" + name + "'");
+            }
+            this.name = name;
+            return this;
+        }
+
+        /**
+         * @param registry where to register metrics; default none
+         * @return this
+         */
+        public Builder<Q, R> meterRegistry(MeterRegistry registry) {
+            this.meterRegistry = Objects.requireNonNull(registry, "meterRegistry must not be null");
+            return this;
+        }
+
+        /**
+         * @param producer caller-owned (for example pooled) reply producer; never closed by the responder
+         * @return this
+         */
+        public Builder<Q, R> producer(Producer<byte[], byte[]> producer) {
+            this.producer = Objects.requireNonNull(producer, "producer must not be null");
+            return this;
+        }
+
+        /**
+         * @param factory creates the responder's own reply producer (test seam)
+         * @return this
+         */
+        public Builder<Q, R> producerFactory(Function<Map<String, Object>, Producer<byte[], byte[]>> factory) {
+            this.producerFactory = Objects.requireNonNull(factory, "producerFactory must not be null");
+            return this;
+        }
+
+        /**
+         * @param factory creates the request consumer (test seam)
+         * @return this
+         */
+        public Builder<Q, R> consumerFactory(Function<Map<String, Object>, Consumer<byte[], byte[]>> factory) {
+            this.consumerFactory = Objects.requireNonNull(factory, "consumerFactory must not be null");
+            return this;
+        }
+
+        /**
+         * @return the immutable options
+         * @throws IllegalArgumentException if settings contradict each other
+         */
+        public ResponderOptions<Q, R> build() {
+            if (!kafkaProperties.containsKey(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG)) {
+                throw new IllegalArgumentException("kafkaProperties must contain bootstrap.servers");
+            }
+            Object autoCommit = kafkaProperties.get(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG);
+            if (autoCommit != null && Boolean.parseBoolean(autoCommit.toString())) {
+                throw new IllegalArgumentException("enable.auto.commit must be false: the responder commits only "
+                        + "after the reply was acknowledged");
+            }
+            return new ResponderOptions<>(this);
+        }
+    }
+}

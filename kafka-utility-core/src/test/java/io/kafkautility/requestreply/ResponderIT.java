@@ -1,0 +1,76 @@
+package io.kafkautility.requestreply;
+
+import io.kafkautility.MessageHeaders;
+import io.kafkautility.internal.requestreply.RequestReplyMetricNames;
+import io.kafkautility.testkit.KafkaCluster;
+import io.kafkautility.testkit.TopicNames;
+import io.kafkautility.testkit.junit.KafkaTest;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static io.kafkautility.requestreply.RrSupport.*;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+@KafkaTest
+class ResponderIT {
+
+    @Test
+    void skipsExpiredAndInvalidRequestsAndCommitsAfterReplies(KafkaCluster cluster) throws Exception {
+        String requestTopic = TopicNames.unique("responder-requests");
+        String replyTopic = TopicNames.unique("responder-replies");
+        cluster.createTopics(requestTopic, replyTopic);
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        ResponderOptions<String, String> options = responder(cluster, requestTopic).meterRegistry(registry).build();
+        try (KafkaProducer<byte[], byte[]> raw = rawProducer(cluster);
+             KafkaConsumer<byte[], byte[]> replies = rawConsumer(cluster, replyTopic)) {
+            raw.send(request(requestTopic, "expired-1", replyTopic, System.currentTimeMillis() - 1000, "old")).get();
+            raw.send(new ProducerRecord<>(requestTopic, utf8("no headers"))).get();
+            raw.send(request(requestTopic, "fresh-1", replyTopic, System.currentTimeMillis() + 600_000, "new")).get();
+            try (Responder<String, String> responder = Responder.create(options,
+                    RequestHandler.sync(s -> s.toUpperCase()))) {
+                List<ConsumerRecord<byte[], byte[]>> got = consume(replies, 1, Duration.ofSeconds(60));
+                assertThat(got).hasSize(1);
+                assertThat(header(got.get(0), MessageHeaders.CORRELATION_ID)).isEqualTo("fresh-1");
+                assertThat(new String(got.get(0).value())).isEqualTo("NEW");
+                await().atMost(Duration.ofSeconds(30)).until(() -> counter(registry,
+                        RequestReplyMetricNames.RESPONDER_REQUESTS, "outcome", "replied") == 1);
+                assertThat(counter(registry, RequestReplyMetricNames.RESPONDER_REQUESTS, "outcome", "expired"))
+                        .isEqualTo(1);
+                assertThat(counter(registry, RequestReplyMetricNames.RESPONDER_REQUESTS, "outcome", "invalid"))
+                        .isEqualTo(1);
+                try (Admin admin = cluster.admin()) {
+                    await().atMost(Duration.ofSeconds(30)).until(() -> {
+                        Map<TopicPartition, OffsetAndMetadata> committed = admin
+                                .listConsumerGroupOffsets(options.groupId()).partitionsToOffsetAndMetadata().get();
+                        OffsetAndMetadata o = committed.get(new TopicPartition(requestTopic, 0));
+                        return o != null && o.offset() == 3;
+                    });
+                }
+                assertThat(responder.inFlight()).isZero();
+            }
+            assertThat(consume(replies, 1, Duration.ofSeconds(1))).as("no reply to expired/invalid").isEmpty();
+        }
+    }
+
+    private static ProducerRecord<byte[], byte[]> request(String topic, String id, String replyTo, long deadline,
+                                                          String value) {
+        RecordHeaders h = new RecordHeaders();
+        h.add(MessageHeaders.CORRELATION_ID, utf8(id));
+        h.add(MessageHeaders.REPLY_TO, utf8(replyTo));
+        h.add(MessageHeaders.DEADLINE, utf8(Long.toString(deadline)));
+        return new ProducerRecord<>(topic, null, (byte[]) null, utf8(value), h);
+    }
+}
