@@ -64,5 +64,27 @@ public final class MetricNames {
 
     // ---- consumer (names added by the consumer) ----
 
+    /** Counter: records read by a {@code MessageConsumer} (valid or not). Tags: topic, type ({@code unknown} if invalid). */
+    public static final String MESSAGES_CONSUMED = PREFIX + "messages.consumed";
+    /** Counter: records finished. Tags: topic, type, outcome ({@code success}, {@code dead_lettered}, {@code duplicate}). */
+    public static final String MESSAGES_PROCESSED = PREFIX + "messages.processed";
+    /** Counter: records published to a dead-letter topic. Tags: topic (the source topic), type, reason. */
+    public static final String MESSAGES_DEAD_LETTERED = PREFIX + "messages.dead.lettered";
+    /** Counter: failed dead-letter publishes (retried; the offset is held). Tags: topic. */
+    public static final String DEAD_LETTER_PUBLISH_FAILURES = PREFIX + "dead.letter.publish.failures";
+    /** Timer: handler time of a record including retries. Tags: topic, type, outcome. */
+    public static final String PROCESSING_LATENCY = PREFIX + "processing.latency";
+    /** Timer: from the envelope's {@code time} to the end of successful processing. Tags: topic, type. */
+    public static final String END_TO_END_LATENCY = PREFIX + "end.to.end.latency";
+    /** Counter: handler re-attempts after a failure. Tags: topic, type. */
+    public static final String CONSUMER_RETRIES = PREFIX + "consumer.retries";
+    /** Counter: consumer re-creations after a fatal error. Tags: client. */
+    public static final String CONSUMER_RECONNECTS = PREFIX + "consumer.reconnects";
+
+    /** Outcome tag value: the record went to the dead-letter topic. */
+    public static final String OUTCOME_DEAD_LETTERED = "dead_lettered";
+    /** Outcome tag value: the record's message id was seen recently and the handler was skipped. */
+    public static final String OUTCOME_DUPLICATE = "duplicate";
+
     // ---- request-reply (names added by request-reply) ----
 }
