@@ -98,6 +98,8 @@ public final class DefaultResponder<Q, R> implements Responder<Q, R>, Runnable {
         } else {
             Map<String, Object> p = new HashMap<>(options.kafkaProperties());
             p.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 0);
+            // a reply to a missing topic/partition must not stall the poll thread for the default 60 s
+            p.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
             p.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, options.name() + "-replies-" + instance);
             p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
             p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
