@@ -65,4 +65,25 @@ public final class MetricNames {
     // ---- consumer (names added by the consumer) ----
 
     // ---- request-reply (names added by request-reply) ----
+
+    /** Gauge: requests and streams of a request-reply client waiting for replies. Tags: client. */
+    public static final String REQUEST_REPLY_PENDING = PREFIX + "requestreply.pending";
+    /**
+     * Timer: request to completion. Tags: client, outcome ({@code success}, {@code error_reply}, {@code timeout},
+     * {@code closed}, {@code send_failed}, {@code decode_failed}, {@code cancelled}, {@code overflow}).
+     */
+    public static final String REQUEST_REPLY_ROUND_TRIP = PREFIX + "requestreply.roundtrip";
+    /** Counter: requests (or streams) that timed out. Tags: client. */
+    public static final String REQUEST_REPLY_TIMEOUTS = PREFIX + "requestreply.timeouts";
+    /** Counter: replies dropped. Tags: client, reason ({@code late}, {@code duplicate}, {@code unknown}). */
+    public static final String REQUEST_REPLY_DROPPED = PREFIX + "requestreply.replies.dropped";
+    /** Counter: requests rejected because the pending map was full. Tags: client. */
+    public static final String REQUEST_REPLY_REJECTED = PREFIX + "requestreply.rejected";
+    /**
+     * Counter: requests seen by a responder. Tags: client, outcome ({@code replied}, {@code error_replied},
+     * {@code expired}, {@code invalid}, {@code reply_failed}).
+     */
+    public static final String RESPONDER_REQUESTS = PREFIX + "requestreply.responder.requests";
+    /** Gauge: requests a responder is handling or whose replies are not yet acknowledged. Tags: client. */
+    public static final String RESPONDER_IN_FLIGHT = PREFIX + "requestreply.responder.inflight";
 }
