@@ -1,0 +1,71 @@
+package io.kafkautility.response;
+
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.Session;
+import java.io.IOException;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Adapts a Jakarta WebSocket {@link Session} to {@link WebSocketConnection}, sending through its asynchronous remote
+ * endpoint (never blocking the caller). Requires the Jakarta WebSocket API (provided by the servlet container).
+ * Thread-safe as far as the container's session is.
+ */
+public final class JakartaWebSocketConnection implements WebSocketConnection {
+    private static final Logger log = LoggerFactory.getLogger(JakartaWebSocketConnection.class);
+
+    private final Session session;
+
+    private JakartaWebSocketConnection(Session session) {
+        this.session = Objects.requireNonNull(session, "session");
+    }
+
+    /** The connection of {@code session}; its id is {@link Session#getId()}. */
+    public static WebSocketConnection of(Session session) {
+        return new JakartaWebSocketConnection(session);
+    }
+
+    @Override
+    public String id() {
+        return session.getId();
+    }
+
+    @Override
+    public CompletionStage<Void> sendText(String text) {
+        CompletableFuture<Void> result = new CompletableFuture<>();
+        try {
+            session.getAsyncRemote().sendText(text, sent -> {
+                if (sent.isOK()) {
+                    result.complete(null);
+                } else {
+                    result.completeExceptionally(sent.getException());
+                }
+            });
+        } catch (RuntimeException e) {
+            result.completeExceptionally(e);
+        }
+        return result;
+    }
+
+    @Override
+    public boolean isOpen() {
+        return session.isOpen();
+    }
+
+    @Override
+    public void close(int code, String reason) {
+        try {
+            session.close(new CloseReason(CloseReason.CloseCodes.getCloseCode(code), reason));
+        } catch (IOException | RuntimeException e) {
+            log.debug("Closing WebSocket session {} failed: {}", session.getId(), e.toString());
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "JakartaWebSocketConnection{" + session.getId() + "}";
+    }
+}

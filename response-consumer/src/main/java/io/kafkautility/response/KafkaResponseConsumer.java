@@ -1,0 +1,61 @@
+package io.kafkautility.response;
+
+import io.kafkautility.response.internal.DefaultKafkaResponseConsumer;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Consumes the RAG system's replies ({@code respostas}, Confluent-framed Avro) and hands each decoded
+ * {@link RagResponse} to a {@link ResponseListener} (normally a {@link WebSocketSessionManager}).
+ *
+ * <ul>
+ *   <li>Runs on one background thread after {@link #start()}; {@link #stop()} is graceful (finishes the current record,
+ *       commits, leaves the group) and bounded by {@link ResponseConsumerOptions#stopTimeout()}.</li>
+ *   <li>At-least-once: an offset is committed only after the listener returned for that record.</li>
+ *   <li>Invalid records (null value, empty, wrong magic byte, truncated, unknown schema id, bytes that don't decode) are
+ *       logged without their payload, counted by reason and skipped; the consumer never stalls.</li>
+ *   <li>Registry unreachable is treated as transient: the record is retried with backoff for up to
+ *       {@link ResponseConsumerOptions#registryRetryTimeout()} (schemas already fetched are cached, so only replies
+ *       with a new schema id wait), then skipped and counted as {@code registry_unavailable}. If the consumer is
+ *       stopped while waiting, the record is not committed and is read again by the next consumer of the group.</li>
+ *   <li>Kafka errors thrown by poll or commit are logged and retried with exponential backoff; the Kafka client itself
+ *       keeps reconnecting to unreachable brokers.</li>
+ * </ul>
+ *
+ * <p>Thread-safe. The creator owns it and must {@link #close()} it (same as {@link #stop()}). It does not close the
+ * listener.
+ */
+public interface KafkaResponseConsumer extends AutoCloseable {
+
+    /**
+     * A consumer (not yet started) that hands replies to {@code listener}.
+     *
+     * @throws IllegalArgumentException if options are inconsistent
+     */
+    static KafkaResponseConsumer create(ResponseConsumerOptions options, ResponseListener listener) {
+        return new DefaultKafkaResponseConsumer(options, listener);
+    }
+
+    /**
+     * Starts the background thread. Returns at once.
+     *
+     * @throws IllegalStateException if already started or stopped
+     */
+    void start();
+
+    /**
+     * Completes when partitions were first assigned to this consumer and their positions are known (from then on every
+     * new reply is seen). Useful for readiness checks and tests, since the group starts at the latest offset.
+     * Completes exceptionally if the consumer stops first.
+     */
+    CompletableFuture<Void> ready();
+
+    /** Whether the background thread is running. */
+    boolean isRunning();
+
+    /** Stops gracefully and waits up to the stop timeout. Idempotent. */
+    void stop();
+
+    /** Same as {@link #stop()}. */
+    @Override
+    void close();
+}

@@ -1,0 +1,93 @@
+package io.kafkautility.response;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+
+/**
+ * Converts {@link RagResponse} to and from Avro {@link GenericRecord}s of the schema shipped in kafka-utility-schemas
+ * ({@value #SCHEMA_RESOURCE}). Stateless and thread-safe; the parsed schema is built once per {@link #schema()} call, so
+ * callers keep the result.
+ */
+public final class RagResponseAvro {
+
+    /** Class-path location of the reply's Avro schema. */
+    public static final String SCHEMA_RESOURCE = "/avro/rag-response.avsc";
+
+    private RagResponseAvro() {
+    }
+
+    /**
+     * Parses the reply schema from the class path (kafka-utility-schemas).
+     *
+     * @throws IllegalStateException if the schema is not on the class path
+     */
+    public static Schema schema() {
+        try (InputStream in = RagResponseAvro.class.getResourceAsStream(SCHEMA_RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException(SCHEMA_RESOURCE + " is not on the class path (kafka-utility-schemas)");
+            }
+            return new Schema.Parser().parse(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** An Avro record of {@code schema} (the reply schema) holding {@code response}. */
+    public static GenericRecord toAvro(RagResponse response, Schema schema) {
+        GenericRecord r = new GenericData.Record(schema);
+        r.put("sessionId", response.sessionId());
+        r.put("questionId", response.questionId());
+        r.put("answer", response.answer());
+        Schema sourceSchema = schema.getField("sources").schema().getElementType();
+        List<GenericRecord> sources = new ArrayList<>();
+        for (RagResponse.Source s : response.sources()) {
+            GenericRecord sr = new GenericData.Record(sourceSchema);
+            sr.put("documentId", s.documentId());
+            sr.put("title", s.title());
+            sr.put("score", s.score());
+            sources.add(sr);
+        }
+        r.put("sources", new GenericData.Array<>(schema.getField("sources").schema(), sources));
+        r.put("status", new GenericData.EnumSymbol(schema.getField("status").schema(), response.status().name()));
+        r.put("error", response.error());
+        r.put("timestamp", response.timestamp().toEpochMilli());
+        return r;
+    }
+
+    /**
+     * The reply held by an Avro record of the reply schema.
+     *
+     * @throws IllegalArgumentException if a required field is missing or has the wrong type
+     */
+    public static RagResponse fromAvro(GenericRecord r) {
+        try {
+            List<RagResponse.Source> sources = new ArrayList<>();
+            Object rawSources = r.get("sources");
+            if (rawSources instanceof Iterable<?> it) {
+                for (Object o : it) {
+                    GenericRecord s = (GenericRecord) o;
+                    Object score = s.get("score");
+                    sources.add(new RagResponse.Source(str(s.get("documentId")), str(s.get("title")),
+                            score == null ? null : ((Number) score).doubleValue()));
+                }
+            }
+            return new RagResponse(str(r.get("sessionId")), str(r.get("questionId")), str(r.get("answer")),
+                    sources, RagResponse.Status.valueOf(str(r.get("status"))), str(r.get("error")),
+                    Instant.ofEpochMilli(((Number) r.get("timestamp")).longValue()));
+        } catch (ClassCastException | NullPointerException | IllegalArgumentException e) {
+            throw new IllegalArgumentException("Avro record is not a valid " + r.getSchema().getFullName() + ": "
+                    + e.getClass().getSimpleName(), e);
+        }
+    }
+
+    private static String str(Object o) {
+        return o == null ? null : o.toString();
+    }
+}

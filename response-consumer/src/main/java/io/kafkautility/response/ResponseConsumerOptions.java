@@ -1,0 +1,332 @@
+package io.kafkautility.response;
+
+import io.kafkautility.avro.SchemaRegistryOptions;
+import io.kafkautility.avro.WriterSchemaResolver;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Function;
+import org.apache.avro.Schema;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * Immutable settings of a {@link KafkaResponseConsumer}, built by a validating {@link #builder()} or read from
+ * environment-style variables ({@link #fromEnvironment(Map)}). {@code toString()} hides Kafka passwords and JAAS
+ * configurations.
+ *
+ * <p>Defaults: topic {@value #DEFAULT_TOPIC}, group {@value #DEFAULT_GROUP_ID}, {@code auto.offset.reset=latest}, poll
+ * timeout 500 ms, commit timeout 10 s, retry backoff 100 ms doubling to 10 s, records whose writer schema cannot be
+ * fetched because the registry is unreachable are retried for 30 s and then skipped, stop timeout 10 s.
+ *
+ * <p>Kafka's own consumer settings pass through untouched ({@link Builder#kafkaProperty(String, Object)}), except
+ * that {@code enable.auto.commit} is always false and the deserializers are always byte arrays (the consumer commits
+ * itself, after each hand-off, and decodes Avro itself).
+ */
+public final class ResponseConsumerOptions {
+
+    public static final String DEFAULT_TOPIC = "respostas";
+    public static final String DEFAULT_GROUP_ID = "rag-flink-ui-group";
+    public static final String ENV_BOOTSTRAP_SERVERS = "KAFKA_BOOTSTRAP_SERVERS";
+    public static final String ENV_GROUP_ID = "KAFKA_CONSUMER_GROUP_ID";
+    public static final String ENV_CLIENT_ID = "KAFKA_CLIENT_ID";
+    public static final String ENV_RESPONSE_TOPIC = "KAFKA_RESPONSE_TOPIC";
+
+    private final String topic;
+    private final String groupId;
+    private final Map<String, Object> kafkaProperties;
+    private final SchemaRegistryOptions schemaRegistry;
+    private final WriterSchemaResolver writerSchemaResolver;
+    private final Schema readerSchema;
+    private final Duration pollTimeout;
+    private final Duration commitTimeout;
+    private final Duration retryBackoff;
+    private final Duration maxRetryBackoff;
+    private final Duration registryRetryTimeout;
+    private final Duration stopTimeout;
+    private final MeterRegistry meterRegistry;
+    private final Function<Map<String, Object>, Consumer<byte[], byte[]>> consumerFactory;
+
+    private ResponseConsumerOptions(Builder b) {
+        this.topic = b.topic;
+        this.groupId = b.groupId;
+        this.kafkaProperties = Map.copyOf(b.kafkaProperties);
+        this.schemaRegistry = b.schemaRegistry;
+        this.writerSchemaResolver = b.writerSchemaResolver;
+        this.readerSchema = b.readerSchema;
+        this.pollTimeout = b.pollTimeout;
+        this.commitTimeout = b.commitTimeout;
+        this.retryBackoff = b.retryBackoff;
+        this.maxRetryBackoff = b.maxRetryBackoff;
+        this.registryRetryTimeout = b.registryRetryTimeout;
+        this.stopTimeout = b.stopTimeout;
+        this.meterRegistry = b.meterRegistry;
+        this.consumerFactory = b.consumerFactory;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * A builder pre-filled from environment-style variables: {@value #ENV_BOOTSTRAP_SERVERS},
+     * {@value #ENV_GROUP_ID} (overrides the default group), {@value #ENV_CLIENT_ID}, {@value #ENV_RESPONSE_TOPIC} and
+     * the schema registry's {@value SchemaRegistryOptions#ENV_URL} (+ optional user name and password). Use
+     * {@code fromEnvironment(System.getenv())} in services.
+     *
+     * @throws IllegalArgumentException if a present value is invalid
+     */
+    public static Builder fromEnvironment(Map<String, String> env) {
+        Builder b = builder();
+        String servers = env.get(ENV_BOOTSTRAP_SERVERS);
+        if (servers != null && !servers.isBlank()) {
+            b.bootstrapServers(servers.trim());
+        }
+        String group = env.get(ENV_GROUP_ID);
+        if (group != null && !group.isBlank()) {
+            b.groupId(group.trim());
+        }
+        String client = env.get(ENV_CLIENT_ID);
+        if (client != null && !client.isBlank()) {
+            b.kafkaProperty(ConsumerConfig.CLIENT_ID_CONFIG, client.trim());
+        }
+        String topic = env.get(ENV_RESPONSE_TOPIC);
+        if (topic != null && !topic.isBlank()) {
+            b.topic(topic.trim());
+        }
+        String registry = env.get(SchemaRegistryOptions.ENV_URL);
+        if (registry != null && !registry.isBlank()) {
+            b.schemaRegistry(SchemaRegistryOptions.fromEnvironment(env));
+        }
+        return b;
+    }
+
+    public String topic() {
+        return topic;
+    }
+
+    public String groupId() {
+        return groupId;
+    }
+
+    /** Kafka consumer properties as they will be passed to the consumer (a copy; unmodifiable). */
+    public Map<String, Object> consumerProperties() {
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
+        p.putAll(kafkaProperties);
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        return Map.copyOf(p);
+    }
+
+    /** Registry settings, or null when a {@link #writerSchemaResolver()} was given instead. */
+    public SchemaRegistryOptions schemaRegistry() {
+        return schemaRegistry;
+    }
+
+    /** The pluggable writer-schema resolver, or null when {@link #schemaRegistry()} is used. */
+    public WriterSchemaResolver writerSchemaResolver() {
+        return writerSchemaResolver;
+    }
+
+    public Schema readerSchema() {
+        return readerSchema;
+    }
+
+    public Duration pollTimeout() {
+        return pollTimeout;
+    }
+
+    public Duration commitTimeout() {
+        return commitTimeout;
+    }
+
+    public Duration retryBackoff() {
+        return retryBackoff;
+    }
+
+    public Duration maxRetryBackoff() {
+        return maxRetryBackoff;
+    }
+
+    /** How long a record waits for an unreachable registry (retrying with backoff) before it is skipped and counted. */
+    public Duration registryRetryTimeout() {
+        return registryRetryTimeout;
+    }
+
+    public Duration stopTimeout() {
+        return stopTimeout;
+    }
+
+    /** The registry meters are bound to, or null (then a private in-memory registry is used). */
+    public MeterRegistry meterRegistry() {
+        return meterRegistry;
+    }
+
+    /** Creates the Kafka consumer (a seam for tests); default {@code new KafkaConsumer<>(props)}. */
+    public Function<Map<String, Object>, Consumer<byte[], byte[]>> consumerFactory() {
+        return consumerFactory;
+    }
+
+    @Override
+    public String toString() {
+        Map<String, Object> shown = new LinkedHashMap<>();
+        consumerProperties().forEach((k, v) -> shown.put(k,
+                k.contains("password") || k.contains("jaas") || k.contains("secret") ? "[hidden]" : v));
+        return "ResponseConsumerOptions{topic=" + topic + ", groupId=" + groupId + ", kafka=" + shown
+                + ", schemaRegistry=" + schemaRegistry + ", pollTimeout=" + pollTimeout + ", commitTimeout="
+                + commitTimeout + ", retryBackoff=" + retryBackoff + ".." + maxRetryBackoff
+                + ", registryRetryTimeout=" + registryRetryTimeout + ", stopTimeout=" + stopTimeout + "}";
+    }
+
+    /** Validating builder; not thread-safe. */
+    public static final class Builder {
+        private String topic = DEFAULT_TOPIC;
+        private String groupId = DEFAULT_GROUP_ID;
+        private final Map<String, Object> kafkaProperties = new LinkedHashMap<>();
+        private SchemaRegistryOptions schemaRegistry;
+        private WriterSchemaResolver writerSchemaResolver;
+        private Schema readerSchema;
+        private Duration pollTimeout = Duration.ofMillis(500);
+        private Duration commitTimeout = Duration.ofSeconds(10);
+        private Duration retryBackoff = Duration.ofMillis(100);
+        private Duration maxRetryBackoff = Duration.ofSeconds(10);
+        private Duration registryRetryTimeout = Duration.ofSeconds(30);
+        private Duration stopTimeout = Duration.ofSeconds(10);
+        private MeterRegistry meterRegistry;
+        private Function<Map<String, Object>, Consumer<byte[], byte[]>> consumerFactory = KafkaConsumer::new;
+
+        private Builder() {
+        }
+
+        public Builder bootstrapServers(String servers) {
+            return kafkaProperty(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, notBlank("bootstrapServers", servers));
+        }
+
+        public Builder topic(String topic) {
+            this.topic = notBlank("topic", topic);
+            return this;
+        }
+
+        public Builder groupId(String groupId) {
+            this.groupId = notBlank("groupId", groupId);
+            return this;
+        }
+
+        /** A Kafka consumer setting, keyed by Kafka's own name (e.g. {@code ConsumerConfig.MAX_POLL_RECORDS_CONFIG}). */
+        public Builder kafkaProperty(String key, Object value) {
+            notBlank("key", key);
+            Objects.requireNonNull(value, () -> "value of " + key);
+            kafkaProperties.put(key, value);
+            return this;
+        }
+
+        /** Kafka consumer settings (copied). */
+        public Builder kafkaProperties(Map<String, ?> properties) {
+            properties.forEach(this::kafkaProperty);
+            return this;
+        }
+
+        public Builder schemaRegistry(SchemaRegistryOptions options) {
+            this.schemaRegistry = Objects.requireNonNull(options, "schemaRegistry");
+            return this;
+        }
+
+        /** Plugs in another way to find writer schemas by id (instead of {@link #schemaRegistry(SchemaRegistryOptions)}). */
+        public Builder writerSchemaResolver(WriterSchemaResolver resolver) {
+            this.writerSchemaResolver = Objects.requireNonNull(resolver, "writerSchemaResolver");
+            return this;
+        }
+
+        /** The schema replies are read as; default the one in kafka-utility-schemas ({@link RagResponseAvro#schema()}). */
+        public Builder readerSchema(Schema schema) {
+            this.readerSchema = Objects.requireNonNull(schema, "readerSchema");
+            return this;
+        }
+
+        public Builder pollTimeout(Duration d) {
+            this.pollTimeout = positive("pollTimeout", d);
+            return this;
+        }
+
+        public Builder commitTimeout(Duration d) {
+            this.commitTimeout = positive("commitTimeout", d);
+            return this;
+        }
+
+        /** First and maximum wait between retries after Kafka or registry errors (doubling in between). */
+        public Builder retryBackoff(Duration initial, Duration max) {
+            this.retryBackoff = positive("retryBackoff", initial);
+            this.maxRetryBackoff = positive("maxRetryBackoff", max);
+            return this;
+        }
+
+        public Builder registryRetryTimeout(Duration d) {
+            Objects.requireNonNull(d, "registryRetryTimeout");
+            if (d.isNegative()) {
+                throw new IllegalArgumentException("registryRetryTimeout must be >= 0 but was " + d);
+            }
+            this.registryRetryTimeout = d;
+            return this;
+        }
+
+        public Builder stopTimeout(Duration d) {
+            this.stopTimeout = positive("stopTimeout", d);
+            return this;
+        }
+
+        public Builder meterRegistry(MeterRegistry registry) {
+            this.meterRegistry = Objects.requireNonNull(registry, "meterRegistry");
+            return this;
+        }
+
+        public Builder consumerFactory(Function<Map<String, Object>, Consumer<byte[], byte[]>> factory) {
+            this.consumerFactory = Objects.requireNonNull(factory, "consumerFactory");
+            return this;
+        }
+
+        /**
+         * @throws IllegalArgumentException if bootstrap servers are missing, neither or both of schema registry and
+         *         resolver are set, or the maximum backoff is below the initial one
+         */
+        public ResponseConsumerOptions build() {
+            Object servers = kafkaProperties.get(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG);
+            if (servers == null || servers.toString().isBlank()) {
+                throw new IllegalArgumentException("bootstrapServers must be set (or " + ENV_BOOTSTRAP_SERVERS + ")");
+            }
+            if ((schemaRegistry == null) == (writerSchemaResolver == null)) {
+                throw new IllegalArgumentException("exactly one of schemaRegistry (or "
+                        + SchemaRegistryOptions.ENV_URL + ") and writerSchemaResolver must be set");
+            }
+            if (maxRetryBackoff.compareTo(retryBackoff) < 0) {
+                throw new IllegalArgumentException("maxRetryBackoff must be >= retryBackoff (" + retryBackoff
+                        + ") but was " + maxRetryBackoff);
+            }
+            if (readerSchema == null) {
+                readerSchema = RagResponseAvro.schema();
+            }
+            return new ResponseConsumerOptions(this);
+        }
+
+        private static String notBlank(String name, String value) {
+            if (value == null || value.isBlank()) {
+                throw new IllegalArgumentException(name + " must not be blank");
+            }
+            return value;
+        }
+
+        private static Duration positive(String name, Duration d) {
+            Objects.requireNonNull(d, name);
+            if (d.isZero() || d.isNegative()) {
+                throw new IllegalArgumentException(name + " must be > 0 but was " + d);
+            }
+            return d;
+        }
+    }
+}

@@ -1,0 +1,96 @@
+package io.kafkautility.response;
+
+import io.kafkautility.response.internal.DefaultWebSocketSessionManager;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
+
+/**
+ * Routes replies to the WebSocket session that asked, one question at a time per session.
+ *
+ * <p>Each registered session is IDLE or WAITING for one question (its question id):
+ * <ul>
+ *   <li>{@link #beginQuestion(String, String)} moves IDLE to WAITING atomically; while WAITING (or while the answer is
+ *       being sent) another question is rejected with an error frame {@code QUESTION_PENDING} and the caller must send
+ *       nothing to Kafka. Two concurrent submissions on one session never both pass.</li>
+ *   <li>A reply ({@link #onResponse}) is delivered only if its session id AND question id match the waiting question;
+ *       otherwise it is dropped and counted ({@code unknown_session} or {@code stale}), so a late reply never answers a
+ *       newer question. After the answer was sent, or its send failed, the session is IDLE again.</li>
+ *   <li>A question without reply within {@link SessionManagerOptions#questionTimeout()} gets an error frame
+ *       {@code QUESTION_TIMEOUT} and the session is IDLE again (one scheduler thread for all sessions).</li>
+ * </ul>
+ * Frames are JSON text: {@code {"type":"answer","questionId",..,"status","answer","sources","error","timestamp"}} and
+ * {@code {"type":"error","code",..,"questionId",..,"message"}}.
+ *
+ * <p>Sending never happens on the caller's thread (so never on the Kafka poll thread): frames go to a per-session
+ * queue (at most {@link SessionManagerOptions#maxQueuedFrames()}), sent one at a time per session by a small pool with
+ * a send timeout, so one slow browser never delays the others. Memory is bounded: at most
+ * {@link SessionManagerOptions#maxSessions()} sessions, and everything of a session is released when it is
+ * unregistered.
+ *
+ * <p>Thread-safe. The creator owns it and must {@link #close()} it; closing does not close the WebSocket connections.
+ */
+public interface WebSocketSessionManager extends ResponseListener, AutoCloseable {
+
+    /** A manager with these options. */
+    static WebSocketSessionManager create(SessionManagerOptions options) {
+        return new DefaultWebSocketSessionManager(options);
+    }
+
+    /** Outcome of {@link #beginQuestion(String, String)}. */
+    enum Admission {
+        /** The session now waits for this question; send it to Kafka. */
+        ACCEPTED,
+        /** Another question is pending; an error frame was sent; send nothing to Kafka. */
+        REJECTED_PENDING,
+        /** No such session (never registered or already closed); send nothing to Kafka. */
+        REJECTED_UNKNOWN_SESSION
+    }
+
+    /**
+     * Registers an opened connection under {@link WebSocketConnection#id()}.
+     *
+     * @throws io.kafkautility.KafkaUtilityException if {@link SessionManagerOptions#maxSessions()} sessions are open
+     * @throws IllegalStateException if a session with that id is registered, or the manager is closed
+     */
+    void register(WebSocketConnection connection);
+
+    /** Forgets a closed session: its pending question, timer and queued frames are dropped. Idempotent. */
+    void unregister(String sessionId);
+
+    /** Atomically marks the session as waiting for {@code questionId} if it is idle. */
+    Admission beginQuestion(String sessionId, String questionId);
+
+    /**
+     * {@link #beginQuestion} and, if accepted, {@code send} (which publishes the question to Kafka). If the send stage
+     * fails, the session gets an error frame {@code SEND_FAILED} and is idle again.
+     */
+    Admission ask(String sessionId, String questionId, Supplier<? extends CompletionStage<?>> send);
+
+    /**
+     * Ends the session's wait for {@code questionId} with an error frame (e.g. the question could not be published).
+     * Does nothing if the session is not waiting for that question.
+     */
+    void failQuestion(String sessionId, String questionId, String code, String message);
+
+    /** Open sessions. */
+    int sessionCount();
+
+    /** Sessions waiting for an answer (including answers being sent). */
+    int waitingCount();
+
+    /** Internal sizes for checking that memory returns to its baseline. */
+    Stats stats();
+
+    /**
+     * @param sessions         registered sessions
+     * @param waiting          sessions waiting for an answer
+     * @param queuedFrames     frames queued for sending over all sessions
+     * @param scheduledTimers  question-timeout and send-timeout timers in the scheduler's queue
+     */
+    record Stats(int sessions, int waiting, int queuedFrames, int scheduledTimers) {
+    }
+
+    /** Stops the timers and (if owned) the sender pool; pending questions are dropped. Idempotent. */
+    @Override
+    void close();
+}

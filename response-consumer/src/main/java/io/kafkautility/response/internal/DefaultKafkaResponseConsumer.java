@@ -1,0 +1,335 @@
+package io.kafkautility.response.internal;
+
+import io.kafkautility.avro.AvroDecodingException;
+import io.kafkautility.avro.AvroWireDecoder;
+import io.kafkautility.avro.SchemaRegistryClient;
+import io.kafkautility.avro.WriterSchemaResolver;
+import io.kafkautility.response.KafkaResponseConsumer;
+import io.kafkautility.response.RagResponse;
+import io.kafkautility.response.RagResponseAvro;
+import io.kafkautility.response.ResponseConsumerOptions;
+import io.kafkautility.response.ResponseListener;
+import io.kafkautility.response.ResponseMetricNames;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The poll loop behind {@link KafkaResponseConsumer}. */
+public final class DefaultKafkaResponseConsumer implements KafkaResponseConsumer {
+    private static final Logger log = LoggerFactory.getLogger(DefaultKafkaResponseConsumer.class);
+    private static final AtomicInteger THREADS = new AtomicInteger();
+
+    private enum Outcome { HANDED_OFF, SKIPPED, STOPPED }
+
+    private final ResponseConsumerOptions options;
+    private final ResponseListener listener;
+    private final AvroWireDecoder decoder;
+    private final MeterRegistry meters;
+    private final Counter records;
+    private final Map<String, Counter> invalid = new ConcurrentHashMap<>();
+    private final Counter pollErrors;
+    private final Counter commitErrors;
+    private final CountDownLatch stopSignal = new CountDownLatch(1);
+    private final CompletableFuture<Void> ready = new CompletableFuture<>();
+    private final Object lifecycle = new Object();
+    private volatile Thread thread;
+    private volatile Consumer<byte[], byte[]> consumer;
+    private volatile boolean stopping;
+
+    public DefaultKafkaResponseConsumer(ResponseConsumerOptions options, ResponseListener listener) {
+        this.options = options;
+        this.listener = java.util.Objects.requireNonNull(listener, "listener");
+        WriterSchemaResolver resolver = options.writerSchemaResolver() != null ? options.writerSchemaResolver()
+                : SchemaRegistryClient.create(options.schemaRegistry());
+        this.decoder = AvroWireDecoder.create(resolver, options.readerSchema());
+        this.meters = options.meterRegistry() != null ? options.meterRegistry() : new SimpleMeterRegistry();
+        this.records = Counter.builder(ResponseMetricNames.RECORDS).description("Reply records consumed")
+                .register(meters);
+        for (AvroDecodingException.Reason r : AvroDecodingException.Reason.values()) {
+            invalidCounter(r.tag());
+        }
+        invalidCounter("listener_failed");
+        this.pollErrors = Counter.builder(ResponseMetricNames.CONSUMER_ERRORS).tag(ResponseMetricNames.TAG_KIND, "poll")
+                .register(meters);
+        this.commitErrors = Counter.builder(ResponseMetricNames.CONSUMER_ERRORS)
+                .tag(ResponseMetricNames.TAG_KIND, "commit").register(meters);
+    }
+
+    private Counter invalidCounter(String reason) {
+        return invalid.computeIfAbsent(reason, r -> Counter.builder(ResponseMetricNames.INVALID)
+                .tag(ResponseMetricNames.TAG_REASON, r).description("Invalid reply records skipped").register(meters));
+    }
+
+    @Override
+    public void start() {
+        synchronized (lifecycle) {
+            if (thread != null || stopping) {
+                throw new IllegalStateException("response consumer was already started");
+            }
+            Thread t = new Thread(this::run, "kafka-response-consumer-" + THREADS.incrementAndGet());
+            t.setDaemon(true);
+            thread = t;
+            t.start();
+        }
+        log.info("Response consumer started: {}", options);
+    }
+
+    @Override
+    public CompletableFuture<Void> ready() {
+        return ready.copy();
+    }
+
+    @Override
+    public boolean isRunning() {
+        Thread t = thread;
+        return t != null && t.isAlive();
+    }
+
+    @Override
+    public void stop() {
+        Thread t;
+        synchronized (lifecycle) {
+            stopping = true;
+            t = thread;
+        }
+        stopSignal.countDown();
+        Consumer<byte[], byte[]> c = consumer;
+        if (c != null) {
+            c.wakeup();
+        }
+        if (t != null && t != Thread.currentThread()) {
+            try {
+                t.join(options.stopTimeout().toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (t.isAlive()) {
+                log.warn("Response consumer did not stop within {}; interrupting it", options.stopTimeout());
+                t.interrupt();
+            }
+        }
+        ready.completeExceptionally(new IllegalStateException("response consumer stopped"));
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    private void run() {
+        Duration backoff = options.retryBackoff();
+        while (!stopping) {
+            Consumer<byte[], byte[]> c;
+            try {
+                c = options.consumerFactory().apply(new HashMap<>(options.consumerProperties()));
+            } catch (KafkaException e) {
+                pollErrors.increment();
+                log.warn("Response consumer could not be created, retrying in {}: {}", backoff, e.toString());
+                if (!pause(backoff)) {
+                    break;
+                }
+                backoff = next(backoff);
+                continue;
+            }
+            consumer = c;
+            try {
+                if (stopping) {
+                    break;
+                }
+                c.subscribe(List.of(options.topic()), new ReadyOnAssignment(c));
+                while (!stopping) {
+                    ConsumerRecords<byte[], byte[]> batch = c.poll(options.pollTimeout());
+                    if (!process(c, batch)) {
+                        break;
+                    }
+                    backoff = options.retryBackoff();
+                }
+            } catch (WakeupException e) {
+                if (!stopping) {
+                    log.debug("Unexpected wakeup of the response consumer; continuing");
+                }
+            } catch (KafkaException e) {
+                pollErrors.increment();
+                log.warn("Response consumer failed on {}, reconnecting in {}: {}", options.topic(), backoff,
+                        e.toString());
+                closeQuietly(c);
+                consumer = null;
+                if (!pause(backoff)) {
+                    break;
+                }
+                backoff = next(backoff);
+                continue;
+            }
+            closeQuietly(c);
+            consumer = null;
+            break;
+        }
+        Consumer<byte[], byte[]> c = consumer;
+        if (c != null) {
+            closeQuietly(c);
+        }
+        ready.completeExceptionally(new IllegalStateException("response consumer stopped"));
+        log.info("Response consumer on {} stopped", options.topic());
+    }
+
+    /** Processes one batch and commits what was handed off; false when stopping. */
+    private boolean process(Consumer<byte[], byte[]> c, ConsumerRecords<byte[], byte[]> batch) {
+        if (batch.isEmpty()) {
+            return true;
+        }
+        Map<TopicPartition, OffsetAndMetadata> done = new HashMap<>();
+        boolean stopped = false;
+        outer:
+        for (TopicPartition tp : batch.partitions()) {
+            for (ConsumerRecord<byte[], byte[]> record : batch.records(tp)) {
+                Outcome outcome = handle(record);
+                if (outcome == Outcome.STOPPED) {
+                    stopped = true;
+                    break outer;
+                }
+                done.put(tp, new OffsetAndMetadata(record.offset() + 1));
+            }
+        }
+        commit(c, done);
+        return !stopped;
+    }
+
+    private void commit(Consumer<byte[], byte[]> c, Map<TopicPartition, OffsetAndMetadata> offsets) {
+        if (offsets.isEmpty()) {
+            return;
+        }
+        try {
+            c.commitSync(offsets, options.commitTimeout());
+        } catch (WakeupException e) {
+            // stop() while committing: try once more so handed-off replies are not read again
+            try {
+                c.commitSync(offsets, options.commitTimeout());
+            } catch (KafkaException again) {
+                commitErrors.increment();
+                log.warn("Response consumer could not commit {} while stopping (records will be read again): {}",
+                        offsets.keySet(), again.toString());
+            }
+            throw e;
+        } catch (KafkaException e) {
+            commitErrors.increment();
+            log.warn("Response consumer could not commit {} (records will be read again after a rebalance): {}",
+                    offsets.keySet(), e.toString());
+        }
+    }
+
+    private Outcome handle(ConsumerRecord<byte[], byte[]> record) {
+        records.increment();
+        Duration backoff = options.retryBackoff();
+        long deadline = System.nanoTime() + options.registryRetryTimeout().toNanos();
+        while (true) {
+            GenericRecord avro;
+            try {
+                avro = decoder.decode(record.value());
+            } catch (AvroDecodingException e) {
+                if (e.reason() == AvroDecodingException.Reason.REGISTRY_UNAVAILABLE
+                        && System.nanoTime() < deadline) {
+                    log.warn("Schema registry unavailable for reply {}-{}@{} (schema id {}), retrying in {}: {}",
+                            record.topic(), record.partition(), record.offset(), e.schemaId(), backoff,
+                            e.getMessage());
+                    if (!pause(backoff)) {
+                        return Outcome.STOPPED;
+                    }
+                    backoff = next(backoff);
+                    continue;
+                }
+                invalidCounter(e.reason().tag()).increment();
+                log.warn("Skipping invalid reply {}-{}@{}: reason={} schemaId={}: {}", record.topic(),
+                        record.partition(), record.offset(), e.reason().tag(), e.schemaId(), e.getMessage());
+                return Outcome.SKIPPED;
+            }
+            RagResponse response;
+            try {
+                response = RagResponseAvro.fromAvro(avro);
+            } catch (IllegalArgumentException e) {
+                invalidCounter(AvroDecodingException.Reason.UNDECODABLE.tag()).increment();
+                log.warn("Skipping invalid reply {}-{}@{}: reason={}: {}", record.topic(), record.partition(),
+                        record.offset(), AvroDecodingException.Reason.UNDECODABLE.tag(), e.getMessage());
+                return Outcome.SKIPPED;
+            }
+            try {
+                listener.onResponse(response, Instant.ofEpochMilli(record.timestamp()));
+            } catch (RuntimeException e) {
+                invalidCounter("listener_failed").increment();
+                log.error("Response listener failed for reply {}-{}@{}; skipped", record.topic(), record.partition(),
+                        record.offset(), e);
+            }
+            return Outcome.HANDED_OFF;
+        }
+    }
+
+    /** Waits for the backoff or until stopped; false when stopped. */
+    private boolean pause(Duration d) {
+        try {
+            return !stopSignal.await(d.toMillis(), TimeUnit.MILLISECONDS) && !stopping;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private Duration next(Duration d) {
+        Duration doubled = d.multipliedBy(2);
+        return doubled.compareTo(options.maxRetryBackoff()) > 0 ? options.maxRetryBackoff() : doubled;
+    }
+
+    private void closeQuietly(Consumer<byte[], byte[]> c) {
+        try {
+            c.close(Duration.ofMillis(Math.max(1, options.stopTimeout().toMillis() / 2)));
+        } catch (RuntimeException e) {
+            log.warn("Closing the response consumer failed: {}", e.toString());
+        }
+    }
+
+    /** Completes {@link #ready()} once positions of the first assignment are known. */
+    private final class ReadyOnAssignment implements ConsumerRebalanceListener {
+        private final Consumer<byte[], byte[]> c;
+
+        ReadyOnAssignment(Consumer<byte[], byte[]> c) {
+            this.c = c;
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            if (ready.isDone() || partitions.isEmpty()) {
+                return;
+            }
+            for (TopicPartition tp : partitions) {
+                c.position(tp, options.commitTimeout());
+            }
+            log.info("Response consumer assigned {}", partitions);
+            ready.complete(null);
+        }
+
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            // offsets are committed after every batch; nothing is pending here
+        }
+    }
+}

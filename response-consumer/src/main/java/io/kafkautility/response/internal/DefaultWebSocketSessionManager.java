@@ -1,0 +1,512 @@
+package io.kafkautility.response.internal;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kafkautility.KafkaUtilityException;
+import io.kafkautility.response.RagResponse;
+import io.kafkautility.response.ResponseMetricNames;
+import io.kafkautility.response.SessionManagerOptions;
+import io.kafkautility.response.WebSocketConnection;
+import io.kafkautility.response.WebSocketSessionManager;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Default {@link WebSocketSessionManager}: a session map, one timer thread, a small sender pool. */
+public final class DefaultWebSocketSessionManager implements WebSocketSessionManager {
+    private static final Logger log = LoggerFactory.getLogger(DefaultWebSocketSessionManager.class);
+    private static final AtomicInteger INSTANCES = new AtomicInteger();
+
+    /** Delivery outcomes, also the metric tag values. */
+    enum Outcome {
+        SUCCESS("success"), FAILED("failed"), TIMEOUT("timeout"), BUFFER_FULL("buffer_full"), CLOSED("closed");
+
+        final String tag;
+
+        Outcome(String tag) {
+            this.tag = tag;
+        }
+    }
+
+    /** A question a session waits for; a new object marks the answer being delivered. */
+    private static final class Question {
+        final String id;
+        final boolean delivering;
+        volatile ScheduledFuture<?> timer;
+
+        Question(String id, boolean delivering) {
+            this.id = id;
+            this.delivering = delivering;
+        }
+    }
+
+    private record Frame(String text, Consumer<Outcome> done) {
+    }
+
+    private final class Session {
+        final WebSocketConnection connection;
+        final AtomicReference<Question> question = new AtomicReference<>();
+        final ArrayDeque<Frame> queue = new ArrayDeque<>();
+        boolean sending;
+        boolean closed;
+
+        Session(WebSocketConnection connection) {
+            this.connection = connection;
+        }
+    }
+
+    private final SessionManagerOptions options;
+    private final ObjectMapper json = new ObjectMapper();
+    private final ConcurrentHashMap<String, Session> sessions = new ConcurrentHashMap<>();
+    private final AtomicInteger waiting = new AtomicInteger();
+    private final AtomicInteger queued = new AtomicInteger();
+    private final ScheduledThreadPoolExecutor scheduler;
+    private final Executor sender;
+    private final ExecutorService ownedSender;
+    private final MeterRegistry meters;
+    private final Counter[] deliveries = new Counter[Outcome.values().length];
+    private final Counter droppedUnknown;
+    private final Counter droppedStale;
+    private final Counter accepted;
+    private final Counter rejectedPending;
+    private final Counter rejectedUnknown;
+    private final Counter timedOut;
+    private final Counter failed;
+    private final Timer latency;
+    private volatile boolean closed;
+
+    public DefaultWebSocketSessionManager(SessionManagerOptions options) {
+        this.options = Objects.requireNonNull(options, "options");
+        int n = INSTANCES.incrementAndGet();
+        this.scheduler = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "ws-session-timers-" + n);
+            t.setDaemon(true);
+            return t;
+        });
+        scheduler.setRemoveOnCancelPolicy(true);
+        if (options.sendExecutor() != null) {
+            this.sender = options.sendExecutor();
+            this.ownedSender = null;
+        } else {
+            AtomicInteger threads = new AtomicInteger();
+            this.ownedSender = Executors.newFixedThreadPool(options.senderThreads(), r -> {
+                Thread t = new Thread(r, "ws-session-sender-" + n + "-" + threads.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+            });
+            this.sender = ownedSender;
+        }
+        this.meters = options.meterRegistry() != null ? options.meterRegistry() : new SimpleMeterRegistry();
+        for (Outcome o : Outcome.values()) {
+            deliveries[o.ordinal()] = Counter.builder(ResponseMetricNames.DELIVERIES)
+                    .tag(ResponseMetricNames.TAG_OUTCOME, o.tag).description("WebSocket deliveries of answers")
+                    .register(meters);
+        }
+        droppedUnknown = dropped("unknown_session");
+        droppedStale = dropped("stale");
+        accepted = question("accepted");
+        rejectedPending = question("rejected_pending");
+        rejectedUnknown = question("rejected_unknown_session");
+        timedOut = question("timed_out");
+        failed = question("failed");
+        latency = Timer.builder(ResponseMetricNames.LATENCY).description("Kafka record timestamp to WebSocket sent")
+                .register(meters);
+        Gauge.builder(ResponseMetricNames.SESSIONS, sessions, ConcurrentHashMap::size).description("Open sessions")
+                .register(meters);
+        Gauge.builder(ResponseMetricNames.SESSIONS_WAITING, waiting, AtomicInteger::get)
+                .description("Sessions waiting for an answer").register(meters);
+    }
+
+    private Counter dropped(String reason) {
+        return Counter.builder(ResponseMetricNames.DROPPED).tag(ResponseMetricNames.TAG_REASON, reason)
+                .description("Replies dropped before delivery").register(meters);
+    }
+
+    private Counter question(String outcome) {
+        return Counter.builder(ResponseMetricNames.QUESTIONS).tag(ResponseMetricNames.TAG_OUTCOME, outcome)
+                .description("Questions by outcome").register(meters);
+    }
+
+    @Override
+    public void register(WebSocketConnection connection) {
+        Objects.requireNonNull(connection, "connection");
+        if (closed) {
+            throw new IllegalStateException("session manager is closed");
+        }
+        if (sessions.size() >= options.maxSessions()) {
+            throw new KafkaUtilityException("session limit reached: " + options.maxSessions()
+                    + " sessions are open (maxSessions)");
+        }
+        Session previous = sessions.putIfAbsent(connection.id(), new Session(connection));
+        if (previous != null) {
+            throw new IllegalStateException("a session with id " + connection.id() + " is already registered");
+        }
+    }
+
+    @Override
+    public void unregister(String sessionId) {
+        Session s = sessions.remove(sessionId);
+        if (s == null) {
+            return;
+        }
+        Question q = s.question.getAndSet(null);
+        if (q != null) {
+            waiting.decrementAndGet();
+            cancel(q);
+        }
+        ArrayDeque<Frame> dropped;
+        synchronized (s) {
+            s.closed = true;
+            dropped = new ArrayDeque<>(s.queue);
+            queued.addAndGet(-s.queue.size());
+            s.queue.clear();
+        }
+        for (Frame f : dropped) {
+            complete(f, Outcome.CLOSED);
+        }
+    }
+
+    @Override
+    public Admission beginQuestion(String sessionId, String questionId) {
+        Objects.requireNonNull(questionId, "questionId");
+        Session s = sessionId == null ? null : sessions.get(sessionId);
+        if (s == null || closed) {
+            rejectedUnknown.increment();
+            return Admission.REJECTED_UNKNOWN_SESSION;
+        }
+        Question q = new Question(questionId, false);
+        if (!s.question.compareAndSet(null, q)) {
+            rejectedPending.increment();
+            Question current = s.question.get();
+            enqueue(s, error("QUESTION_PENDING", questionId, "A question is already being answered"
+                    + (current == null ? "" : " (" + current.id + ")") + "; wait for its reply before asking again"),
+                    o -> { });
+            return Admission.REJECTED_PENDING;
+        }
+        waiting.incrementAndGet();
+        accepted.increment();
+        try {
+            q.timer = scheduler.schedule(() -> timeout(s, q), options.questionTimeout().toMillis(),
+                    TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            // closed concurrently: the session is dropped with the manager
+        }
+        if (sessions.get(sessionId) != s) {
+            // unregistered concurrently: undo so nothing stays behind
+            if (s.question.compareAndSet(q, null)) {
+                waiting.decrementAndGet();
+                cancel(q);
+            }
+            return Admission.REJECTED_UNKNOWN_SESSION;
+        }
+        return Admission.ACCEPTED;
+    }
+
+    @Override
+    public Admission ask(String sessionId, String questionId, Supplier<? extends CompletionStage<?>> send) {
+        Admission admission = beginQuestion(sessionId, questionId);
+        if (admission != Admission.ACCEPTED) {
+            return admission;
+        }
+        CompletionStage<?> stage;
+        try {
+            stage = send.get();
+        } catch (RuntimeException e) {
+            stage = CompletableFuture.failedFuture(e);
+        }
+        stage.whenComplete((v, err) -> {
+            if (err != null) {
+                log.warn("Question of session {} could not be sent: {}", sessionId, err.toString());
+                failQuestion(sessionId, questionId, "SEND_FAILED", "The question could not be sent; try again");
+            }
+        });
+        return admission;
+    }
+
+    @Override
+    public void failQuestion(String sessionId, String questionId, String code, String message) {
+        Session s = sessions.get(sessionId);
+        if (s == null) {
+            return;
+        }
+        Question q = s.question.get();
+        if (q == null || q.delivering || !q.id.equals(questionId) || !s.question.compareAndSet(q, null)) {
+            return;
+        }
+        waiting.decrementAndGet();
+        cancel(q);
+        failed.increment();
+        enqueue(s, error(code, questionId, message), o -> { });
+    }
+
+    private void timeout(Session s, Question q) {
+        if (!s.question.compareAndSet(q, null)) {
+            return;
+        }
+        waiting.decrementAndGet();
+        timedOut.increment();
+        enqueue(s, error("QUESTION_TIMEOUT", q.id, "No answer within " + options.questionTimeout().toSeconds()
+                + " s; please ask again"), o -> { });
+    }
+
+    @Override
+    public void onResponse(RagResponse response, Instant kafkaTimestamp) {
+        Session s = sessions.get(response.sessionId());
+        if (s == null) {
+            droppedUnknown.increment();
+            log.debug("Reply for unknown or closed session dropped (question {})", response.questionId());
+            return;
+        }
+        Question q = s.question.get();
+        if (q == null || q.delivering || !q.id.equals(response.questionId())) {
+            droppedStale.increment();
+            log.debug("Stale reply dropped for session {}: question {} is not the one waited for",
+                    response.sessionId(), response.questionId());
+            return;
+        }
+        Question delivering = new Question(q.id, true);
+        if (!s.question.compareAndSet(q, delivering)) {
+            droppedStale.increment();
+            return;
+        }
+        cancel(q);
+        String frame = answer(response);
+        enqueue(s, frame, outcome -> {
+            if (s.question.compareAndSet(delivering, null)) {
+                waiting.decrementAndGet();
+            }
+            deliveries[outcome.ordinal()].increment();
+            if (outcome == Outcome.SUCCESS) {
+                long nanos = Duration.between(kafkaTimestamp, options.clock().instant()).toNanos();
+                latency.record(Math.max(0, nanos), TimeUnit.NANOSECONDS);
+            }
+        });
+    }
+
+    private void enqueue(Session s, String text, Consumer<Outcome> done) {
+        Frame f = new Frame(text, done);
+        Outcome refused = null;
+        boolean start = false;
+        synchronized (s) {
+            if (s.closed) {
+                refused = Outcome.CLOSED;
+            } else if (s.queue.size() >= options.maxQueuedFrames()) {
+                refused = Outcome.BUFFER_FULL;
+            } else {
+                s.queue.add(f);
+                queued.incrementAndGet();
+                if (!s.sending) {
+                    s.sending = true;
+                    start = true;
+                }
+            }
+        }
+        if (refused != null) {
+            if (refused == Outcome.BUFFER_FULL) {
+                log.warn("Send buffer of session {} is full ({} frames); frame dropped", s.connection.id(),
+                        options.maxQueuedFrames());
+            }
+            complete(f, refused);
+            return;
+        }
+        if (start) {
+            execute(s);
+        }
+    }
+
+    private void execute(Session s) {
+        try {
+            sender.execute(() -> sendNext(s));
+        } catch (RejectedExecutionException e) {
+            failAll(s);
+        }
+    }
+
+    private void failAll(Session s) {
+        ArrayDeque<Frame> dropped;
+        synchronized (s) {
+            dropped = new ArrayDeque<>(s.queue);
+            queued.addAndGet(-s.queue.size());
+            s.queue.clear();
+            s.sending = false;
+        }
+        dropped.forEach(f -> complete(f, Outcome.CLOSED));
+    }
+
+    private void sendNext(Session s) {
+        Frame f;
+        synchronized (s) {
+            f = s.queue.poll();
+            if (f == null) {
+                s.sending = false;
+                return;
+            }
+            queued.decrementAndGet();
+        }
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        ScheduledFuture<?> timer;
+        try {
+            timer = scheduler.schedule(() -> done.completeExceptionally(new TimeoutException("send timeout")),
+                    options.sendTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            timer = null;
+        }
+        try {
+            if (!s.connection.isOpen()) {
+                done.completeExceptionally(new IllegalStateException("connection closed"));
+            } else {
+                s.connection.sendText(f.text()).whenComplete((v, err) -> {
+                    if (err == null) {
+                        done.complete(null);
+                    } else {
+                        done.completeExceptionally(err);
+                    }
+                });
+            }
+        } catch (RuntimeException e) {
+            done.completeExceptionally(e);
+        }
+        ScheduledFuture<?> t = timer;
+        done.whenComplete((v, err) -> {
+            if (t != null) {
+                t.cancel(false);
+            }
+            Outcome outcome;
+            if (err == null) {
+                outcome = Outcome.SUCCESS;
+            } else if (err instanceof TimeoutException) {
+                outcome = Outcome.TIMEOUT;
+                log.warn("Sending to WebSocket session {} timed out after {}", s.connection.id(),
+                        options.sendTimeout());
+            } else {
+                outcome = Outcome.FAILED;
+                log.warn("Sending to WebSocket session {} failed: {}", s.connection.id(), err.toString());
+            }
+            complete(f, outcome);
+            execute(s);
+        });
+    }
+
+    private static void complete(Frame f, Outcome outcome) {
+        try {
+            f.done().accept(outcome);
+        } catch (RuntimeException e) {
+            log.error("Delivery callback failed", e);
+        }
+    }
+
+    private static void cancel(Question q) {
+        ScheduledFuture<?> t = q.timer;
+        if (t != null) {
+            t.cancel(false);
+        }
+    }
+
+    private String answer(RagResponse r) {
+        ObjectNode n = json.createObjectNode();
+        n.put("type", "answer");
+        n.put("questionId", r.questionId());
+        n.put("status", r.status().name());
+        n.put("answer", r.answer());
+        ArrayNode sources = n.putArray("sources");
+        for (RagResponse.Source src : r.sources()) {
+            ObjectNode o = sources.addObject();
+            o.put("documentId", src.documentId());
+            o.put("title", src.title());
+            if (src.score() == null) {
+                o.putNull("score");
+            } else {
+                o.put("score", src.score());
+            }
+        }
+        n.put("error", r.error());
+        n.put("timestamp", r.timestamp().toString());
+        return write(n);
+    }
+
+    private String error(String code, String questionId, String message) {
+        ObjectNode n = json.createObjectNode();
+        n.put("type", "error");
+        n.put("code", code);
+        n.put("questionId", questionId);
+        n.put("message", message);
+        return write(n);
+    }
+
+    private String write(ObjectNode n) {
+        try {
+            return json.writeValueAsString(n);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public int sessionCount() {
+        return sessions.size();
+    }
+
+    @Override
+    public int waitingCount() {
+        return waiting.get();
+    }
+
+    @Override
+    public Stats stats() {
+        return new Stats(sessions.size(), waiting.get(), queued.get(), scheduler.getQueue().size());
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (String id : sessions.keySet()) {
+            unregister(id);
+        }
+        scheduler.shutdownNow();
+        if (ownedSender != null) {
+            ownedSender.shutdown();
+            try {
+                if (!ownedSender.awaitTermination(options.sendTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+                    ownedSender.shutdownNow();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                ownedSender.shutdownNow();
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "DefaultWebSocketSessionManager{sessions=" + sessions.size() + ", waiting=" + waiting.get() + ", "
+                + options + "}";
+    }
+}
