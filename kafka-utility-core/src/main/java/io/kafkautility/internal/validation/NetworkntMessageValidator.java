@@ -111,6 +111,10 @@ public final class NetworkntMessageValidator implements MessageValidator {
             RejectReason reason = catalog.find(type.name()).isPresent() ? RejectReason.UNSUPPORTED_VERSION : RejectReason.UNKNOWN_TYPE;
             throw new MessageValidationException(reason, type + " is not known to this validator", type.toString(), null, List.of());
         }
+        String tooBig = JsonBounds.firstViolation(data, limits);
+        if (tooBig != null) {
+            throw new MessageValidationException(RejectReason.LIMITS_EXCEEDED, tooBig, type.toString(), null, List.of());
+        }
         return toErrors(schema.validate(data), false);
     }
 
@@ -125,7 +129,7 @@ public final class NetworkntMessageValidator implements MessageValidator {
         if (tooBig != null) {
             throw new MessageValidationException(RejectReason.LIMITS_EXCEEDED, tooBig, type.toString(), envelope.id(), List.of());
         }
-        List<ValidationError> errors = validate(type, data);
+        List<ValidationError> errors = toErrors(schemas.get(type).validate(data), false);
         if (!errors.isEmpty()) {
             throw violation(envelope, type, errors);
         }
