@@ -2,6 +2,7 @@ package io.kafkautility.testkit;
 
 import io.kafkautility.testkit.internal.BrokerLauncher;
 import io.kafkautility.testkit.internal.FreePorts;
+import io.kafkautility.testkit.internal.Signals;
 import io.kafkautility.testkit.internal.Topics;
 import java.io.File;
 import java.io.IOException;
@@ -379,20 +380,7 @@ public final class KafkaBrokerProcess implements KafkaCluster {
     }
 
     private void signal(String signal) {
-        long pid = process.pid();
-        try {
-            Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).redirectErrorStream(true)
-                    .start();
-            String out = new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-            if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
-                throw new KafkaTestkitException("kill -" + signal + " " + pid + " failed: " + out);
-            }
-        } catch (IOException e) {
-            throw new KafkaTestkitException("cannot run kill -" + signal + " " + pid + ": " + e, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new KafkaTestkitException("interrupted while sending SIG" + signal, e);
-        }
+        Signals.send(process.pid(), signal);
     }
 
     /** PID of the current child JVM. @throws IllegalStateException if it was never started */

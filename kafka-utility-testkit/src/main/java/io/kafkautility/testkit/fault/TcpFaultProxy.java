@@ -79,6 +79,7 @@ public final class TcpFaultProxy implements AutoCloseable {
     private volatile long bytesPerSecond;
     private volatile boolean closed;
     private ServerSocket server;
+    private java.util.concurrent.Future<?> acceptor;
 
     private TcpFaultProxy(InetSocketAddress target, int port) throws IOException {
         int id = INSTANCES.incrementAndGet();
@@ -92,7 +93,7 @@ public final class TcpFaultProxy implements AutoCloseable {
         this.target = target;
         this.server = bind(port);
         this.port = server.getLocalPort();
-        startAcceptor(server);
+        this.acceptor = startAcceptor(server);
     }
 
     /** A proxy on a free loopback port with no target yet; set it with {@link #target} before clients connect. */
@@ -128,8 +129,8 @@ public final class TcpFaultProxy implements AutoCloseable {
         return s;
     }
 
-    private void startAcceptor(ServerSocket s) {
-        threads.execute(() -> {
+    private java.util.concurrent.Future<?> startAcceptor(ServerSocket s) {
+        return threads.submit(() -> {
             while (!closed && !s.isClosed()) {
                 Socket client;
                 try {
@@ -243,16 +244,27 @@ public final class TcpFaultProxy implements AutoCloseable {
         }
         if (newMode == Mode.REFUSE && old != Mode.REFUSE) {
             closeQuietly(server);
+            awaitAcceptorExit(); // until accept() returns, the kernel still holds the listening socket open
         } else if (old == Mode.REFUSE && newMode != Mode.REFUSE) {
             try {
                 server = bind(port);
-                startAcceptor(server);
+                acceptor = startAcceptor(server);
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException("cannot re-bind proxy port " + port, e);
             }
         }
         log.info("TCP fault proxy {} -> {}: {} -> {}", address(), target, old, newMode);
         return this;
+    }
+
+    private void awaitAcceptorExit() {
+        try {
+            acceptor.get(10, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            log.warn("TCP fault proxy {}: acceptor did not stop cleanly: {}", address(), e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Resets (RST) every open connection once, staying in the current mode (call repeatedly for a reset storm). */

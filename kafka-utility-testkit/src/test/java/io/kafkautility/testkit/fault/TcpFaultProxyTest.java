@@ -92,8 +92,8 @@ class TcpFaultProxyTest {
         try (Socket s = connect()) {
             assertThat(roundTrip(s, "hello")).isEqualTo("hello");
         }
-        assertThat(proxy.bytesUp()).isEqualTo(5);
-        assertThat(proxy.bytesDown()).isEqualTo(5);
+        // counters move after the write returns, so they may trail the echo by a moment
+        await().atMost(Duration.ofSeconds(5)).until(() -> proxy.bytesUp() == 5 && proxy.bytesDown() == 5);
         assertThat(proxy.address()).isEqualTo("127.0.0.1:" + proxy.port());
     }
 

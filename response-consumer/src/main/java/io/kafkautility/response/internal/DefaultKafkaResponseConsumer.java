@@ -170,10 +170,17 @@ public final class DefaultKafkaResponseConsumer implements KafkaResponseConsumer
                 if (!stopping) {
                     log.debug("Unexpected wakeup of the response consumer; continuing");
                 }
-            } catch (KafkaException e) {
+            } catch (RuntimeException e) {
+                // KafkaException: transport, authorization, coordinator trouble; anything else is a bug somewhere,
+                // but the loop must not die: log it, back off, start over with a fresh consumer
                 pollErrors.increment();
-                log.warn("Response consumer failed on {}, reconnecting in {}: {}", options.topic(), backoff,
-                        e.toString());
+                if (e instanceof KafkaException) {
+                    log.warn("Response consumer failed on {}, reconnecting in {}: {}", options.topic(), backoff,
+                            e.toString());
+                } else {
+                    log.error("Response consumer failed unexpectedly on {}, restarting in {}", options.topic(),
+                            backoff, e);
+                }
                 closeQuietly(c);
                 consumer = null;
                 if (!pause(backoff)) {
