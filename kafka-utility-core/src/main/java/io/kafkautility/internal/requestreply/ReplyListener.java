@@ -101,11 +101,9 @@ final class ReplyListener implements Runnable {
             return;
         }
         if (!ready.complete(null)) {
-            // startup timeout fired first or client closed: nothing more to do
-            if (!running) {
-                closeConsumer();
-                return;
-            }
+            // the startup timeout fired first (requests already failed) or the client closed: stop here
+            closeConsumer();
+            return;
         }
         try {
             while (running) {
