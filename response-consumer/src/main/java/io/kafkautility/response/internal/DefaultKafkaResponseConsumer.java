@@ -17,6 +17,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -324,11 +326,31 @@ public final class DefaultKafkaResponseConsumer implements KafkaResponseConsumer
 
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-            if (ready.isDone() || partitions.isEmpty()) {
+            if (partitions.isEmpty()) {
                 return;
             }
-            for (TopicPartition tp : partitions) {
-                c.position(tp, options.commitTimeout());
+            // auto.offset.reset=latest applies once: the first position of a partition the group never committed is
+            // committed at once, so a later rebalance (e.g. after the coordinator restarted) resumes there instead of
+            // jumping to the then-latest offset and skipping replies produced in between
+            try {
+                Set<TopicPartition> assigned = new HashSet<>(partitions);
+                Map<TopicPartition, OffsetAndMetadata> committed = c.committed(assigned, options.commitTimeout());
+                Map<TopicPartition, OffsetAndMetadata> initial = new HashMap<>();
+                for (TopicPartition tp : partitions) {
+                    long position = c.position(tp, options.commitTimeout());
+                    if (committed.get(tp) == null) {
+                        initial.put(tp, new OffsetAndMetadata(position));
+                    }
+                }
+                if (!initial.isEmpty()) {
+                    c.commitSync(initial, options.commitTimeout());
+                }
+            } catch (WakeupException e) {
+                throw e;
+            } catch (KafkaException e) {
+                commitErrors.increment();
+                log.warn("Response consumer could not record its starting offsets for {}: {}", partitions,
+                        e.toString());
             }
             log.info("Response consumer assigned {}", partitions);
             ready.complete(null);
