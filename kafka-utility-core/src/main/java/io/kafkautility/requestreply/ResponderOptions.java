@@ -1,5 +1,6 @@
 package io.kafkautility.requestreply;
 
+import io.kafkautility.config.KafkaConnectionOptions;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -211,6 +212,18 @@ public final class ResponderOptions<Q, R> {
             Objects.requireNonNull(properties, "kafkaProperties must not be null");
             properties.forEach(this::kafkaProperty);
             return this;
+        }
+
+        /**
+         * Connection settings (bootstrap servers, security, client id) from the shared configuration; adds
+         * {@link KafkaConnectionOptions#clientProperties()} like {@link #kafkaProperties(Map)}.
+         *
+         * @param connection the connection options
+         * @return this
+         */
+        public Builder<Q, R> connection(KafkaConnectionOptions connection) {
+            Objects.requireNonNull(connection, "connection must not be null");
+            return kafkaProperties(connection.clientProperties());
         }
 
         /**

@@ -1,7 +1,7 @@
 package io.kafkautility.requestreply;
 
 import io.kafkautility.MessageHeaders;
-import io.kafkautility.internal.requestreply.RequestReplyMetricNames;
+import io.kafkautility.metrics.MetricNames;
 import io.kafkautility.testkit.KafkaCluster;
 import io.kafkautility.testkit.TopicNames;
 import io.kafkautility.testkit.junit.KafkaTest;
@@ -68,8 +68,8 @@ class RequestReplyClientIT {
             assertThat(e.kind()).isEqualTo(RequestTimeoutException.Kind.OVERALL);
             assertThat(e.getMessage()).contains(e.correlationId()).contains(requestTopic).contains(" ms");
             assertThat(client.pendingCount()).isZero();
-            assertThat(registry.get(RequestReplyMetricNames.TIMEOUTS).counter().count()).isEqualTo(1);
-            assertThat(registry.get(RequestReplyMetricNames.ROUND_TRIP).tag("outcome", "timeout").timer().count())
+            assertThat(registry.get(MetricNames.REQUEST_REPLY_TIMEOUTS).counter().count()).isEqualTo(1);
+            assertThat(registry.get(MetricNames.REQUEST_REPLY_ROUND_TRIP).tag("outcome", "timeout").timer().count())
                     .isEqualTo(1);
             System.out.println("timeout: " + e.getMessage());
         }
@@ -160,7 +160,7 @@ class RequestReplyClientIT {
             assertThat(((RemoteReplyException) t2).remoteErrorType())
                     .isEqualTo(UnsupportedOperationException.class.getName());
             assertThat(client.pendingCount()).isZero();
-            assertThat(registry.get(RequestReplyMetricNames.ROUND_TRIP).tag("outcome", "error_reply").timer()
+            assertThat(registry.get(MetricNames.REQUEST_REPLY_ROUND_TRIP).tag("outcome", "error_reply").timer()
                     .count()).isEqualTo(2);
         }
     }

@@ -1,7 +1,7 @@
 package io.kafkautility.requestreply;
 
 import io.kafkautility.MessageHeaders;
-import io.kafkautility.internal.requestreply.RequestReplyMetricNames;
+import io.kafkautility.metrics.MetricNames;
 import io.kafkautility.testkit.KafkaCluster;
 import io.kafkautility.testkit.TopicNames;
 import io.kafkautility.testkit.junit.KafkaTest;
@@ -46,10 +46,10 @@ class ResponderIT {
                 assertThat(header(got.get(0), MessageHeaders.CORRELATION_ID)).isEqualTo("fresh-1");
                 assertThat(new String(got.get(0).value())).isEqualTo("NEW");
                 await().atMost(Duration.ofSeconds(30)).until(() -> counter(registry,
-                        RequestReplyMetricNames.RESPONDER_REQUESTS, "outcome", "replied") == 1);
-                assertThat(counter(registry, RequestReplyMetricNames.RESPONDER_REQUESTS, "outcome", "expired"))
+                        MetricNames.RESPONDER_REQUESTS, "outcome", "replied") == 1);
+                assertThat(counter(registry, MetricNames.RESPONDER_REQUESTS, "outcome", "expired"))
                         .isEqualTo(1);
-                assertThat(counter(registry, RequestReplyMetricNames.RESPONDER_REQUESTS, "outcome", "invalid"))
+                assertThat(counter(registry, MetricNames.RESPONDER_REQUESTS, "outcome", "invalid"))
                         .isEqualTo(1);
                 try (Admin admin = cluster.admin()) {
                     await().atMost(Duration.ofSeconds(30)).until(() -> {

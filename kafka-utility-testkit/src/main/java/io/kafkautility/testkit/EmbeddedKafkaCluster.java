@@ -170,7 +170,7 @@ public final class EmbeddedKafkaCluster implements KafkaCluster {
      * Starts a broker shut down earlier, on the same port and log directory, and waits (up to the start-up timeout)
      * until it is registered and unfenced again. Partition replicas may still be catching up when this returns. The
      * controller accepts the new incarnation only after the old one's session expired
-     * ({@code broker.session.timeout.ms}, 9 s by default), so a restart soon after a shutdown takes that long.
+     * ({@code broker.session.timeout.ms}, 4 s by default here), so a restart soon after a shutdown takes that long.
      *
      * @throws IllegalStateException if the broker is not shut down
      */

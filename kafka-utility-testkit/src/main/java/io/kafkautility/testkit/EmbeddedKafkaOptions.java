@@ -15,7 +15,9 @@ import java.util.Objects;
  * {@code offsets.topic.replication.factor}, {@code transaction.state.log.replication.factor} and
  * {@code default.replication.factor} = min(3, brokers), {@code transaction.state.log.min.isr} = min(2, brokers),
  * {@code group.initial.rebalance.delay.ms=0}, {@code offsets.topic.num.partitions=5},
- * {@code transaction.state.log.num.partitions=5}. Any of them can be overridden with {@link Builder#brokerProperty}.
+ * {@code transaction.state.log.num.partitions=5}, {@code broker.session.timeout.ms=4000} and
+ * {@code broker.heartbeat.interval.ms=1000} (a restarted broker is accepted once its old session expired).
+ * Any of them can be overridden with {@link Builder#brokerProperty}.
  */
 public final class EmbeddedKafkaOptions {
 
@@ -66,6 +68,8 @@ public final class EmbeddedKafkaOptions {
         props.put("default.replication.factor", rf);
         props.put("transaction.state.log.min.isr", Integer.toString(Math.min(2, brokers)));
         props.put("group.initial.rebalance.delay.ms", "0");
+        props.put("broker.session.timeout.ms", "4000");
+        props.put("broker.heartbeat.interval.ms", "1000");
         props.put("offsets.topic.num.partitions", "5");
         props.put("transaction.state.log.num.partitions", "5");
         props.put("auto.create.topics.enable", Boolean.toString(autoCreateTopics));

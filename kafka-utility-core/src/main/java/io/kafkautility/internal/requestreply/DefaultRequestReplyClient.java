@@ -147,9 +147,10 @@ public final class DefaultRequestReplyClient<Q, R> implements RequestReplyClient
             return CompletableFuture.failedFuture(early);
         }
         String id = nextId();
+        RecordHeaders headers = new RecordHeaders();
         byte[] value;
         try {
-            value = options.requestCodec().encode(payload, id);
+            value = options.requestCodec().encode(payload, id, headers);
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(new RequestEncodingException(id, requestTopic, e));
         }
@@ -162,7 +163,7 @@ public final class DefaultRequestReplyClient<Q, R> implements RequestReplyClient
         if (!schedule(entry, entry::expire, timeout)) {
             return entry.future;
         }
-        send(entry, record(id, value, timeout));
+        send(entry, record(id, value, timeout, headers));
         return entry.future;
     }
 
@@ -204,9 +205,10 @@ public final class DefaultRequestReplyClient<Q, R> implements RequestReplyClient
             entry.terminate(early);
             return;
         }
+        RecordHeaders headers = new RecordHeaders();
         byte[] value;
         try {
-            value = options.requestCodec().encode(payload, id);
+            value = options.requestCodec().encode(payload, id, headers);
         } catch (RuntimeException e) {
             entry.terminate(new RequestEncodingException(id, requestTopic, e));
             return;
@@ -226,7 +228,7 @@ public final class DefaultRequestReplyClient<Q, R> implements RequestReplyClient
             entry.fail(new RequestReplyClosedException(id, requestTopic), OUTCOME_CLOSED);
             return;
         }
-        send(entry, record(id, value, overall));
+        send(entry, record(id, value, overall, headers));
     }
 
     private RequestReplyException rejectIfUnavailable(String id) {
@@ -256,8 +258,11 @@ public final class DefaultRequestReplyClient<Q, R> implements RequestReplyClient
         }
     }
 
-    private ProducerRecord<byte[], byte[]> record(String id, byte[] value, Duration timeout) {
-        RecordHeaders headers = new RecordHeaders();
+    private ProducerRecord<byte[], byte[]> record(String id, byte[] value, Duration timeout, RecordHeaders headers) {
+        headers.remove(MessageHeaders.CORRELATION_ID);
+        headers.remove(MessageHeaders.REPLY_TO);
+        headers.remove(MessageHeaders.REPLY_PARTITION);
+        headers.remove(MessageHeaders.DEADLINE);
         headers.add(MessageHeaders.CORRELATION_ID, HeaderValues.bytes(id));
         headers.add(MessageHeaders.REPLY_TO, replyTopicBytes);
         if (replyPartitionBytes != null) {

@@ -1,0 +1,305 @@
+package io.kafkautility.internal.message;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kafkautility.KafkaUtilityException;
+import io.kafkautility.MessageHeaders;
+import io.kafkautility.message.Envelope;
+import io.kafkautility.message.EnvelopeCodec;
+import io.kafkautility.message.JsonLimits;
+import io.kafkautility.validation.MessageValidationException;
+import io.kafkautility.validation.RejectReason;
+
+import java.io.IOException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/** Jackson implementation of {@link EnvelopeCodec}; one ObjectMapper per instance, configured with the limits. */
+public final class JacksonEnvelopeCodec implements EnvelopeCodec {
+
+    static final String CE_HEADER_PREFIX = "ce_";
+    private static final Pattern QUOTED_TOKEN = Pattern.compile("token '[^']*'");
+    private static final Pattern SOURCE = Pattern.compile("\\[Source: [^;\\]]*; ");
+    private static final int MAX_DETAIL = 200;
+
+    private final JsonLimits limits;
+    private final ObjectMapper mapper;
+
+    public JacksonEnvelopeCodec(JsonLimits limits) {
+        this.limits = Objects.requireNonNull(limits, "limits");
+        StreamReadConstraints constraints = StreamReadConstraints.builder()
+                .maxNestingDepth(limits.maxNestingDepth())
+                .maxStringLength(limits.maxStringLength())
+                .maxNumberLength(limits.maxNumberLength())
+                .maxNameLength(limits.maxNameLength())
+                .maxTokenCount(limits.maxTokenCount())
+                .maxDocumentLength(limits.maxDocumentBytes())
+                .build();
+        JsonFactory factory = JsonFactory.builder()
+                .streamReadConstraints(constraints)
+                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                .disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
+                .build();
+        this.mapper = new ObjectMapper(factory)
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    }
+
+    @Override
+    public JsonLimits limits() {
+        return limits;
+    }
+
+    @Override
+    public byte[] encode(Envelope e) {
+        Objects.requireNonNull(e, "envelope");
+        ObjectNode n = mapper.createObjectNode();
+        n.put("specversion", Envelope.SPEC_VERSION);
+        n.put("id", e.id());
+        n.put("source", e.source());
+        n.put("type", e.type());
+        e.time().ifPresent(t -> n.put("time", DateTimeFormatter.ISO_INSTANT.format(t)));
+        n.put("datacontenttype", e.dataContentType());
+        e.dataSchema().ifPresent(v -> n.put("dataschema", v));
+        e.subject().ifPresent(v -> n.put("subject", v));
+        e.correlationId().ifPresent(v -> n.put(Envelope.EXT_CORRELATION_ID, v));
+        e.causationId().ifPresent(v -> n.put(Envelope.EXT_CAUSATION_ID, v));
+        e.traceparent().ifPresent(v -> n.put(Envelope.EXT_TRACEPARENT, v));
+        e.extensions().forEach(n::put);
+        n.set("data", e.data());
+        try {
+            return mapper.writeValueAsBytes(n);
+        } catch (JsonProcessingException ex) {
+            throw new KafkaUtilityException("cannot encode envelope " + e.id() + " of type " + e.type() + ": "
+                    + ex.getOriginalMessage(), ex);
+        }
+    }
+
+    @Override
+    public Envelope decode(byte[] value) {
+        return decode(value, Map.of());
+    }
+
+    @Override
+    public Envelope decode(byte[] value, Map<String, String> headers) {
+        Map<String, String> h = headers == null ? Map.of() : headers;
+        Envelope envelope;
+        if (h.containsKey(CE_HEADER_PREFIX + "specversion")) {
+            envelope = decodeBinary(value, h);
+        } else {
+            String contentType = h.get(MessageHeaders.CONTENT_TYPE);
+            if (contentType != null && !MEDIA_TYPE.equals(mediaType(contentType))) {
+                throw fail(RejectReason.UNSUPPORTED_CONTENT_TYPE, "content-type '" + abbreviate(contentType)
+                        + "' is not " + MEDIA_TYPE + " (structured mode) and there is no ce_specversion header (binary mode)",
+                        null, null, null);
+            }
+            JsonNode root = parse(value);
+            if (!root.isObject()) {
+                throw fail(RejectReason.INVALID_ENVELOPE, "the value is a JSON " + root.getNodeType().name().toLowerCase(Locale.ROOT)
+                        + ", not a CloudEvents object", null, null, null);
+            }
+            envelope = fromStructured((ObjectNode) root);
+        }
+        checkHeader(h, MessageHeaders.MESSAGE_ID, envelope.id(), envelope);
+        checkHeader(h, MessageHeaders.MESSAGE_TYPE, envelope.type(), envelope);
+        checkHeader(h, MessageHeaders.CORRELATION_ID, envelope.correlationId().orElse(null), envelope);
+        return envelope;
+    }
+
+    @Override
+    public Map<String, String> headers(Envelope e) {
+        Objects.requireNonNull(e, "envelope");
+        Map<String, String> h = new LinkedHashMap<>();
+        h.put(MessageHeaders.CONTENT_TYPE, CONTENT_TYPE);
+        h.put(MessageHeaders.MESSAGE_ID, e.id());
+        h.put(MessageHeaders.MESSAGE_TYPE, e.type());
+        e.correlationId().ifPresent(v -> h.put(MessageHeaders.CORRELATION_ID, v));
+        e.traceparent().ifPresent(v -> h.put(MessageHeaders.TRACEPARENT, v));
+        return h;
+    }
+
+    /** Parses untrusted bytes within the limits. */
+    public JsonNode parse(byte[] value) {
+        if (value == null || value.length == 0) {
+            throw fail(RejectReason.INVALID_JSON, "the record value is " + (value == null ? "null" : "empty"), null, null, null);
+        }
+        if (value.length > limits.maxDocumentBytes()) {
+            throw fail(RejectReason.LIMITS_EXCEEDED, "the value is " + value.length + " bytes, more than the limit of "
+                    + limits.maxDocumentBytes(), null, null, null);
+        }
+        try {
+            JsonNode node = mapper.readTree(value);
+            if (node == null || node.isMissingNode()) {
+                throw fail(RejectReason.INVALID_JSON, "the record value holds no JSON", null, null, null);
+            }
+            return node;
+        } catch (StreamConstraintsException ex) {
+            throw fail(RejectReason.LIMITS_EXCEEDED, "JSON limit exceeded: " + detail(ex), null, null, ex);
+        } catch (JsonProcessingException ex) {
+            throw fail(RejectReason.INVALID_JSON, "not valid JSON: " + detail(ex), null, null, ex);
+        } catch (IOException ex) {
+            throw fail(RejectReason.INVALID_JSON, "not readable JSON: " + ex.getClass().getSimpleName(), null, null, ex);
+        }
+    }
+
+    private Envelope fromStructured(ObjectNode n) {
+        String id = n.path("id").isTextual() ? n.get("id").asText() : null;
+        String type = n.path("type").isTextual() ? n.get("type").asText() : null;
+        requireAttribute(n.get("specversion"), "specversion", type, id);
+        if (!Envelope.SPEC_VERSION.equals(n.get("specversion").asText())) {
+            throw fail(RejectReason.INVALID_ENVELOPE, "specversion must be " + Envelope.SPEC_VERSION, type, id, null);
+        }
+        requireAttribute(n.get("id"), "id", type, id);
+        requireAttribute(n.get("source"), "source", type, id);
+        requireAttribute(n.get("type"), "type", type, id);
+        if (n.has("data_base64")) {
+            throw fail(RejectReason.INVALID_ENVELOPE, "data_base64 is not supported; data must be JSON", type, id, null);
+        }
+        JsonNode data = n.get("data");
+        if (data == null) {
+            throw fail(RejectReason.INVALID_ENVELOPE, "data is missing", type, id, null);
+        }
+        Map<String, String> attributes = new LinkedHashMap<>();
+        Iterator<Map.Entry<String, JsonNode>> it = n.fields();
+        while (it.hasNext()) {
+            Map.Entry<String, JsonNode> f = it.next();
+            String name = f.getKey();
+            if (name.equals("data") || name.equals("specversion")) {
+                continue;
+            }
+            JsonNode v = f.getValue();
+            if (v.isNull()) {
+                continue;
+            }
+            if (!v.isValueNode()) {
+                throw fail(RejectReason.INVALID_ENVELOPE, "attribute '" + abbreviate(name) + "' must be a string, number or boolean",
+                        type, id, null);
+            }
+            attributes.put(name, v.asText());
+        }
+        return build(attributes, data, type, id);
+    }
+
+    private Envelope decodeBinary(byte[] value, Map<String, String> h) {
+        String id = h.get(CE_HEADER_PREFIX + "id");
+        String type = h.get(CE_HEADER_PREFIX + "type");
+        if (!Envelope.SPEC_VERSION.equals(h.get(CE_HEADER_PREFIX + "specversion"))) {
+            throw fail(RejectReason.INVALID_ENVELOPE, "ce_specversion must be " + Envelope.SPEC_VERSION, type, id, null);
+        }
+        String contentType = h.get(MessageHeaders.CONTENT_TYPE);
+        if (contentType != null && !Envelope.DATA_CONTENT_TYPE.equals(mediaType(contentType))) {
+            throw fail(RejectReason.UNSUPPORTED_CONTENT_TYPE, "binary-mode content-type '" + abbreviate(contentType)
+                    + "' is not " + Envelope.DATA_CONTENT_TYPE, type, id, null);
+        }
+        Map<String, String> attributes = new LinkedHashMap<>();
+        h.forEach((k, v) -> {
+            if (k.startsWith(CE_HEADER_PREFIX) && !k.equals(CE_HEADER_PREFIX + "specversion")) {
+                attributes.put(k.substring(CE_HEADER_PREFIX.length()), v);
+            }
+        });
+        if (contentType != null) {
+            attributes.put("datacontenttype", contentType);
+        }
+        for (String required : List.of("id", "source", "type")) {
+            if (attributes.get(required) == null || attributes.get(required).isEmpty()) {
+                throw fail(RejectReason.INVALID_ENVELOPE, "ce_" + required + " header is missing", type, id, null);
+            }
+        }
+        JsonNode data;
+        try {
+            data = parse(value);
+        } catch (MessageValidationException e) {
+            throw fail(e.reason(), e.detail(), type, id, e.getCause());
+        }
+        return build(attributes, data, type, id);
+    }
+
+    private Envelope build(Map<String, String> attributes, JsonNode data, String type, String id) {
+        try {
+            Envelope.Builder b = Envelope.builder()
+                    .id(attributes.remove("id"))
+                    .source(attributes.remove("source"))
+                    .type(attributes.remove("type"));
+            String time = attributes.remove("time");
+            b.time(time == null ? null : parseTime(time));
+            String contentType = attributes.remove("datacontenttype");
+            if (contentType != null && !Envelope.DATA_CONTENT_TYPE.equals(mediaType(contentType))) {
+                throw fail(RejectReason.INVALID_ENVELOPE, "datacontenttype must be " + Envelope.DATA_CONTENT_TYPE
+                        + " but was '" + abbreviate(contentType) + "'", type, id, null);
+            }
+            b.dataSchema(attributes.remove("dataschema"));
+            b.subject(attributes.remove("subject"));
+            b.correlationId(attributes.remove(Envelope.EXT_CORRELATION_ID));
+            b.causationId(attributes.remove(Envelope.EXT_CAUSATION_ID));
+            b.traceparent(attributes.remove(Envelope.EXT_TRACEPARENT));
+            attributes.forEach(b::extension);
+            return b.data(data).build();
+        } catch (IllegalArgumentException | IllegalStateException | NullPointerException e) {
+            throw fail(RejectReason.INVALID_ENVELOPE, e.getMessage(), type, id, null);
+        }
+    }
+
+    private static Instant parseTime(String time) {
+        try {
+            return OffsetDateTime.parse(time, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException("time must be an RFC 3339 timestamp");
+        }
+    }
+
+    private static void requireAttribute(JsonNode v, String name, String type, String id) {
+        if (v == null || !v.isTextual() || v.asText().isEmpty()) {
+            throw fail(RejectReason.INVALID_ENVELOPE, "required attribute '" + name + "' is missing or not a non-empty string",
+                    type, id, null);
+        }
+    }
+
+    private static void checkHeader(Map<String, String> h, String header, String expected, Envelope e) {
+        String actual = h.get(header);
+        if (actual != null && !actual.equals(expected)) {
+            throw fail(RejectReason.INVALID_ENVELOPE, "header " + header + " does not match the envelope", e.type(), e.id(), null);
+        }
+    }
+
+    static String mediaType(String contentType) {
+        int semi = contentType.indexOf(';');
+        return (semi < 0 ? contentType : contentType.substring(0, semi)).trim().toLowerCase(Locale.ROOT);
+    }
+
+    private static String detail(JsonProcessingException ex) {
+        String msg = ex.getOriginalMessage() == null ? ex.getClass().getSimpleName() : ex.getOriginalMessage();
+        msg = QUOTED_TOKEN.matcher(msg).replaceAll("token '<redacted>'");
+        msg = SOURCE.matcher(msg).replaceAll("[");
+        if (msg.length() > MAX_DETAIL) {
+            msg = msg.substring(0, MAX_DETAIL) + "...";
+        }
+        if (ex.getLocation() != null) {
+            msg += " (at line " + ex.getLocation().getLineNr() + ", column " + ex.getLocation().getColumnNr() + ")";
+        }
+        return msg;
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 64 ? s : s.substring(0, 64) + "...";
+    }
+
+    private static MessageValidationException fail(RejectReason reason, String detail, String type, String id, Throwable cause) {
+        return new MessageValidationException(reason, detail, type == null ? null : abbreviate(type),
+                id == null ? null : abbreviate(id), List.of(), cause);
+    }
+}

@@ -1,0 +1,275 @@
+package io.kafkautility.internal.validation;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.PathType;
+import com.networknt.schema.SchemaLocation;
+import com.networknt.schema.SchemaValidatorsConfig;
+import com.networknt.schema.SpecVersion;
+import com.networknt.schema.ValidationMessage;
+import com.networknt.schema.resource.AllowSchemaLoader;
+import com.networknt.schema.resource.InputStreamSource;
+import com.networknt.schema.resource.SchemaLoader;
+import io.kafkautility.internal.message.JacksonEnvelopeCodec;
+import io.kafkautility.message.Envelope;
+import io.kafkautility.message.EnvelopeCodec;
+import io.kafkautility.message.JsonLimits;
+import io.kafkautility.message.MessageCatalog;
+import io.kafkautility.message.MessageDefinition;
+import io.kafkautility.message.MessageType;
+import io.kafkautility.validation.DecodeResult;
+import io.kafkautility.validation.MessageValidationException;
+import io.kafkautility.validation.MessageValidator;
+import io.kafkautility.validation.RejectReason;
+import io.kafkautility.validation.ValidationError;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.FileNotFoundException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/** networknt json-schema-validator behind {@link MessageValidator}: every schema compiled once at construction. */
+public final class NetworkntMessageValidator implements MessageValidator {
+
+    private static final Logger log = LoggerFactory.getLogger(NetworkntMessageValidator.class);
+
+    private static final String CLASSPATH = "classpath:";
+    private static final Set<String> UNKNOWN_PROPERTY_KEYWORDS = Set.of("additionalProperties", "unevaluatedProperties");
+
+    private final MessageCatalog catalog;
+    private final JsonLimits limits;
+    private final JacksonEnvelopeCodec codec;
+    private final Map<MessageType, JsonSchema> schemas;
+
+    public NetworkntMessageValidator(MessageCatalog catalog, JsonLimits limits, ClassLoader classLoader) {
+        this.catalog = catalog;
+        this.limits = limits;
+        this.codec = new JacksonEnvelopeCodec(limits);
+        JsonSchemaFactory factory = newFactory(classLoader);
+        SchemaValidatorsConfig config = SchemaValidatorsConfig.builder()
+                .pathType(PathType.JSON_POINTER)
+                .formatAssertionsEnabled(true)
+                .locale(Locale.ENGLISH)
+                .build();
+        Map<MessageType, JsonSchema> compiled = new HashMap<>();
+        for (MessageType type : catalog.allVersions()) {
+            compiled.put(type, compile(factory, config, type));
+        }
+        this.schemas = Map.copyOf(compiled);
+    }
+
+    /** A factory that resolves kafka-utility $ids and $refs from the classpath and refuses every other location. */
+    static JsonSchemaFactory newFactory(ClassLoader classLoader) {
+        return JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012, b -> b
+                .jsonMapper(new ObjectMapper())
+                .enableSchemaCache(true)
+                .schemaMappers(m -> m.mapPrefix(MessageType.SCHEMA_ID_PREFIX, CLASSPATH + MessageType.SCHEMA_RESOURCE_FOLDER))
+                .schemaLoaders(l -> l
+                        .add(new ClassLoaderSchemaLoader(classLoader))
+                        .add(new AllowSchemaLoader(iri -> iri.toString().startsWith(CLASSPATH)))));
+    }
+
+    static JsonSchema compile(JsonSchemaFactory factory, SchemaValidatorsConfig config, MessageType type) {
+        try {
+            JsonSchema schema = factory.getSchema(SchemaLocation.of(type.schemaId()), config);
+            schema.initializeValidators();
+            String declaredId = schema.getSchemaNode().path("$id").asText(null);
+            if (!type.schemaId().equals(declaredId)) {
+                throw new IllegalStateException("schema " + type.schemaResource() + " must declare \"$id\": \""
+                        + type.schemaId() + "\" but declares " + declaredId);
+            }
+            return schema;
+        } catch (IllegalStateException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("cannot compile the schema of " + type + " (" + type.schemaResource()
+                    + "): " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public MessageCatalog catalog() {
+        return catalog;
+    }
+
+    @Override
+    public EnvelopeCodec codec() {
+        return codec;
+    }
+
+    @Override
+    public List<ValidationError> validate(MessageType type, JsonNode data) {
+        JsonSchema schema = schemas.get(type);
+        if (schema == null) {
+            RejectReason reason = catalog.find(type.name()).isPresent() ? RejectReason.UNSUPPORTED_VERSION : RejectReason.UNKNOWN_TYPE;
+            throw new MessageValidationException(reason, type + " is not known to this validator", type.toString(), null, List.of());
+        }
+        String tooBig = JsonBounds.firstViolation(data, limits);
+        if (tooBig != null) {
+            throw new MessageValidationException(RejectReason.LIMITS_EXCEEDED, tooBig, type.toString(), null, List.of());
+        }
+        return toErrors(schema.validate(data), false);
+    }
+
+    @Override
+    public void requireValid(Envelope envelope) {
+        MessageType type = claimedType(envelope);
+        if (!catalog.knows(type)) {
+            throw unknownVersion(envelope, type);
+        }
+        JsonNode data = envelope.data();
+        String tooBig = JsonBounds.firstViolation(data, limits);
+        if (tooBig != null) {
+            throw new MessageValidationException(RejectReason.LIMITS_EXCEEDED, tooBig, type.toString(), envelope.id(), List.of());
+        }
+        List<ValidationError> errors = toErrors(schemas.get(type).validate(data), false);
+        if (!errors.isEmpty()) {
+            throw violation(envelope, type, errors);
+        }
+    }
+
+    @Override
+    public byte[] encodeValid(Envelope envelope) {
+        requireValid(envelope);
+        byte[] value = codec.encode(envelope);
+        if (value.length > limits.maxDocumentBytes()) {
+            throw new MessageValidationException(RejectReason.LIMITS_EXCEEDED, "the encoded message is " + value.length
+                    + " bytes, more than the limit of " + limits.maxDocumentBytes(), envelope.type(), envelope.id(), List.of());
+        }
+        return value;
+    }
+
+    @Override
+    public DecodeResult decode(byte[] value, Map<String, String> headers) {
+        try {
+            Envelope envelope = codec.decode(value, headers);
+            MessageType claimed = claimedType(envelope);
+            MessageType against;
+            boolean tolerant;
+            if (catalog.knows(claimed)) {
+                against = claimed;
+                tolerant = false;
+            } else {
+                Optional<MessageType> newest = catalog.get(claimed.name()).latest(claimed.major());
+                if (newest.isEmpty()) {
+                    throw unknownVersion(envelope, claimed);
+                }
+                against = newest.get();
+                // a newer minor may add optional properties this reader does not know: read it tolerantly
+                tolerant = claimed.minor() > against.minor();
+            }
+            List<ValidationError> errors = toErrors(schemas.get(against).validate(envelope.data()), tolerant);
+            if (!errors.isEmpty()) {
+                throw violation(envelope, claimed, errors);
+            }
+            return DecodeResult.valid(envelope, against);
+        } catch (MessageValidationException e) {
+            return DecodeResult.rejected(e);
+        } catch (RuntimeException e) {
+            // safety net: bad input must never escape decode as an unchecked exception and stall a consumer
+            log.warn("unexpected {} while decoding a record; rejecting it as {}", e.getClass().getName(), RejectReason.SCHEMA_VIOLATION);
+            return DecodeResult.rejected(new MessageValidationException(RejectReason.SCHEMA_VIOLATION,
+                    "the validator failed on this record: " + e.getClass().getSimpleName(), null, null, List.of(), e));
+        }
+    }
+
+    private MessageType claimedType(Envelope envelope) {
+        Optional<MessageDefinition> definition = catalog.find(envelope.type());
+        if (definition.isEmpty()) {
+            throw new MessageValidationException(RejectReason.UNKNOWN_TYPE, "type '" + abbreviate(envelope.type())
+                    + "' is not known to this reader", abbreviate(envelope.type()), envelope.id(), List.of());
+        }
+        String schemaId = envelope.dataSchema().orElseThrow(() -> new MessageValidationException(RejectReason.INVALID_ENVELOPE,
+                "dataschema is missing; it must be the $id of the schema version of the data", envelope.type(), envelope.id(), List.of()));
+        MessageType claimed = MessageType.fromSchemaId(schemaId).orElseThrow(() -> new MessageValidationException(
+                RejectReason.UNSUPPORTED_VERSION, "dataschema '" + abbreviate(schemaId) + "' is not a known schema id of the form "
+                + MessageType.SCHEMA_ID_PREFIX + "<type>.v<MAJOR>[.<MINOR>].schema.json", envelope.type(), envelope.id(), List.of()));
+        if (!claimed.name().equals(envelope.type())) {
+            throw new MessageValidationException(RejectReason.INVALID_ENVELOPE, "dataschema names type " + claimed.name()
+                    + " but type is " + envelope.type(), envelope.type(), envelope.id(), List.of());
+        }
+        return claimed;
+    }
+
+    private MessageValidationException unknownVersion(Envelope envelope, MessageType type) {
+        List<String> known = catalog.get(type.name()).versions().stream().map(MessageType::version).toList();
+        return new MessageValidationException(RejectReason.UNSUPPORTED_VERSION, "version " + type.version()
+                + " is not supported; this reader knows " + known, type.toString(), envelope.id(), List.of());
+    }
+
+    private static MessageValidationException violation(Envelope envelope, MessageType type, List<ValidationError> errors) {
+        return new MessageValidationException(RejectReason.SCHEMA_VIOLATION, errors.size() + " schema violation"
+                + (errors.size() == 1 ? "" : "s"), type.toString(), envelope.id(), errors);
+    }
+
+    static List<ValidationError> toErrors(Collection<ValidationMessage> messages, boolean tolerant) {
+        List<ValidationError> errors = new ArrayList<>(messages.size());
+        for (ValidationMessage m : messages) {
+            if (tolerant && UNKNOWN_PROPERTY_KEYWORDS.contains(m.getType())) {
+                continue;
+            }
+            String location = m.getInstanceLocation() == null ? "" : m.getInstanceLocation().toString();
+            String message = m.getMessage();
+            if (message.startsWith(location + ": ")) {
+                message = message.substring(location.length() + 2);
+            }
+            String pointer = location;
+            if ("required".equals(m.getType()) && m.getProperty() != null) {
+                pointer = location + "/" + m.getProperty().replace("~", "~0").replace("/", "~1");
+            }
+            errors.add(ValidationError.of(pointer, m.getType(), message));
+        }
+        errors.sort(Comparator.comparing(ValidationError::pointer).thenComparing(ValidationError::keyword)
+                .thenComparing(ValidationError::message));
+        return List.copyOf(errors);
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 64 ? s : s.substring(0, 64) + "...";
+    }
+
+    /** Loads {@code classpath:} IRIs from one class loader. */
+    static final class ClassLoaderSchemaLoader implements SchemaLoader {
+        private final ClassLoader classLoader;
+
+        ClassLoaderSchemaLoader(ClassLoader classLoader) {
+            this.classLoader = classLoader;
+        }
+
+        @Override
+        public InputStreamSource getSchema(com.networknt.schema.AbsoluteIri iri) {
+            String s = iri.toString();
+            if (!s.startsWith(CLASSPATH)) {
+                return null;
+            }
+            String resource = s.substring(CLASSPATH.length());
+            while (resource.startsWith("/")) {
+                resource = resource.substring(1);
+            }
+            String name = resource;
+            if (classLoader.getResource(name) == null) {
+                return null;
+            }
+            return () -> {
+                InputStream in = classLoader.getResourceAsStream(name);
+                if (in == null) {
+                    throw new FileNotFoundException(name);
+                }
+                return in;
+            };
+        }
+    }
+
+}

@@ -1,0 +1,89 @@
+package io.kafkautility.metrics;
+
+/**
+ * Every metric name and tag key kafka-utility registers, in one place.
+ *
+ * <p>Names are lowercase, dot-separated, under {@value #PREFIX}; Prometheus renders them with underscores (and a
+ * {@code _total} / {@code _seconds} suffix for counters / timers). Tags never carry ids (message, correlation,
+ * session) or secrets: only bounded values such as topic, message type, outcome, reason and breaker name.
+ */
+public final class MetricNames {
+
+    private MetricNames() {
+    }
+
+    /** Common prefix of every kafka-utility metric. */
+    public static final String PREFIX = "kafka.utility.";
+
+    // ---- tag keys ----
+
+    /** Tag: the topic. */
+    public static final String TAG_TOPIC = "topic";
+    /** Tag: the envelope's message type (e.g. {@code document.ingest.requested}). */
+    public static final String TAG_TYPE = "type";
+    /** Tag: {@code success} or {@code failure}. */
+    public static final String TAG_OUTCOME = "outcome";
+    /** Tag: a bounded reason code (e.g. {@code CIRCUIT_OPEN}, {@code TIMEOUT}, {@code VALIDATION}). */
+    public static final String TAG_REASON = "reason";
+    /** Tag: the circuit breaker's name (one per cluster connection). */
+    public static final String TAG_BREAKER = "breaker";
+    /** Tag: the circuit breaker state ({@code closed}, {@code open}, {@code half_open}, ...). */
+    public static final String TAG_STATE = "state";
+    /** Tag: the client (pool) name, to tell several pools in one process apart. */
+    public static final String TAG_CLIENT = "client";
+
+    /** Outcome tag value for a success. */
+    public static final String OUTCOME_SUCCESS = "success";
+    /** Outcome tag value for a failure. */
+    public static final String OUTCOME_FAILURE = "failure";
+
+    // ---- producer ----
+
+    /** Counter: messages acknowledged by the broker. Tags: topic, type. */
+    public static final String MESSAGES_SENT = PREFIX + "messages.sent";
+    /** Counter: sends that failed (the caller's future failed). Tags: topic, type, reason. */
+    public static final String MESSAGES_SEND_FAILED = PREFIX + "messages.send.failed";
+    /** Timer: from {@code send()} to the broker's acknowledgement (or failure). Tags: topic, outcome. */
+    public static final String SEND_LATENCY = PREFIX + "send.latency";
+    /** Counter: re-attempts of a send that certainly did not reach the broker. Tags: topic. */
+    public static final String SEND_RETRIES = PREFIX + "send.retries";
+
+    // ---- validation (producer and consumer) ----
+
+    /** Counter: messages rejected by envelope or schema validation. Tags: topic, type, reason. */
+    public static final String VALIDATION_FAILURES = PREFIX + "validation.failures";
+
+    // ---- circuit breaker ----
+
+    /** Gauge: 1 for the breaker's current state, 0 for the others. Tags: breaker, state. */
+    public static final String CIRCUIT_STATE = PREFIX + "circuit.state";
+    /** Counter: breaker state transitions. Tags: breaker, state (the new state). */
+    public static final String CIRCUIT_TRANSITIONS = PREFIX + "circuit.transitions";
+    /** Counter: calls rejected because the breaker was open. Tags: breaker. */
+    public static final String CIRCUIT_REJECTED = PREFIX + "circuit.rejected";
+
+    // ---- consumer (names added by the consumer) ----
+
+    // ---- request-reply (names added by request-reply) ----
+
+    /** Gauge: requests and streams of a request-reply client waiting for replies. Tags: client. */
+    public static final String REQUEST_REPLY_PENDING = PREFIX + "requestreply.pending";
+    /**
+     * Timer: request to completion. Tags: client, outcome ({@code success}, {@code error_reply}, {@code timeout},
+     * {@code closed}, {@code send_failed}, {@code decode_failed}, {@code cancelled}, {@code overflow}).
+     */
+    public static final String REQUEST_REPLY_ROUND_TRIP = PREFIX + "requestreply.roundtrip";
+    /** Counter: requests (or streams) that timed out. Tags: client. */
+    public static final String REQUEST_REPLY_TIMEOUTS = PREFIX + "requestreply.timeouts";
+    /** Counter: replies dropped. Tags: client, reason ({@code late}, {@code duplicate}, {@code unknown}). */
+    public static final String REQUEST_REPLY_DROPPED = PREFIX + "requestreply.replies.dropped";
+    /** Counter: requests rejected because the pending map was full. Tags: client. */
+    public static final String REQUEST_REPLY_REJECTED = PREFIX + "requestreply.rejected";
+    /**
+     * Counter: requests seen by a responder. Tags: client, outcome ({@code replied}, {@code error_replied},
+     * {@code expired}, {@code invalid}, {@code reply_failed}).
+     */
+    public static final String RESPONDER_REQUESTS = PREFIX + "requestreply.responder.requests";
+    /** Gauge: requests a responder is handling or whose replies are not yet acknowledged. Tags: client. */
+    public static final String RESPONDER_IN_FLIGHT = PREFIX + "requestreply.responder.inflight";
+}

@@ -1,0 +1,2 @@
+/** Implementation details of the testkit; not API, may change without notice. */
+package io.kafkautility.testkit.internal;
