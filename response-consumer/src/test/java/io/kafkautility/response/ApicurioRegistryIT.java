@@ -1,5 +1,6 @@
 package io.kafkautility.response;
 
+import io.kafkautility.metrics.MetricNames;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -69,7 +70,7 @@ class ApicurioRegistryIT {
             ByteBuffer.wrap(unknown, 1, 4).putInt(987_654);
             f.send("x", unknown);
             await().atMost(Duration.ofSeconds(30)).until(() ->
-                    f.count(ResponseMetricNames.INVALID, ResponseMetricNames.TAG_REASON, "unknown_schema_id") == 1);
+                    f.count(MetricNames.RESPONSE_INVALID, MetricNames.TAG_REASON, "unknown_schema_id") == 1);
             System.out.printf("APICURIO %s: v1 id %d and v2 id %d decoded; unknown id counted%n",
                     apicurio.ccompatUrl(), latest.id(), v2Id);
         }

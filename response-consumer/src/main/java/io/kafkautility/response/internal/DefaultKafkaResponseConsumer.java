@@ -9,7 +9,7 @@ import io.kafkautility.response.RagResponse;
 import io.kafkautility.response.RagResponseAvro;
 import io.kafkautility.response.ResponseConsumerOptions;
 import io.kafkautility.response.ResponseListener;
-import io.kafkautility.response.ResponseMetricNames;
+import io.kafkautility.metrics.MetricNames;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -67,21 +67,21 @@ public final class DefaultKafkaResponseConsumer implements KafkaResponseConsumer
                 : SchemaRegistryClient.create(options.schemaRegistry());
         this.decoder = AvroWireDecoder.create(resolver, options.readerSchema());
         this.meters = options.meterRegistry() != null ? options.meterRegistry() : new SimpleMeterRegistry();
-        this.records = Counter.builder(ResponseMetricNames.RECORDS).description("Reply records consumed")
+        this.records = Counter.builder(MetricNames.RESPONSE_RECORDS).description("Reply records consumed")
                 .register(meters);
         for (AvroDecodingException.Reason r : AvroDecodingException.Reason.values()) {
             invalidCounter(r.tag());
         }
         invalidCounter("listener_failed");
-        this.pollErrors = Counter.builder(ResponseMetricNames.CONSUMER_ERRORS).tag(ResponseMetricNames.TAG_KIND, "poll")
+        this.pollErrors = Counter.builder(MetricNames.RESPONSE_CONSUMER_ERRORS).tag(MetricNames.TAG_REASON, "poll")
                 .register(meters);
-        this.commitErrors = Counter.builder(ResponseMetricNames.CONSUMER_ERRORS)
-                .tag(ResponseMetricNames.TAG_KIND, "commit").register(meters);
+        this.commitErrors = Counter.builder(MetricNames.RESPONSE_CONSUMER_ERRORS)
+                .tag(MetricNames.TAG_REASON, "commit").register(meters);
     }
 
     private Counter invalidCounter(String reason) {
-        return invalid.computeIfAbsent(reason, r -> Counter.builder(ResponseMetricNames.INVALID)
-                .tag(ResponseMetricNames.TAG_REASON, r).description("Invalid reply records skipped").register(meters));
+        return invalid.computeIfAbsent(reason, r -> Counter.builder(MetricNames.RESPONSE_INVALID)
+                .tag(MetricNames.TAG_REASON, r).description("Invalid reply records skipped").register(meters));
     }
 
     @Override
