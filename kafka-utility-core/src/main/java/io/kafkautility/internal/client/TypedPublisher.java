@@ -1,0 +1,94 @@
+package io.kafkautility.internal.client;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.kafkautility.KafkaUtilityException;
+import io.kafkautility.config.KafkaConnectionOptions;
+import io.kafkautility.message.MessageCatalog;
+import io.kafkautility.message.MessageDefinition;
+import io.kafkautility.message.MessageType;
+import io.kafkautility.producer.KafkaClientPool;
+import io.kafkautility.producer.MessageProducer;
+import io.kafkautility.producer.ProducerOptions;
+import io.kafkautility.producer.SendResult;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * What the typed service clients share: a producer from a (possibly shared) pool, a JSON mapper for their payload
+ * records, and the catalog that says each type's topic and key. Thread-safe. Closes the pool only if it owns it.
+ */
+public final class TypedPublisher implements AutoCloseable {
+
+    private final KafkaClientPool pool;
+    private final boolean ownsPool;
+    private final MessageProducer producer;
+    private final ObjectMapper mapper;
+    private final MessageCatalog catalog;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    public TypedPublisher(KafkaConnectionOptions connection, KafkaClientPool sharedPool, String source) {
+        Objects.requireNonNull(connection, "connection");
+        this.ownsPool = sharedPool == null;
+        this.pool = ownsPool ? KafkaClientPool.builder().name(source).build() : sharedPool;
+        this.producer = pool.newProducer(ProducerOptions.builder(connection).source(source).build());
+        this.mapper = newMapper();
+        this.catalog = MessageCatalog.standard();
+    }
+
+    /** A mapper for payload records: absent values omitted, instants as RFC 3339 strings. */
+    public static ObjectMapper newMapper() {
+        return new ObjectMapper()
+                .registerModule(new JavaTimeModule())
+                .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+                .setSerializationInclusion(JsonInclude.Include.NON_ABSENT);
+    }
+
+    /** The mapper used for payload records. */
+    public ObjectMapper mapper() {
+        return mapper;
+    }
+
+    /** The pool the producer belongs to. */
+    public KafkaClientPool pool() {
+        return pool;
+    }
+
+    /** The catalog's topic for a message type name. */
+    public String topicOf(String typeName) {
+        return catalog.get(typeName).topic();
+    }
+
+    /**
+     * Sends {@code payload} as the latest version of {@code typeName} to {@code topic}, keyed by the catalog's key field.
+     * Validation failures and transport failures complete the future exceptionally; this method never throws.
+     */
+    public CompletableFuture<SendResult> publish(String topic, String typeName, Object payload) {
+        try {
+            if (closed.get()) {
+                throw new KafkaUtilityException("client is closed");
+            }
+            MessageDefinition definition = catalog.get(typeName);
+            MessageType type = definition.latest();
+            JsonNode data = mapper.valueToTree(payload);
+            String key = definition.keyOf(data).orElse(null);
+            return producer.send(topic, key, type, data);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            producer.close();
+            if (ownsPool) {
+                pool.close();
+            }
+        }
+    }
+}
