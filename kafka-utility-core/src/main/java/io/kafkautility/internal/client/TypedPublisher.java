@@ -1,12 +1,14 @@
 package io.kafkautility.internal.client;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.kafkautility.KafkaUtilityException;
 import io.kafkautility.config.KafkaConnectionOptions;
+import io.kafkautility.message.Envelope;
 import io.kafkautility.message.MessageCatalog;
 import io.kafkautility.message.MessageDefinition;
 import io.kafkautility.message.MessageType;
@@ -30,6 +32,7 @@ public final class TypedPublisher implements AutoCloseable {
     private final ObjectMapper mapper;
     private final MessageCatalog catalog;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final String source;
 
     public TypedPublisher(KafkaConnectionOptions connection, KafkaClientPool sharedPool, String source) {
         Objects.requireNonNull(connection, "connection");
@@ -38,13 +41,15 @@ public final class TypedPublisher implements AutoCloseable {
         this.producer = pool.newProducer(ProducerOptions.builder(connection).source(source).build());
         this.mapper = newMapper();
         this.catalog = MessageCatalog.standard();
+        this.source = source;
     }
 
-    /** A mapper for payload records: absent values omitted, instants as RFC 3339 strings. */
+    /** A mapper for payload records: absent values omitted, instants as RFC 3339 strings, newer (unknown) properties ignored when reading. */
     public static ObjectMapper newMapper() {
         return new ObjectMapper()
                 .registerModule(new JavaTimeModule())
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .setSerializationInclusion(JsonInclude.Include.NON_ABSENT);
     }
 
@@ -56,6 +61,39 @@ public final class TypedPublisher implements AutoCloseable {
     /** The pool the producer belongs to. */
     public KafkaClientPool pool() {
         return pool;
+    }
+
+    /** The source attribute of the messages. */
+    public String source() {
+        return source;
+    }
+
+    /** An envelope of the latest version of {@code typeName} around {@code payload}, with this client's source. */
+    public Envelope envelope(String typeName, Object payload, String subject) {
+        return Envelope.builder()
+                .messageType(catalog.get(typeName).latest())
+                .source(source)
+                .subject(subject)
+                .data(mapper.valueToTree(payload))
+                .build();
+    }
+
+    /**
+     * Reads the data of an envelope of type {@code typeName} as {@code type}.
+     *
+     * @throws KafkaUtilityException if the envelope is of another type or its data does not map
+     */
+    public <T> T read(Envelope envelope, String typeName, Class<T> type) {
+        if (!typeName.equals(envelope.type())) {
+            throw new KafkaUtilityException("expected a " + typeName + " message but got " + envelope.type()
+                    + " (id " + envelope.id() + ")");
+        }
+        try {
+            return mapper.treeToValue(envelope.data(), type);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new KafkaUtilityException("cannot read " + typeName + " message " + envelope.id() + " as "
+                    + type.getSimpleName() + ": " + e.getOriginalMessage(), e);
+        }
     }
 
     /** The catalog's topic for a message type name. */
