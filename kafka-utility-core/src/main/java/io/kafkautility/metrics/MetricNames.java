@@ -86,4 +86,32 @@ public final class MetricNames {
     public static final String RESPONDER_REQUESTS = PREFIX + "requestreply.responder.requests";
     /** Gauge: requests a responder is handling or whose replies are not yet acknowledged. Tags: client. */
     public static final String RESPONDER_IN_FLIGHT = PREFIX + "requestreply.responder.inflight";
+
+    // ---- response consumer: UI replies from Kafka to WebSocket sessions ----
+
+    /** Counter: reply records consumed (its rate is the processing rate). */
+    public static final String RESPONSE_RECORDS = PREFIX + "response.records";
+    /**
+     * Counter: invalid reply records skipped. Tags: reason ({@code null_value}, {@code empty}, {@code wrong_magic_byte},
+     * {@code truncated}, {@code unknown_schema_id}, {@code registry_unavailable}, {@code undecodable},
+     * {@code listener_failed}).
+     */
+    public static final String RESPONSE_INVALID = PREFIX + "response.invalid";
+    /** Counter: Kafka errors of the response consumer's poll loop, retried with backoff. Tags: reason (poll, commit). */
+    public static final String RESPONSE_CONSUMER_ERRORS = PREFIX + "response.consumer.errors";
+    /** Counter: WebSocket deliveries of answers. Tags: outcome (success, failed, timeout, buffer_full, closed). */
+    public static final String RESPONSE_DELIVERIES = PREFIX + "response.deliveries";
+    /** Counter: replies dropped before delivery. Tags: reason (unknown_session, stale). */
+    public static final String RESPONSE_DROPPED = PREFIX + "response.dropped";
+    /**
+     * Counter: questions by outcome. Tags: outcome (accepted, rejected_pending, rejected_unknown_session, timed_out,
+     * failed).
+     */
+    public static final String RESPONSE_QUESTIONS = PREFIX + "response.questions";
+    /** Gauge: open WebSocket sessions. */
+    public static final String RESPONSE_SESSIONS = PREFIX + "response.sessions";
+    /** Gauge: WebSocket sessions waiting for an answer. */
+    public static final String RESPONSE_SESSIONS_WAITING = PREFIX + "response.sessions.waiting";
+    /** Timer: from the reply's Kafka record timestamp to its WebSocket send completing. */
+    public static final String RESPONSE_LATENCY = PREFIX + "response.latency";
 }

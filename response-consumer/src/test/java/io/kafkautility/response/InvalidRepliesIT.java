@@ -1,10 +1,11 @@
 package io.kafkautility.response;
 
-import static io.kafkautility.response.ResponseMetricNames.INVALID;
-import static io.kafkautility.response.ResponseMetricNames.TAG_REASON;
+import static io.kafkautility.metrics.MetricNames.RESPONSE_INVALID;
+import static io.kafkautility.metrics.MetricNames.TAG_REASON;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.kafkautility.metrics.MetricNames;
 import io.kafkautility.avro.AvroWireFormat;
 import io.kafkautility.testkit.KafkaCluster;
 import io.kafkautility.testkit.junit.KafkaTest;
@@ -67,13 +68,13 @@ class InvalidRepliesIT {
                 f.reply("s-" + n, "q-" + n);
                 awaitAnswer(next);
                 f.registry.unavailable(false);
-                assertThat(f.count(INVALID, TAG_REASON, kind.getKey())).as(kind.getKey()).isEqualTo(1.0);
+                assertThat(f.count(RESPONSE_INVALID, TAG_REASON, kind.getKey())).as(kind.getKey()).isEqualTo(1.0);
                 System.out.printf("invalid kind %-22s skipped, good reply after it delivered%n", kind.getKey());
             }
             assertThat(f.consumer.isRunning()).isTrue();
-            assertThat(f.count(ResponseMetricNames.DELIVERIES, ResponseMetricNames.TAG_OUTCOME, "success"))
+            assertThat(f.count(MetricNames.RESPONSE_DELIVERIES, MetricNames.TAG_OUTCOME, "success"))
                     .isEqualTo(n + 1);
-            double totalInvalid = f.meters.find(INVALID).counters().stream().mapToDouble(c -> c.count()).sum();
+            double totalInvalid = f.meters.find(RESPONSE_INVALID).counters().stream().mapToDouble(c -> c.count()).sum();
             assertThat(totalInvalid).isEqualTo(kinds.size());
         }
     }
@@ -92,7 +93,7 @@ class InvalidRepliesIT {
             f.registry.unavailable(false);
             awaitAnswer(c);
             assertThat(c.answers().get(0).path("answer").asText()).isEqualTo("evolved answer");
-            assertThat(f.count(INVALID, TAG_REASON, "registry_unavailable")).isZero();
+            assertThat(f.count(RESPONSE_INVALID, TAG_REASON, "registry_unavailable")).isZero();
         }
     }
 

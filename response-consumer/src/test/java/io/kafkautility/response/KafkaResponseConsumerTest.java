@@ -1,5 +1,6 @@
 package io.kafkautility.response;
 
+import io.kafkautility.metrics.MetricNames;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -84,7 +85,7 @@ class KafkaResponseConsumerTest {
             await().atMost(Duration.ofSeconds(10)).until(() -> got.equals(List.of("q1")));
             assertThat(created.get()).isEqualTo(2);
             assertThat(broken.closed()).isTrue();
-            assertThat(meters.get(ResponseMetricNames.CONSUMER_ERRORS).tag("kind", "poll").counter().count())
+            assertThat(meters.get(MetricNames.RESPONSE_CONSUMER_ERRORS).tag("reason", "poll").counter().count())
                     .isEqualTo(1);
             await().atMost(Duration.ofSeconds(5)).until(() -> healthy.committed(Set.of(TP)).get(TP) != null
                     && healthy.committed(Set.of(TP)).get(TP).offset() == 1);
@@ -116,7 +117,7 @@ class KafkaResponseConsumerTest {
             await().atMost(Duration.ofSeconds(5)).until(() -> mock.committed(Set.of(TP)).get(TP) != null
                     && mock.committed(Set.of(TP)).get(TP).offset() == 2);
             assertThat(committedAtHandOff).containsExactly(-1L, -1L);
-            assertThat(meters.get(ResponseMetricNames.INVALID).tag("reason", "listener_failed").counter().count())
+            assertThat(meters.get(MetricNames.RESPONSE_INVALID).tag("reason", "listener_failed").counter().count())
                     .isEqualTo(1);
             assertThat(consumer.isRunning()).isTrue();
         }

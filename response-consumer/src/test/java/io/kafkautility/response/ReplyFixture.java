@@ -31,6 +31,7 @@ final class ReplyFixture implements AutoCloseable {
     final KafkaCluster cluster;
     final String topic;
     final SchemaRegistryServer registry;
+    final String registryUrl;
     final MeterRegistry meters = new SimpleMeterRegistry();
     final WebSocketSessionManager manager;
     final KafkaResponseConsumer consumer;
@@ -47,7 +48,21 @@ final class ReplyFixture implements AutoCloseable {
     ReplyFixture(KafkaCluster cluster, SchemaRegistryServer registry,
                  UnaryOperator<SessionManagerOptions.Builder> managerOptions,
                  UnaryOperator<ResponseConsumerOptions.Builder> consumerOptions) {
+        this(cluster, registry, registry.url(), managerOptions, consumerOptions);
+    }
+
+    /** With any Confluent-compatible registry at {@code registryUrl} (then {@link #registry} is null). */
+    ReplyFixture(KafkaCluster cluster, String registryUrl,
+                 UnaryOperator<SessionManagerOptions.Builder> managerOptions,
+                 UnaryOperator<ResponseConsumerOptions.Builder> consumerOptions) {
+        this(cluster, null, registryUrl, managerOptions, consumerOptions);
+    }
+
+    private ReplyFixture(KafkaCluster cluster, SchemaRegistryServer registry, String registryUrl,
+                         UnaryOperator<SessionManagerOptions.Builder> managerOptions,
+                         UnaryOperator<ResponseConsumerOptions.Builder> consumerOptions) {
         this.cluster = cluster;
+        this.registryUrl = registryUrl;
         this.topic = TopicNames.unique("respostas");
         cluster.createTopic(topic, 3, (short) 1);
         this.questionsTopic = TopicNames.unique("perguntas");
@@ -57,7 +72,7 @@ final class ReplyFixture implements AutoCloseable {
                 managerOptions.apply(SessionManagerOptions.builder().meterRegistry(meters)).build());
         Map<String, String> env = new HashMap<>();
         env.put("KAFKA_BOOTSTRAP_SERVERS", cluster.bootstrapServers());
-        env.put("KAFKA_SCHEMA_REGISTRY_URL", registry.url());
+        env.put("KAFKA_SCHEMA_REGISTRY_URL", registryUrl);
         env.put("KAFKA_CONSUMER_GROUP_ID", TopicNames.unique("ui-group"));
         this.consumer = KafkaResponseConsumer.create(consumerOptions.apply(ResponseConsumerOptions
                 .fromEnvironment(env).topic(topic).meterRegistry(meters)).build(), manager);
@@ -66,7 +81,7 @@ final class ReplyFixture implements AutoCloseable {
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         this.producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
         this.encoder = AvroWireEncoder.create(SchemaRegistryClient.create(
-                SchemaRegistryOptions.builder(registry.url()).build()), AvroWireFormat.valueSubject(topic), schema);
+                SchemaRegistryOptions.builder(registryUrl).build()), AvroWireFormat.valueSubject(topic), schema);
         consumer.start();
         consumer.ready().orTimeout(60, TimeUnit.SECONDS).join();
     }
@@ -147,6 +162,8 @@ final class ReplyFixture implements AutoCloseable {
         consumer.stop();
         manager.close();
         producer.close(Duration.ofSeconds(5));
-        registry.close();
+        if (registry != null) {
+            registry.close();
+        }
     }
 }

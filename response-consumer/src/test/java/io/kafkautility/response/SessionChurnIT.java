@@ -1,12 +1,13 @@
 package io.kafkautility.response;
 
-import static io.kafkautility.response.ResponseMetricNames.DELIVERIES;
-import static io.kafkautility.response.ResponseMetricNames.DROPPED;
-import static io.kafkautility.response.ResponseMetricNames.TAG_OUTCOME;
-import static io.kafkautility.response.ResponseMetricNames.TAG_REASON;
+import static io.kafkautility.metrics.MetricNames.RESPONSE_DELIVERIES;
+import static io.kafkautility.metrics.MetricNames.RESPONSE_DROPPED;
+import static io.kafkautility.metrics.MetricNames.TAG_OUTCOME;
+import static io.kafkautility.metrics.MetricNames.TAG_REASON;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.kafkautility.metrics.MetricNames;
 import io.kafkautility.testkit.KafkaCluster;
 import io.kafkautility.testkit.junit.KafkaTest;
 import java.time.Duration;
@@ -40,14 +41,14 @@ class SessionChurnIT {
                 for (int i = 0; i < n; i += 10) {
                     f.manager.unregister(connections.get(i).id());
                 }
-                double delivered = f.count(DELIVERIES, TAG_OUTCOME, "success");
-                double unknown = f.count(DROPPED, TAG_REASON, "unknown_session");
+                double delivered = f.count(RESPONSE_DELIVERIES, TAG_OUTCOME, "success");
+                double unknown = f.count(RESPONSE_DROPPED, TAG_REASON, "unknown_session");
                 connections.forEach(c -> f.replyAsync(c.id(), "q"));
                 f.producer.flush();
                 await().atMost(Duration.ofSeconds(120)).until(() -> f.manager.waitingCount() == 0);
                 await().atMost(Duration.ofSeconds(30)).until(() ->
-                        f.count(DELIVERIES, TAG_OUTCOME, "success") - delivered == n - n / 10
-                                && f.count(DROPPED, TAG_REASON, "unknown_session") - unknown == n / 10);
+                        f.count(RESPONSE_DELIVERIES, TAG_OUTCOME, "success") - delivered == n - n / 10
+                                && f.count(RESPONSE_DROPPED, TAG_REASON, "unknown_session") - unknown == n / 10);
                 connections.forEach(c -> f.manager.unregister(c.id()));
                 await().atMost(Duration.ofSeconds(10)).until(() -> f.manager.stats().equals(baseline));
                 long ms = (System.nanoTime() - t0) / 1_000_000;
@@ -59,8 +60,8 @@ class SessionChurnIT {
                 }
                 assertThat(connections.get(1).answers()).hasSize(1);
             }
-            assertThat(f.meters.get(ResponseMetricNames.SESSIONS).gauge().value()).isZero();
-            assertThat(f.meters.get(ResponseMetricNames.SESSIONS_WAITING).gauge().value()).isZero();
+            assertThat(f.meters.get(MetricNames.RESPONSE_SESSIONS).gauge().value()).isZero();
+            assertThat(f.meters.get(MetricNames.RESPONSE_SESSIONS_WAITING).gauge().value()).isZero();
         }
     }
 

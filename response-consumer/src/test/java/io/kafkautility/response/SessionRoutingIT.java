@@ -1,9 +1,9 @@
 package io.kafkautility.response;
 
-import static io.kafkautility.response.ResponseMetricNames.DELIVERIES;
-import static io.kafkautility.response.ResponseMetricNames.DROPPED;
-import static io.kafkautility.response.ResponseMetricNames.TAG_OUTCOME;
-import static io.kafkautility.response.ResponseMetricNames.TAG_REASON;
+import static io.kafkautility.metrics.MetricNames.RESPONSE_DELIVERIES;
+import static io.kafkautility.metrics.MetricNames.RESPONSE_DROPPED;
+import static io.kafkautility.metrics.MetricNames.TAG_OUTCOME;
+import static io.kafkautility.metrics.MetricNames.TAG_REASON;
 import static io.kafkautility.response.WebSocketSessionManager.Admission.ACCEPTED;
 import static io.kafkautility.response.WebSocketSessionManager.Admission.REJECTED_PENDING;
 import static io.kafkautility.response.WebSocketSessionManager.Admission.REJECTED_UNKNOWN_SESSION;
@@ -41,13 +41,13 @@ class SessionRoutingIT {
         TestConnection other = f.open("other-of-closing");
         assertThat(f.ask("closing", "q1")).isEqualTo(ACCEPTED);
         assertThat(f.ask("other-of-closing", "q1")).isEqualTo(ACCEPTED);
-        double before = f.count(DROPPED, TAG_REASON, "unknown_session");
+        double before = f.count(RESPONSE_DROPPED, TAG_REASON, "unknown_session");
         f.manager.unregister("closing");
         closing.open = false;
         f.reply("closing", "q1");
         f.reply("other-of-closing", "q1");
         await().atMost(Duration.ofSeconds(30)).until(() -> other.answers().size() == 1);
-        await().atMost(Duration.ofSeconds(10)).until(() -> f.count(DROPPED, TAG_REASON, "unknown_session") == before + 1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> f.count(RESPONSE_DROPPED, TAG_REASON, "unknown_session") == before + 1);
         assertThat(closing.frames()).isEmpty();
         assertThat(f.manager.beginQuestion("closing", "q2")).isEqualTo(REJECTED_UNKNOWN_SESSION);
         f.manager.unregister("other-of-closing");
@@ -83,9 +83,9 @@ class SessionRoutingIT {
         assertThat(c.errors().get(0).path("questionId").asText()).isEqualTo("old");
         assertThat(f.ask("slow-llm", "new")).isEqualTo(ACCEPTED);
 
-        double stale = f.count(DROPPED, TAG_REASON, "stale");
+        double stale = f.count(RESPONSE_DROPPED, TAG_REASON, "stale");
         f.reply("slow-llm", "old");
-        await().atMost(Duration.ofSeconds(30)).until(() -> f.count(DROPPED, TAG_REASON, "stale") == stale + 1);
+        await().atMost(Duration.ofSeconds(30)).until(() -> f.count(RESPONSE_DROPPED, TAG_REASON, "stale") == stale + 1);
         assertThat(c.answers()).isEmpty();
         assertThat(f.manager.beginQuestion("slow-llm", "another")).isEqualTo(REJECTED_PENDING);
 
@@ -99,10 +99,10 @@ class SessionRoutingIT {
     void failedDeliveryClearsTheSession() {
         TestConnection c = f.open("broken-pipe");
         c.behaviour = text -> java.util.concurrent.CompletableFuture.failedFuture(new java.io.IOException("reset"));
-        double failed = f.count(DELIVERIES, TAG_OUTCOME, "failed");
+        double failed = f.count(RESPONSE_DELIVERIES, TAG_OUTCOME, "failed");
         assertThat(f.ask("broken-pipe", "q1")).isEqualTo(ACCEPTED);
         f.reply("broken-pipe", "q1");
-        await().atMost(Duration.ofSeconds(30)).until(() -> f.count(DELIVERIES, TAG_OUTCOME, "failed") == failed + 1);
+        await().atMost(Duration.ofSeconds(30)).until(() -> f.count(RESPONSE_DELIVERIES, TAG_OUTCOME, "failed") == failed + 1);
         await().atMost(Duration.ofSeconds(5)).until(() -> f.manager.beginQuestion("broken-pipe", "q2") == ACCEPTED);
         f.manager.unregister("broken-pipe");
     }

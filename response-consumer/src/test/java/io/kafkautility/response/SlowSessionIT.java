@@ -1,7 +1,7 @@
 package io.kafkautility.response;
 
-import static io.kafkautility.response.ResponseMetricNames.DELIVERIES;
-import static io.kafkautility.response.ResponseMetricNames.TAG_OUTCOME;
+import static io.kafkautility.metrics.MetricNames.RESPONSE_DELIVERIES;
+import static io.kafkautility.metrics.MetricNames.TAG_OUTCOME;
 import static io.kafkautility.response.WebSocketSessionManager.Admission.ACCEPTED;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -65,7 +65,7 @@ class SlowSessionIT {
             await().atMost(Duration.ofSeconds(20)).until(() -> blocking.answers().size() == 1
                     && stalled.answers().size() == 1);
             await().atMost(Duration.ofSeconds(5)).until(() -> f.manager.waitingCount() == 0);
-            assertThat(f.count(DELIVERIES, TAG_OUTCOME, "success")).isEqualTo(52);
+            assertThat(f.count(RESPONSE_DELIVERIES, TAG_OUTCOME, "success")).isEqualTo(52);
         }
     }
 
@@ -76,7 +76,7 @@ class SlowSessionIT {
             stuck.behaviour = text -> new CompletableFuture<>();
             assertThat(f.manager.beginQuestion("stuck", "q1")).isEqualTo(ACCEPTED);
             f.reply("stuck", "q1");
-            await().atMost(Duration.ofSeconds(30)).until(() -> f.count(DELIVERIES, TAG_OUTCOME, "timeout") == 1);
+            await().atMost(Duration.ofSeconds(30)).until(() -> f.count(RESPONSE_DELIVERIES, TAG_OUTCOME, "timeout") == 1);
             assertThat(f.manager.waitingCount()).isZero();
             stuck.behaviour = null;
             assertThat(f.manager.beginQuestion("stuck", "q2")).isEqualTo(ACCEPTED);
@@ -99,7 +99,7 @@ class SlowSessionIT {
             f.manager.beginQuestion("jammed", "x2");
             await().atMost(Duration.ofSeconds(5)).until(() -> f.manager.stats().queuedFrames() == 1);
             f.reply("jammed", "q1");
-            await().atMost(Duration.ofSeconds(30)).until(() -> f.count(DELIVERIES, TAG_OUTCOME, "buffer_full") == 1);
+            await().atMost(Duration.ofSeconds(30)).until(() -> f.count(RESPONSE_DELIVERIES, TAG_OUTCOME, "buffer_full") == 1);
             assertThat(f.manager.waitingCount()).isZero();
             unjam.complete(null);
         }
