@@ -96,7 +96,11 @@ public interface RequestReplyClient<Q, R> extends AutoCloseable {
      */
     Flow.Publisher<R> requestStream(Q payload, Duration idleTimeout, Duration overallTimeout);
 
-    /** @return completes when the reply consumer is assigned and positioned (fails if it cannot start) */
+    /**
+     * @return completes when the reply consumer is assigned and positioned; fails if it cannot start within
+     *         {@link RequestReplyOptions#startupTimeout()} (the client is then unusable: every request fails with
+     *         {@link RequestSendException}; close it and create a new one)
+     */
     CompletableFuture<Void> ready();
 
     /** @return number of requests and streams waiting for replies */

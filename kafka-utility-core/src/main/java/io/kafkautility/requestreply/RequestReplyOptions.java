@@ -1,6 +1,7 @@
 package io.kafkautility.requestreply;
 
 import io.kafkautility.config.KafkaConnectionOptions;
+import io.kafkautility.metrics.KafkaUtilityMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -476,6 +477,18 @@ public final class RequestReplyOptions<Q, R> {
             }
             this.clientName = name;
             return this;
+        }
+
+        /**
+         * Records metrics through the library's one binder (for example {@code pool.metrics()}), so they appear in
+         * every registry bound to it; same as {@code meterRegistry(metrics.registry())}.
+         *
+         * @param metrics the binder
+         * @return this
+         */
+        public Builder<Q, R> metrics(KafkaUtilityMetrics metrics) {
+            Objects.requireNonNull(metrics, "metrics must not be null");
+            return meterRegistry(metrics.registry());
         }
 
         /**

@@ -202,6 +202,43 @@ class RequestReplyClientIT {
         }
     }
 
+    @Test
+    void fullPendingMapRejectsWithTypedExceptionAndCancelFreesTheSlot(KafkaCluster cluster) throws Exception {
+        try (RequestReplyClient<String, String> client = RequestReplyClient.create(
+                client(cluster, requestTopic, registry).maxPendingRequests(2).build())) {
+            client.ready().get(30, TimeUnit.SECONDS);
+            CompletableFuture<String> a = client.request("a", Duration.ofMinutes(5));
+            CompletableFuture<String> b = client.request("b", Duration.ofMinutes(5));
+            Throwable rejected = failure(client.request("c", Duration.ofMinutes(5)));
+            assertThat(rejected).isInstanceOf(PendingLimitExceededException.class);
+            assertThat(((PendingLimitExceededException) rejected).limit()).isEqualTo(2);
+            assertThat(((PendingLimitExceededException) rejected).isRetriable()).isTrue();
+            assertThat(a.cancel(false)).isTrue();
+            assertThat(client.pendingCount()).isEqualTo(1);
+            CompletableFuture<String> d = client.request("d", Duration.ofMinutes(5));
+            assertThat(d).isNotDone();
+            assertThat(client.pendingCount()).isEqualTo(2);
+            assertThat(registry.get(MetricNames.REQUEST_REPLY_REJECTED).counter().count()).isEqualTo(1);
+            assertThat(b).isNotDone();
+        }
+    }
+
+    @Test
+    void missingConfiguredReplyTopicFailsRequestsWithTypedException(KafkaCluster cluster) throws Exception {
+        String missing = TopicNames.unique("missing-replies");
+        try (RequestReplyClient<String, String> client = RequestReplyClient.create(
+                client(cluster, requestTopic, registry).replyTopic(missing)
+                        .startupTimeout(Duration.ofSeconds(10)).build())) {
+            CompletableFuture<String> early = client.request("queued before start-up failed");
+            Throwable t = failure(early);
+            assertThat(t).isInstanceOf(RequestSendException.class);
+            assertThat(((RequestSendException) t).topic()).isEqualTo(missing);
+            assertThat(failure(client.ready())).isInstanceOf(RequestSendException.class);
+            assertThat(failure(client.request("after"))).isInstanceOf(RequestSendException.class);
+            assertThat(client.pendingCount()).isZero();
+        }
+    }
+
     private static ProducerRecord<byte[], byte[]> reply(ConsumerRecord<byte[], byte[]> request, String value) {
         RecordHeaders h = new RecordHeaders();
         h.add(MessageHeaders.CORRELATION_ID, utf8(header(request, MessageHeaders.CORRELATION_ID)));

@@ -123,7 +123,8 @@ public final class DefaultRequestReplyClient<Q, R> implements RequestReplyClient
     private Map<String, Object> producerProperties() {
         Map<String, Object> p = new HashMap<>(options.kafkaProperties());
         p.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 0);
-        p.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, options.clientName() + "-requests-" + instanceId);
+        p.compute(ProducerConfig.CLIENT_ID_CONFIG,
+                (k, v) -> (v == null ? options.clientName() : v) + "-requests-" + instanceId);
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         return p;

@@ -98,7 +98,10 @@ public final class DefaultResponder<Q, R> implements Responder<Q, R>, Runnable {
         } else {
             Map<String, Object> p = new HashMap<>(options.kafkaProperties());
             p.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 0);
-            p.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, options.name() + "-replies-" + instance);
+            // a reply to a missing topic/partition must not stall the poll thread for the default 60 s
+            p.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
+            p.compute(ProducerConfig.CLIENT_ID_CONFIG,
+                    (k, v) -> (v == null ? options.name() : v) + "-replies-" + instance);
             p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
             p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
             producer = options.producerFactory().apply(p);
@@ -109,7 +112,8 @@ public final class DefaultResponder<Q, R> implements Responder<Q, R>, Runnable {
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         c.putIfAbsent(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10);
         c.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        c.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, options.name() + "-requests-" + instance);
+        c.compute(ConsumerConfig.CLIENT_ID_CONFIG,
+                (k, v) -> (v == null ? options.name() : v) + "-requests-" + instance);
         c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         try {

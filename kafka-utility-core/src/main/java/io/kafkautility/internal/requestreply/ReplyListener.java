@@ -101,11 +101,9 @@ final class ReplyListener implements Runnable {
             return;
         }
         if (!ready.complete(null)) {
-            // startup timeout fired first or client closed: nothing more to do
-            if (!running) {
-                closeConsumer();
-                return;
-            }
+            // the startup timeout fired first (requests already failed) or the client closed: stop here
+            closeConsumer();
+            return;
         }
         try {
             while (running) {
@@ -138,7 +136,8 @@ final class ReplyListener implements Runnable {
     private void startup() throws Exception {
         Map<String, Object> props = new HashMap<>(options.kafkaProperties());
         props.putIfAbsent(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10);
-        props.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, options.clientName() + "-replies-" + instanceId);
+        props.compute(ConsumerConfig.CLIENT_ID_CONFIG,
+                (k, v) -> (v == null ? options.clientName() : v) + "-replies-" + instanceId);
         props.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
