@@ -540,8 +540,8 @@ public final class RequestReplyOptions<Q, R> {
         }
 
         /**
-         * A caller-owned scheduler for request timeouts (never shut down by the client); default: one timer thread
-         * owned by the client.
+         * A caller-owned scheduler for request timeouts (never shut down by the client); default: one hashed-wheel
+         * timer thread owned by the client (10 ms resolution; scheduling and cancelling never wake it).
          *
          * @param scheduler the scheduler
          * @return this

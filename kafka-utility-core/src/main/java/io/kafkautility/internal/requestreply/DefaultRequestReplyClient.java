@@ -28,9 +28,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Flow;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -44,6 +41,10 @@ public final class DefaultRequestReplyClient<Q, R> implements RequestReplyClient
 
     static final Logger log = LoggerFactory.getLogger(DefaultRequestReplyClient.class);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
+    /** Timer resolution: timeouts fire at most this much after their deadline. */
+    private static final long TIMER_TICK_NANOS = Duration.ofMillis(10).toNanos();
+    /** Slots of the timer wheel: one revolution is 5.12 s, longer timeouts take several rounds. */
+    private static final int TIMER_WHEEL_SIZE = 512;
 
     final RequestReplyOptions<Q, R> options;
     final String requestTopic;
@@ -60,8 +61,7 @@ public final class DefaultRequestReplyClient<Q, R> implements RequestReplyClient
     private final AtomicLong sequence = new AtomicLong();
     private final Producer<byte[], byte[]> producer;
     private final boolean ownsProducer;
-    private final ScheduledExecutorService scheduler;
-    private final boolean ownsScheduler;
+    private final TimeoutScheduler scheduler;
     private final ReplyListener listener;
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile Throwable listenerFailure;
@@ -79,19 +79,9 @@ public final class DefaultRequestReplyClient<Q, R> implements RequestReplyClient
         this.replyPartitionBytes = replyPartition < 0 ? null : HeaderValues.bytes(Integer.toString(replyPartition));
         this.pending = new PendingRequests<>(options.maxPendingRequests(), options.completedMemory(), idPrefix);
         this.metrics = new ClientMetrics(options.meterRegistry().orElse(null), options.clientName(), pending::size);
-        if (options.scheduler().isPresent()) {
-            this.scheduler = options.scheduler().get();
-            this.ownsScheduler = false;
-        } else {
-            ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> {
-                Thread t = new Thread(r, "ku-rr-timer-" + options.clientName() + "-" + instanceId);
-                t.setDaemon(true);
-                return t;
-            });
-            timer.setRemoveOnCancelPolicy(true);
-            this.scheduler = timer;
-            this.ownsScheduler = true;
-        }
+        this.scheduler = options.scheduler().map(TimeoutScheduler::of)
+                .orElseGet(() -> new WheelTimer("ku-rr-timer-" + options.clientName() + "-" + instanceId,
+                        TIMER_TICK_NANOS, TIMER_WHEEL_SIZE));
         try {
             if (options.producer().isPresent()) {
                 this.producer = options.producer().get();
@@ -101,9 +91,7 @@ public final class DefaultRequestReplyClient<Q, R> implements RequestReplyClient
                 this.ownsProducer = true;
             }
         } catch (RuntimeException e) {
-            if (ownsScheduler) {
-                scheduler.shutdownNow();
-            }
+            scheduler.stop();
             metrics.close();
             throw new RequestReplyException("Could not create the request producer for topic " + requestTopic + ": "
                     + e, null, requestTopic, e);
@@ -251,7 +239,7 @@ public final class DefaultRequestReplyClient<Q, R> implements RequestReplyClient
             return false;
         }
         try {
-            entry.timer = scheduler.schedule(task, timeout.toNanos(), TimeUnit.NANOSECONDS);
+            entry.timer = scheduler.schedule(task, timeout.toNanos());
             return true;
         } catch (RejectedExecutionException e) {
             entry.fail(new RequestReplyClosedException(entry.correlationId, requestTopic), OUTCOME_CLOSED);
@@ -389,9 +377,7 @@ public final class DefaultRequestReplyClient<Q, R> implements RequestReplyClient
                 log.warn("Closing the request producer of client {} failed: {}", options.clientName(), e.toString());
             }
         }
-        if (ownsScheduler) {
-            scheduler.shutdownNow();
-        }
+        scheduler.stop();
         listener.deleteGeneratedTopic(CLOSE_TIMEOUT);
         metrics.close();
     }
