@@ -114,4 +114,30 @@ public final class MetricNames {
     public static final String RESPONSE_SESSIONS_WAITING = PREFIX + "response.sessions.waiting";
     /** Timer: from the reply's Kafka record timestamp to its WebSocket send completing. */
     public static final String RESPONSE_LATENCY = PREFIX + "response.latency";
+
+    // ---- consumer (io.kafkautility.consumer) ----
+
+    /** Records the consumer finished, tags topic, type, outcome ({@code processed}, {@code dead_lettered}, {@code duplicate}). */
+    public static final String CONSUMER_RECORDS = PREFIX + "consumer.records";
+
+    /** Records sent to a dead-letter topic, tags topic, reason. */
+    public static final String CONSUMER_DEAD_LETTERED = PREFIX + "consumer.dead.lettered";
+
+    /** Records that failed decoding or validation on consume, tags topic, reason. */
+    public static final String CONSUMER_VALIDATION_FAILURES = PREFIX + "consumer.validation.failures";
+
+    /** Handler time of processed records (all attempts), tags topic, type. */
+    public static final String CONSUMER_PROCESSING_LATENCY = PREFIX + "consumer.processing.latency";
+
+    /** Time from the envelope's {@code time} to the end of processing, tags topic, type. */
+    public static final String CONSUMER_END_TO_END_LATENCY = PREFIX + "consumer.end.to.end.latency";
+
+    /** Handler attempts that failed and were retried, tags topic, type. */
+    public static final String CONSUMER_RETRIES = PREFIX + "consumer.retries";
+
+    /** Dead-letter publishes that failed and were retried (the record's offset is held back), tags topic. */
+    public static final String CONSUMER_DEAD_LETTER_FAILURES = PREFIX + "consumer.dead.letter.failures";
+
+    /** Kafka consumers recreated after a fatal error, tag client. */
+    public static final String CONSUMER_RECONNECTS = PREFIX + "consumer.reconnects";
 }

@@ -1,0 +1,360 @@
+package io.kafkautility.consumer;
+
+import io.kafkautility.config.ConfigurationException;
+import io.kafkautility.config.KafkaConnectionOptions;
+import io.kafkautility.message.MessageType;
+import io.kafkautility.producer.KafkaClientPool;
+import io.kafkautility.validation.MessageValidator;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * Immutable settings of a {@link MessageConsumer}, built by a validating {@link Builder}.
+ *
+ * <p>Defaults: {@value #DEFAULT_MAX_ATTEMPTS} processing attempts with backoff from {@link #DEFAULT_INITIAL_BACKOFF}
+ * doubling up to {@link #DEFAULT_MAX_BACKOFF}; dead-letter topic {@code <topic>.DLT}; no deduplication; close within
+ * {@link #DEFAULT_CLOSE_TIMEOUT}; {@code auto.offset.reset=earliest}. Kafka consumer settings pass through under
+ * Kafka's own keys ({@link Builder#kafkaProperty}); {@code enable.auto.commit} is always {@code false}.
+ */
+public final class ConsumerOptions {
+
+    public static final int DEFAULT_MAX_ATTEMPTS = 3;
+    public static final Duration DEFAULT_INITIAL_BACKOFF = Duration.ofMillis(100);
+    public static final Duration DEFAULT_MAX_BACKOFF = Duration.ofSeconds(5);
+    public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(10);
+    public static final Duration DEFAULT_POLL_TIMEOUT = Duration.ofMillis(100);
+    public static final Duration DEFAULT_RECONNECT_BACKOFF = Duration.ofMillis(500);
+    public static final Duration DEFAULT_MAX_RECONNECT_BACKOFF = Duration.ofSeconds(10);
+    public static final Duration DEFAULT_DEAD_LETTER_MAX_BLOCK = Duration.ofSeconds(5);
+
+    private final KafkaConnectionOptions connection;
+    private final String groupId;
+    private final List<String> topics;
+    private final Map<String, MessageHandler> handlers;
+    private final int maxAttempts;
+    private final Duration initialBackoff;
+    private final Duration maxBackoff;
+    private final UnaryOperator<String> deadLetterTopic;
+    private final int dedupWindow;
+    private final Duration closeTimeout;
+    private final Duration pollTimeout;
+    private final Duration reconnectBackoff;
+    private final Duration maxReconnectBackoff;
+    private final Duration deadLetterMaxBlock;
+    private final Map<String, Object> kafkaProperties;
+    private final KafkaClientPool pool;
+    private final MessageValidator validator;
+    private final Function<Map<String, Object>, Consumer<byte[], byte[]>> consumerFactory;
+    private final String name;
+
+    private ConsumerOptions(Builder b) {
+        this.connection = b.connection;
+        this.groupId = b.groupId;
+        this.topics = List.copyOf(b.topics);
+        this.handlers = Map.copyOf(b.handlers);
+        this.maxAttempts = b.maxAttempts;
+        this.initialBackoff = b.initialBackoff;
+        this.maxBackoff = b.maxBackoff;
+        this.deadLetterTopic = b.deadLetterTopic;
+        this.dedupWindow = b.dedupWindow;
+        this.closeTimeout = b.closeTimeout;
+        this.pollTimeout = b.pollTimeout;
+        this.reconnectBackoff = b.reconnectBackoff;
+        this.maxReconnectBackoff = b.maxReconnectBackoff;
+        this.deadLetterMaxBlock = b.deadLetterMaxBlock;
+        this.kafkaProperties = Map.copyOf(b.kafkaProperties);
+        this.pool = b.pool;
+        this.validator = b.validator;
+        this.consumerFactory = b.consumerFactory;
+        this.name = b.name != null ? b.name : groupId;
+    }
+
+    /**
+     * A builder for a consumer of {@code topics} in group {@code groupId}.
+     *
+     * @throws ConfigurationException if the group id is blank or no topic is given
+     */
+    public static Builder builder(KafkaConnectionOptions connection, String groupId, Collection<String> topics) {
+        return new Builder(connection, groupId, topics);
+    }
+
+    /** {@link #builder(KafkaConnectionOptions, String, Collection)} for one topic. */
+    public static Builder builder(KafkaConnectionOptions connection, String groupId, String topic) {
+        return new Builder(connection, groupId, List.of(topic));
+    }
+
+    public KafkaConnectionOptions connection() {
+        return connection;
+    }
+
+    public String groupId() {
+        return groupId;
+    }
+
+    public List<String> topics() {
+        return topics;
+    }
+
+    /** Handlers by message type name (e.g. {@code rag.document.processed}). */
+    public Map<String, MessageHandler> handlers() {
+        return handlers;
+    }
+
+    public int maxAttempts() {
+        return maxAttempts;
+    }
+
+    public Duration initialBackoff() {
+        return initialBackoff;
+    }
+
+    public Duration maxBackoff() {
+        return maxBackoff;
+    }
+
+    /** The dead-letter topic of a source topic. */
+    public String deadLetterTopic(String topic) {
+        return deadLetterTopic.apply(topic);
+    }
+
+    /** How many recent message ids are remembered to drop redeliveries; 0 for none. */
+    public int dedupWindow() {
+        return dedupWindow;
+    }
+
+    public Duration closeTimeout() {
+        return closeTimeout;
+    }
+
+    public Duration pollTimeout() {
+        return pollTimeout;
+    }
+
+    public Duration reconnectBackoff() {
+        return reconnectBackoff;
+    }
+
+    public Duration maxReconnectBackoff() {
+        return maxReconnectBackoff;
+    }
+
+    /** How long publishing one record to the dead-letter topic may block on metadata before it is retried. */
+    public Duration deadLetterMaxBlock() {
+        return deadLetterMaxBlock;
+    }
+
+    /** Kafka consumer properties: the connection's, then these, then the library's fixed ones. */
+    public Map<String, Object> consumerProperties() {
+        Map<String, Object> props = new LinkedHashMap<>(connection.clientProperties());
+        props.put("auto.offset.reset", "earliest");
+        props.putAll(kafkaProperties);
+        props.put("group.id", groupId);
+        props.put("enable.auto.commit", false);
+        props.put("key.deserializer", ByteArrayDeserializer.class.getName());
+        props.put("value.deserializer", ByteArrayDeserializer.class.getName());
+        return props;
+    }
+
+    /** The pool whose producer publishes dead letters and whose metrics record; {@code null} for a private one. */
+    public KafkaClientPool pool() {
+        return pool;
+    }
+
+    /** The validator; {@code null} for the pool's. */
+    public MessageValidator validator() {
+        return validator;
+    }
+
+    /** The only place Kafka consumers are created (a seam for tests). */
+    public Function<Map<String, Object>, Consumer<byte[], byte[]>> consumerFactory() {
+        return consumerFactory;
+    }
+
+    /** Name used in thread names and logs; the group id by default. */
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public String toString() {
+        return "ConsumerOptions{group=" + groupId + ", topics=" + topics + ", handlers=" + handlers.keySet()
+                + ", maxAttempts=" + maxAttempts + ", backoff=" + initialBackoff + ".." + maxBackoff
+                + ", dedupWindow=" + dedupWindow + ", closeTimeout=" + closeTimeout + ", connection=" + connection
+                + '}';
+    }
+
+    /** Builds {@link ConsumerOptions}. Not thread-safe. */
+    public static final class Builder {
+        private final KafkaConnectionOptions connection;
+        private final String groupId;
+        private final List<String> topics;
+        private final Map<String, MessageHandler> handlers = new LinkedHashMap<>();
+        private int maxAttempts = DEFAULT_MAX_ATTEMPTS;
+        private Duration initialBackoff = DEFAULT_INITIAL_BACKOFF;
+        private Duration maxBackoff = DEFAULT_MAX_BACKOFF;
+        private UnaryOperator<String> deadLetterTopic = topic -> topic + ".DLT";
+        private int dedupWindow;
+        private Duration closeTimeout = DEFAULT_CLOSE_TIMEOUT;
+        private Duration pollTimeout = DEFAULT_POLL_TIMEOUT;
+        private Duration reconnectBackoff = DEFAULT_RECONNECT_BACKOFF;
+        private Duration maxReconnectBackoff = DEFAULT_MAX_RECONNECT_BACKOFF;
+        private Duration deadLetterMaxBlock = DEFAULT_DEAD_LETTER_MAX_BLOCK;
+        private final Map<String, Object> kafkaProperties = new LinkedHashMap<>();
+        private KafkaClientPool pool;
+        private MessageValidator validator;
+        private Function<Map<String, Object>, Consumer<byte[], byte[]>> consumerFactory = KafkaConsumer::new;
+        private String name;
+
+        private Builder(KafkaConnectionOptions connection, String groupId, Collection<String> topics) {
+            this.connection = Objects.requireNonNull(connection, "connection");
+            if (groupId == null || groupId.isBlank()) {
+                throw new ConfigurationException("groupId must not be blank but was '" + groupId + "'");
+            }
+            if (topics == null || topics.isEmpty() || topics.stream().anyMatch(t -> t == null || t.isBlank())) {
+                throw new ConfigurationException("topics must be non-empty names but were " + topics);
+            }
+            this.groupId = groupId;
+            this.topics = new ArrayList<>(topics);
+        }
+
+        /** The handler of messages of type {@code typeName} (every version), e.g. {@code rag.document.processed}. */
+        public Builder handler(String typeName, MessageHandler handler) {
+            if (typeName == null || typeName.isBlank()) {
+                throw new ConfigurationException("typeName must not be blank but was '" + typeName + "'");
+            }
+            handlers.put(typeName, Objects.requireNonNull(handler, "handler"));
+            return this;
+        }
+
+        /** The handler of messages of {@code type}'s name (every version). */
+        public Builder handler(MessageType type, MessageHandler handler) {
+            return handler(Objects.requireNonNull(type, "type").name(), handler);
+        }
+
+        /** Processing attempts before dead-lettering; {@value #DEFAULT_MAX_ATTEMPTS} by default; must be >= 1. */
+        public Builder maxAttempts(int attempts) {
+            if (attempts < 1) {
+                throw new ConfigurationException("maxAttempts must be >= 1 but was " + attempts);
+            }
+            this.maxAttempts = attempts;
+            return this;
+        }
+
+        /** Backoff between attempts: {@code initial}, doubling, at most {@code max}; both > 0, initial <= max. */
+        public Builder backoff(Duration initial, Duration max) {
+            requirePositive("initialBackoff", initial);
+            requirePositive("maxBackoff", max);
+            if (initial.compareTo(max) > 0) {
+                throw new ConfigurationException("initialBackoff must be <= maxBackoff but was " + initial + " > "
+                        + max);
+            }
+            this.initialBackoff = initial;
+            this.maxBackoff = max;
+            return this;
+        }
+
+        /** How a topic's dead-letter topic is named; {@code <topic>.DLT} by default. */
+        public Builder deadLetterTopic(UnaryOperator<String> naming) {
+            this.deadLetterTopic = Objects.requireNonNull(naming, "naming");
+            return this;
+        }
+
+        /** Remember the last {@code ids} message ids and drop redeliveries of them; 0 (default) disables. */
+        public Builder dedupWindow(int ids) {
+            if (ids < 0) {
+                throw new ConfigurationException("dedupWindow must be >= 0 but was " + ids);
+            }
+            this.dedupWindow = ids;
+            return this;
+        }
+
+        /** Bound of {@link MessageConsumer#close()}; {@link #DEFAULT_CLOSE_TIMEOUT} by default; must be > 0. */
+        public Builder closeTimeout(Duration timeout) {
+            this.closeTimeout = requirePositive("closeTimeout", timeout);
+            return this;
+        }
+
+        /** How long one poll waits; {@link #DEFAULT_POLL_TIMEOUT} by default; must be > 0. */
+        public Builder pollTimeout(Duration timeout) {
+            this.pollTimeout = requirePositive("pollTimeout", timeout);
+            return this;
+        }
+
+        /** Backoff before recreating the Kafka consumer after a fatal error, doubling up to {@code max}. */
+        public Builder reconnectBackoff(Duration initial, Duration max) {
+            requirePositive("reconnectBackoff", initial);
+            requirePositive("maxReconnectBackoff", max);
+            this.reconnectBackoff = initial;
+            this.maxReconnectBackoff = max;
+            return this;
+        }
+
+        /** How long one dead-letter publish may block on metadata; {@link #DEFAULT_DEAD_LETTER_MAX_BLOCK}. */
+        public Builder deadLetterMaxBlock(Duration maxBlock) {
+            this.deadLetterMaxBlock = requirePositive("deadLetterMaxBlock", maxBlock);
+            return this;
+        }
+
+        /** A Kafka consumer property under Kafka's own key (group id, deserializers and auto-commit are fixed). */
+        public Builder kafkaProperty(String key, Object value) {
+            kafkaProperties.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
+            return this;
+        }
+
+        /** The pool shared with the process's producers (dead letters, metrics); a private one by default. */
+        public Builder pool(KafkaClientPool pool) {
+            this.pool = Objects.requireNonNull(pool, "pool");
+            return this;
+        }
+
+        /** The validator; the pool's by default. */
+        public Builder validator(MessageValidator validator) {
+            this.validator = Objects.requireNonNull(validator, "validator");
+            return this;
+        }
+
+        /** The only place Kafka consumers are created; {@code KafkaConsumer::new} by default. */
+        public Builder consumerFactory(Function<Map<String, Object>, Consumer<byte[], byte[]>> factory) {
+            this.consumerFactory = Objects.requireNonNull(factory, "consumerFactory");
+            return this;
+        }
+
+        /** Name in thread names and logs; the group id by default. */
+        public Builder name(String name) {
+            if (name == null || name.isBlank()) {
+                throw new ConfigurationException("name must not be blank but was '" + name + "'");
+            }
+            this.name = name;
+            return this;
+        }
+
+        /**
+         * Builds the options.
+         *
+         * @throws ConfigurationException if no handler is registered
+         */
+        public ConsumerOptions build() {
+            if (handlers.isEmpty()) {
+                throw new ConfigurationException("at least one handler is required (handler(typeName, handler))");
+            }
+            return new ConsumerOptions(this);
+        }
+
+        private static Duration requirePositive(String name, Duration value) {
+            if (value == null || value.isZero() || value.isNegative()) {
+                throw new ConfigurationException(name + " must be > 0 but was " + value);
+            }
+            return value;
+        }
+    }
+}

@@ -1,0 +1,48 @@
+package io.kafkautility.consumer;
+
+import io.kafkautility.internal.consumer.DefaultMessageConsumer;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A resilient, at-least-once consumer of enveloped messages.
+ *
+ * <p>Its own poll thread reads bytes; a worker thread decodes and validates each record in the library (a poison
+ * pill never breaks {@code poll()}) and calls the {@link MessageHandler} of its type. Only processed offsets are
+ * committed (the contiguous processed prefix of each partition; synchronously on rebalance and close). A failing
+ * handler is retried with bounded exponential backoff while the partitions are paused (the group membership is kept),
+ * then the record goes to the dead-letter topic with reason headers; invalid records go there at once. If publishing
+ * to the dead-letter topic fails, the record's offset is not committed and the publish is retried. After fatal client
+ * errors the Kafka consumer is recreated with backoff. Payloads are never logged.
+ *
+ * <p>Thread-safe. The caller owns it: {@link #start()} once, {@link #close()} when done.
+ */
+public interface MessageConsumer extends AutoCloseable {
+
+    /** A consumer with these options; call {@link #start()} to begin. */
+    static MessageConsumer create(ConsumerOptions options) {
+        return new DefaultMessageConsumer(options);
+    }
+
+    /** Starts the poll and worker threads. At most once. */
+    MessageConsumer start();
+
+    /** Completes when the consumer first gets partitions assigned (or fails if it is closed first). */
+    CompletableFuture<Void> assigned();
+
+    /** Whether it is started and not closed. */
+    boolean isRunning();
+
+    /** Records processed or dead-lettered so far (offsets that may be committed). */
+    long completedCount();
+
+    /**
+     * Stops gracefully within {@link ConsumerOptions#closeTimeout()}: finishes the in-flight record, commits what was
+     * processed, leaves the group. Bounded in time even when the brokers are gone. Idempotent.
+     */
+    @Override
+    void close();
+
+    /** {@link #close()} within {@code timeout}. */
+    void close(Duration timeout);
+}
