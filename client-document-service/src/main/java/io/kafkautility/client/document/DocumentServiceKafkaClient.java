@@ -78,10 +78,17 @@ public interface DocumentServiceKafkaClient extends AutoCloseable {
         return sendDocumentDeletedEvent(new DocumentDeletedEvent(documentId, Instant.now(), null, reason));
     }
 
+    /**
+     * Subscribes {@code listener} to the document events on {@link #topic()} in consumer group {@code groupId}
+     * (instances of one service share the group). Events are validated before the listener sees them; invalid ones go
+     * to {@code <topic>.DLT} with reason headers. At-least-once; close the subscription (or this client) to stop.
+     */
+    DocumentSubscription subscribe(String groupId, DocumentEventListener listener);
+
     /** The topic the events go to. */
     String topic();
 
-    /** Releases the producer (closing the private pool if the client owns one). Idempotent. */
+    /** Stops every subscription and releases the producer (closing a private pool). Idempotent. */
     @Override
     void close();
 

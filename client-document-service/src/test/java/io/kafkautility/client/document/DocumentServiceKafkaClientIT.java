@@ -100,6 +100,46 @@ class DocumentServiceKafkaClientIT {
         assertThat(records).hasSize(1);
     }
 
+    @Test
+    void aSubscriptionReceivesTypedEventsInOrderPerDocument(KafkaCluster cluster) throws Exception {
+        String topic = TopicNames.unique("documents-sub");
+        cluster.createTopic(topic, 2, (short) 1);
+        List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (DocumentServiceKafkaClient client = DocumentServiceKafkaClient.builder()
+                .connection(KafkaConnectionOptions.builder().bootstrapServers(cluster.bootstrapServers()).build())
+                .topic(topic).build()) {
+            DocumentSubscription subscription = client.subscribe(TopicNames.unique("indexer"),
+                    new DocumentEventListener() {
+                        @Override
+                        public void onUploaded(DocumentUploadedEvent event, Meta meta) {
+                            seen.add("uploaded:" + event.documentId() + ":" + event.fileName());
+                        }
+
+                        @Override
+                        public void onProcessed(DocumentProcessedEvent event, Meta meta) {
+                            assertThat(meta.messageId()).isNotBlank();
+                            assertThat(meta.source()).isEqualTo(DocumentServiceKafkaClient.DEFAULT_SOURCE);
+                            seen.add("processed:" + event.documentId() + ":" + event.status() + ":"
+                                    + event.chunkCount() + ":" + event.metadata().get("pages"));
+                        }
+
+                        @Override
+                        public void onDeleted(DocumentDeletedEvent event, Meta meta) {
+                            seen.add("deleted:" + event.documentId() + ":" + event.reason());
+                        }
+                    });
+            subscription.assigned().get(30, java.util.concurrent.TimeUnit.SECONDS);
+            client.sendDocumentUploadedEvent("doc-7", "x.pdf", "application/pdf", 10).join();
+            client.sendDocumentProcessedEvent("doc-7", DocumentStatus.PARTIAL, Map.of("pages", 3, "chunkCount", 2))
+                    .join();
+            client.sendDocumentDeletedEvent("doc-7", "gdpr").join();
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> seen.size() == 3);
+            assertThat(seen).containsExactly("uploaded:doc-7:x.pdf", "processed:doc-7:PARTIAL:2:3",
+                    "deleted:doc-7:gdpr");
+            assertThat(subscription.completedCount()).isEqualTo(3);
+        }
+    }
+
     private static List<ConsumerRecord<byte[], byte[]>> readAll(KafkaCluster cluster, String topic, int expected) {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
