@@ -38,12 +38,24 @@ class BrokerOutageIT {
             for (int id : cluster.brokerIds()) {
                 cluster.shutdownBroker(id);
             }
-            produce(f, sessions.subList(perPhase, 2 * perPhase), acks); // buffered by the producer during the outage
+            // produced during the outage from another thread, as an application would: send() may block for
+            // metadata (max.block.ms) until the brokers are back
+            List<CompletableFuture<?>> duringAcks = java.util.Collections.synchronizedList(new ArrayList<>());
+            Thread during = new Thread(() -> produce(f, sessions.subList(perPhase, 2 * perPhase), duringAcks),
+                    "produce-during-outage");
+            during.start();
             await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10)).until(f.consumer::isRunning);
             for (int id : cluster.brokerIds()) {
                 cluster.startBroker(id);
             }
             long outageMs = (System.nanoTime() - t0) / 1_000_000;
+            try {
+                during.join(120_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            assertThat(during.isAlive()).as("producing during the outage finished").isFalse();
+            acks.addAll(duringAcks);
             produce(f, sessions.subList(2 * perPhase, 3 * perPhase), acks);
             int acked = 0;
             int failed = 0;
@@ -75,7 +87,9 @@ class BrokerOutageIT {
     private static void produce(ReplyFixture f, List<TestConnection> sessions, List<CompletableFuture<?>> acks) {
         for (TestConnection c : sessions) {
             CompletableFuture<Void> ack = new CompletableFuture<>();
-            f.producer.send(new ProducerRecord<>(f.topic, c.id(), f.encode(ReplyFixture.response(c.id(), "q"))),
+            acks.add(ack);
+            try {
+                f.producer.send(new ProducerRecord<>(f.topic, c.id(), f.encode(ReplyFixture.response(c.id(), "q"))),
                     (md, e) -> {
                         if (e == null) {
                             ack.complete(null);
@@ -83,7 +97,9 @@ class BrokerOutageIT {
                             ack.completeExceptionally(e);
                         }
                     });
-            acks.add(ack);
+            } catch (RuntimeException e) {
+                ack.completeExceptionally(e);
+            }
         }
     }
 }
