@@ -1,496 +1,360 @@
 package io.kafkautility.consumer;
 
+import io.kafkautility.config.ConfigurationException;
 import io.kafkautility.config.KafkaConnectionOptions;
 import io.kafkautility.message.MessageType;
+import io.kafkautility.producer.KafkaClientPool;
 import io.kafkautility.validation.MessageValidator;
-import io.micrometer.core.instrument.MeterRegistry;
-import org.apache.kafka.clients.consumer.Consumer;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.Producer;
-
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
- * Immutable settings of a {@link MessageConsumer}, from a validating {@link Builder}: each setter rejects a bad value
- * at the call, {@link Builder#build()} cross-checks.
+ * Immutable settings of a {@link MessageConsumer}, built by a validating {@link Builder}.
  *
- * <p>Defaults: {@value #DEFAULT_MAX_ATTEMPTS} handler attempts, backoff from {@link #DEFAULT_INITIAL_BACKOFF} doubling
- * up to {@link #DEFAULT_MAX_BACKOFF}; dead-letter topic {@code <topic>}{@value #DEFAULT_DEAD_LETTER_SUFFIX}; at most
- * {@value #DEFAULT_MAX_IN_FLIGHT} records queued before the partitions are paused; shutdown within
- * {@link #DEFAULT_SHUTDOWN_TIMEOUT}; no deduplication; {@link MessageValidator#create()} built once per consumer; no
- * metrics. Kafka's own settings pass through unchanged ({@link Builder#kafkaProperty}); {@code enable.auto.commit}
- * is always false and the (de)serializers are always byte arrays. Thread-safe. {@link #toString()} never shows
- * secrets.
+ * <p>Defaults: {@value #DEFAULT_MAX_ATTEMPTS} processing attempts with backoff from {@link #DEFAULT_INITIAL_BACKOFF}
+ * doubling up to {@link #DEFAULT_MAX_BACKOFF}; dead-letter topic {@code <topic>.DLT}; no deduplication; close within
+ * {@link #DEFAULT_CLOSE_TIMEOUT}; {@code auto.offset.reset=earliest}. Kafka consumer settings pass through under
+ * Kafka's own keys ({@link Builder#kafkaProperty}); {@code enable.auto.commit} is always {@code false}.
  */
 public final class ConsumerOptions {
 
-    /** Default handler attempts (the first call plus retries). */
     public static final int DEFAULT_MAX_ATTEMPTS = 3;
-    /** Default first retry delay. */
     public static final Duration DEFAULT_INITIAL_BACKOFF = Duration.ofMillis(100);
-    /** Default upper bound of the retry delay. */
     public static final Duration DEFAULT_MAX_BACKOFF = Duration.ofSeconds(5);
-    /** Default dead-letter suffix. */
-    public static final String DEFAULT_DEAD_LETTER_SUFFIX = ".DLT";
-    /** Default queued-record bound before pausing. */
-    public static final int DEFAULT_MAX_IN_FLIGHT = 500;
-    /** Default graceful shutdown bound. */
-    public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
-    /** Default name (thread names, client ids, metric tag {@code client}). */
-    public static final String DEFAULT_NAME = "consumer";
+    public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(10);
+    public static final Duration DEFAULT_POLL_TIMEOUT = Duration.ofMillis(100);
+    public static final Duration DEFAULT_RECONNECT_BACKOFF = Duration.ofMillis(500);
+    public static final Duration DEFAULT_MAX_RECONNECT_BACKOFF = Duration.ofSeconds(10);
+    public static final Duration DEFAULT_DEAD_LETTER_MAX_BLOCK = Duration.ofSeconds(5);
 
-    private final Map<String, Object> kafkaProperties;
-    private final Map<String, Object> deadLetterProducerProperties;
-    private final List<String> topics;
+    private final KafkaConnectionOptions connection;
     private final String groupId;
-    private final String name;
+    private final List<String> topics;
     private final Map<String, MessageHandler> handlers;
     private final int maxAttempts;
     private final Duration initialBackoff;
     private final Duration maxBackoff;
-    private final String deadLetterSuffix;
-    private final Map<String, String> deadLetterTopics;
-    private final int maxInFlight;
-    private final Duration shutdownTimeout;
+    private final UnaryOperator<String> deadLetterTopic;
     private final int dedupWindow;
+    private final Duration closeTimeout;
+    private final Duration pollTimeout;
+    private final Duration reconnectBackoff;
+    private final Duration maxReconnectBackoff;
+    private final Duration deadLetterMaxBlock;
+    private final Map<String, Object> kafkaProperties;
+    private final KafkaClientPool pool;
     private final MessageValidator validator;
-    private final MeterRegistry meterRegistry;
     private final Function<Map<String, Object>, Consumer<byte[], byte[]>> consumerFactory;
-    private final Function<Map<String, Object>, Producer<byte[], byte[]>> deadLetterProducerFactory;
+    private final String name;
 
     private ConsumerOptions(Builder b) {
-        this.kafkaProperties = Map.copyOf(b.kafkaProperties);
-        this.deadLetterProducerProperties = Map.copyOf(b.deadLetterProducerProperties);
-        this.topics = List.copyOf(b.topics);
+        this.connection = b.connection;
         this.groupId = b.groupId;
-        this.name = b.name;
+        this.topics = List.copyOf(b.topics);
         this.handlers = Map.copyOf(b.handlers);
         this.maxAttempts = b.maxAttempts;
         this.initialBackoff = b.initialBackoff;
         this.maxBackoff = b.maxBackoff;
-        this.deadLetterSuffix = b.deadLetterSuffix;
-        this.deadLetterTopics = Map.copyOf(b.deadLetterTopics);
-        this.maxInFlight = b.maxInFlight;
-        this.shutdownTimeout = b.shutdownTimeout;
+        this.deadLetterTopic = b.deadLetterTopic;
         this.dedupWindow = b.dedupWindow;
+        this.closeTimeout = b.closeTimeout;
+        this.pollTimeout = b.pollTimeout;
+        this.reconnectBackoff = b.reconnectBackoff;
+        this.maxReconnectBackoff = b.maxReconnectBackoff;
+        this.deadLetterMaxBlock = b.deadLetterMaxBlock;
+        this.kafkaProperties = Map.copyOf(b.kafkaProperties);
+        this.pool = b.pool;
         this.validator = b.validator;
-        this.meterRegistry = b.meterRegistry;
         this.consumerFactory = b.consumerFactory;
-        this.deadLetterProducerFactory = b.deadLetterProducerFactory;
+        this.name = b.name != null ? b.name : groupId;
     }
 
-    /** @return a new builder */
-    public static Builder builder() {
-        return new Builder();
+    /**
+     * A builder for a consumer of {@code topics} in group {@code groupId}.
+     *
+     * @throws ConfigurationException if the group id is blank or no topic is given
+     */
+    public static Builder builder(KafkaConnectionOptions connection, String groupId, Collection<String> topics) {
+        return new Builder(connection, groupId, topics);
     }
 
-    /** @return the Kafka client properties (connection + passthrough), unmodifiable; secrets are Kafka Passwords */
-    public Map<String, Object> kafkaProperties() {
-        return kafkaProperties;
+    /** {@link #builder(KafkaConnectionOptions, String, Collection)} for one topic. */
+    public static Builder builder(KafkaConnectionOptions connection, String groupId, String topic) {
+        return new Builder(connection, groupId, List.of(topic));
     }
 
-    /** @return extra Kafka producer properties for the dead-letter producer only, unmodifiable */
-    public Map<String, Object> deadLetterProducerProperties() {
-        return deadLetterProducerProperties;
+    public KafkaConnectionOptions connection() {
+        return connection;
     }
 
-    /** @return the subscribed topics */
-    public List<String> topics() {
-        return topics;
-    }
-
-    /** @return the consumer group id */
     public String groupId() {
         return groupId;
     }
 
-    /** @return the consumer's name */
-    public String name() {
-        return name;
+    public List<String> topics() {
+        return topics;
     }
 
-    /** @return handlers by message type name (e.g. {@code rag.document.processed}) */
+    /** Handlers by message type name (e.g. {@code rag.document.processed}). */
     public Map<String, MessageHandler> handlers() {
         return handlers;
     }
 
-    /** @return handler attempts before dead-lettering (at least 1) */
     public int maxAttempts() {
         return maxAttempts;
     }
 
-    /** @return first retry delay */
     public Duration initialBackoff() {
         return initialBackoff;
     }
 
-    /** @return upper bound of any retry delay (handler and dead-letter publish) */
     public Duration maxBackoff() {
         return maxBackoff;
     }
 
-    /**
-     * @param topic a consumed topic
-     * @return its dead-letter topic: an explicit mapping, else {@code topic + suffix}
-     */
+    /** The dead-letter topic of a source topic. */
     public String deadLetterTopic(String topic) {
-        String explicit = deadLetterTopics.get(topic);
-        return explicit != null ? explicit : topic + deadLetterSuffix;
+        return deadLetterTopic.apply(topic);
     }
 
-    /** @return records queued beyond which partitions are paused */
-    public int maxInFlight() {
-        return maxInFlight;
-    }
-
-    /** @return the graceful shutdown bound */
-    public Duration shutdownTimeout() {
-        return shutdownTimeout;
-    }
-
-    /** @return message ids remembered for deduplication; 0 = off */
+    /** How many recent message ids are remembered to drop redeliveries; 0 for none. */
     public int dedupWindow() {
         return dedupWindow;
     }
 
-    /** @return the caller's validator, empty to build a default one per consumer */
-    public Optional<MessageValidator> validator() {
-        return Optional.ofNullable(validator);
+    public Duration closeTimeout() {
+        return closeTimeout;
     }
 
-    /** @return the registry metrics are registered in, if any */
-    public Optional<MeterRegistry> meterRegistry() {
-        return Optional.ofNullable(meterRegistry);
+    public Duration pollTimeout() {
+        return pollTimeout;
     }
 
-    /** @return the seam creating the Kafka consumer (tests may swap it) */
+    public Duration reconnectBackoff() {
+        return reconnectBackoff;
+    }
+
+    public Duration maxReconnectBackoff() {
+        return maxReconnectBackoff;
+    }
+
+    /** How long publishing one record to the dead-letter topic may block on metadata before it is retried. */
+    public Duration deadLetterMaxBlock() {
+        return deadLetterMaxBlock;
+    }
+
+    /** Kafka consumer properties: the connection's, then these, then the library's fixed ones. */
+    public Map<String, Object> consumerProperties() {
+        Map<String, Object> props = new LinkedHashMap<>(connection.clientProperties());
+        props.put("auto.offset.reset", "earliest");
+        props.putAll(kafkaProperties);
+        props.put("group.id", groupId);
+        props.put("enable.auto.commit", false);
+        props.put("key.deserializer", ByteArrayDeserializer.class.getName());
+        props.put("value.deserializer", ByteArrayDeserializer.class.getName());
+        return props;
+    }
+
+    /** The pool whose producer publishes dead letters and whose metrics record; {@code null} for a private one. */
+    public KafkaClientPool pool() {
+        return pool;
+    }
+
+    /** The validator; {@code null} for the pool's. */
+    public MessageValidator validator() {
+        return validator;
+    }
+
+    /** The only place Kafka consumers are created (a seam for tests). */
     public Function<Map<String, Object>, Consumer<byte[], byte[]>> consumerFactory() {
         return consumerFactory;
     }
 
-    /** @return the seam creating the dead-letter producer (acks=all, idempotent) */
-    public Function<Map<String, Object>, Producer<byte[], byte[]>> deadLetterProducerFactory() {
-        return deadLetterProducerFactory;
+    /** Name used in thread names and logs; the group id by default. */
+    public String name() {
+        return name;
     }
 
     @Override
     public String toString() {
-        return "ConsumerOptions{name=" + name + ", topics=" + topics + ", groupId=" + groupId + ", types="
-                + handlers.keySet() + ", maxAttempts=" + maxAttempts + ", backoff=" + initialBackoff + ".."
-                + maxBackoff + ", maxInFlight=" + maxInFlight + ", shutdownTimeout=" + shutdownTimeout
-                + ", dedupWindow=" + dedupWindow + ", kafkaProperties=" + kafkaProperties.keySet() + '}';
+        return "ConsumerOptions{group=" + groupId + ", topics=" + topics + ", handlers=" + handlers.keySet()
+                + ", maxAttempts=" + maxAttempts + ", backoff=" + initialBackoff + ".." + maxBackoff
+                + ", dedupWindow=" + dedupWindow + ", closeTimeout=" + closeTimeout + ", connection=" + connection
+                + '}';
     }
 
-    /** Validating builder; not thread-safe. */
+    /** Builds {@link ConsumerOptions}. Not thread-safe. */
     public static final class Builder {
-        private final Map<String, Object> kafkaProperties = new LinkedHashMap<>();
-        private final Map<String, Object> deadLetterProducerProperties = new LinkedHashMap<>();
-        private final List<String> topics = new ArrayList<>();
-        private String groupId;
-        private String name = DEFAULT_NAME;
+        private final KafkaConnectionOptions connection;
+        private final String groupId;
+        private final List<String> topics;
         private final Map<String, MessageHandler> handlers = new LinkedHashMap<>();
         private int maxAttempts = DEFAULT_MAX_ATTEMPTS;
         private Duration initialBackoff = DEFAULT_INITIAL_BACKOFF;
         private Duration maxBackoff = DEFAULT_MAX_BACKOFF;
-        private String deadLetterSuffix = DEFAULT_DEAD_LETTER_SUFFIX;
-        private final Map<String, String> deadLetterTopics = new LinkedHashMap<>();
-        private int maxInFlight = DEFAULT_MAX_IN_FLIGHT;
-        private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
+        private UnaryOperator<String> deadLetterTopic = topic -> topic + ".DLT";
         private int dedupWindow;
+        private Duration closeTimeout = DEFAULT_CLOSE_TIMEOUT;
+        private Duration pollTimeout = DEFAULT_POLL_TIMEOUT;
+        private Duration reconnectBackoff = DEFAULT_RECONNECT_BACKOFF;
+        private Duration maxReconnectBackoff = DEFAULT_MAX_RECONNECT_BACKOFF;
+        private Duration deadLetterMaxBlock = DEFAULT_DEAD_LETTER_MAX_BLOCK;
+        private final Map<String, Object> kafkaProperties = new LinkedHashMap<>();
+        private KafkaClientPool pool;
         private MessageValidator validator;
-        private MeterRegistry meterRegistry;
         private Function<Map<String, Object>, Consumer<byte[], byte[]>> consumerFactory = KafkaConsumer::new;
-        private Function<Map<String, Object>, Producer<byte[], byte[]>> deadLetterProducerFactory = KafkaProducer::new;
+        private String name;
 
-        private Builder() {
-        }
-
-        /**
-         * Uses a connection's client properties (and its consumer group id unless {@link #groupId} is set).
-         *
-         * @param connection the connection options
-         * @return this
-         */
-        public Builder connection(KafkaConnectionOptions connection) {
-            Objects.requireNonNull(connection, "connection must not be null");
-            kafkaProperties.putAll(connection.clientProperties());
-            if (groupId == null) {
-                groupId = connection.consumerGroupId().orElse(null);
-            }
-            return this;
-        }
-
-        /**
-         * @param properties Kafka client properties passed through unchanged (keys are Kafka's constants)
-         * @return this
-         */
-        public Builder kafkaProperties(Map<String, ?> properties) {
-            Objects.requireNonNull(properties, "kafkaProperties must not be null");
-            properties.forEach(this::kafkaProperty);
-            return this;
-        }
-
-        /**
-         * @param key   a Kafka client property key, e.g. {@code ConsumerConfig.MAX_POLL_RECORDS_CONFIG}
-         * @param value its value
-         * @return this
-         */
-        public Builder kafkaProperty(String key, Object value) {
-            Objects.requireNonNull(key, "kafka property key must not be null");
-            Objects.requireNonNull(value, "kafka property " + key + " must not be null");
-            kafkaProperties.put(key, value);
-            return this;
-        }
-
-        /**
-         * @param key   a Kafka producer property for the dead-letter producer only (e.g. {@code max.block.ms})
-         * @param value its value
-         * @return this
-         */
-        public Builder deadLetterProducerProperty(String key, Object value) {
-            Objects.requireNonNull(key, "dead-letter producer property key must not be null");
-            Objects.requireNonNull(value, "dead-letter producer property " + key + " must not be null");
-            deadLetterProducerProperties.put(key, value);
-            return this;
-        }
-
-        /**
-         * @param topics topics to subscribe to (at least one overall)
-         * @return this
-         */
-        public Builder topics(String... topics) {
-            for (String t : Objects.requireNonNull(topics, "topics must not be null")) {
-                if (t == null || t.isBlank()) {
-                    throw new IllegalArgumentException("topic must not be blank but was '" + t + "'");
-                }
-                if (!this.topics.contains(t)) {
-                    this.topics.add(t);
-                }
-            }
-            return this;
-        }
-
-        /**
-         * @param groupId the consumer group id
-         * @return this
-         */
-        public Builder groupId(String groupId) {
+        private Builder(KafkaConnectionOptions connection, String groupId, Collection<String> topics) {
+            this.connection = Objects.requireNonNull(connection, "connection");
             if (groupId == null || groupId.isBlank()) {
-                throw new IllegalArgumentException("groupId must not be blank but was '" + groupId + "'");
+                throw new ConfigurationException("groupId must not be blank but was '" + groupId + "'");
+            }
+            if (topics == null || topics.isEmpty() || topics.stream().anyMatch(t -> t == null || t.isBlank())) {
+                throw new ConfigurationException("topics must be non-empty names but were " + topics);
             }
             this.groupId = groupId;
-            return this;
+            this.topics = new ArrayList<>(topics);
         }
 
-        /**
-         * @param name a short name for threads, client ids and the {@code client} metric tag
-         * @return this
-         */
-        public Builder name(String name) {
-            if (name == null || name.isBlank()) {
-                throw new IllegalArgumentException("name must not be blank but was '" + name + "'");
-            }
-            this.name = name;
-            return this;
-        }
-
-        /**
-         * @param type    the message type (every version of its name)
-         * @param handler its handler
-         * @return this
-         */
-        public Builder handler(MessageType type, MessageHandler handler) {
-            return handler(Objects.requireNonNull(type, "type must not be null").name(), handler);
-        }
-
-        /**
-         * @param typeName the message type name, e.g. {@code rag.document.processed}
-         * @param handler  its handler
-         * @return this
-         */
+        /** The handler of messages of type {@code typeName} (every version), e.g. {@code rag.document.processed}. */
         public Builder handler(String typeName, MessageHandler handler) {
             if (typeName == null || typeName.isBlank()) {
-                throw new IllegalArgumentException("typeName must not be blank but was '" + typeName + "'");
+                throw new ConfigurationException("typeName must not be blank but was '" + typeName + "'");
             }
-            Objects.requireNonNull(handler, "handler must not be null");
-            if (handlers.putIfAbsent(typeName, handler) != null) {
-                throw new IllegalArgumentException("a handler for type " + typeName + " is already registered");
-            }
+            handlers.put(typeName, Objects.requireNonNull(handler, "handler"));
             return this;
         }
 
-        /**
-         * @param maxAttempts handler attempts before dead-lettering; must be >= 1
-         * @return this
-         */
-        public Builder maxAttempts(int maxAttempts) {
-            if (maxAttempts < 1) {
-                throw new IllegalArgumentException("maxAttempts must be >= 1 but was " + maxAttempts);
+        /** The handler of messages of {@code type}'s name (every version). */
+        public Builder handler(MessageType type, MessageHandler handler) {
+            return handler(Objects.requireNonNull(type, "type").name(), handler);
+        }
+
+        /** Processing attempts before dead-lettering; {@value #DEFAULT_MAX_ATTEMPTS} by default; must be >= 1. */
+        public Builder maxAttempts(int attempts) {
+            if (attempts < 1) {
+                throw new ConfigurationException("maxAttempts must be >= 1 but was " + attempts);
             }
-            this.maxAttempts = maxAttempts;
+            this.maxAttempts = attempts;
             return this;
         }
 
-        /**
-         * @param initial first retry delay; must be >= 0
-         * @param max     upper bound; must be >= initial and > 0
-         * @return this
-         */
+        /** Backoff between attempts: {@code initial}, doubling, at most {@code max}; both > 0, initial <= max. */
         public Builder backoff(Duration initial, Duration max) {
-            Objects.requireNonNull(initial, "initialBackoff must not be null");
-            Objects.requireNonNull(max, "maxBackoff must not be null");
-            if (initial.isNegative()) {
-                throw new IllegalArgumentException("initialBackoff must be >= 0 but was " + initial);
-            }
-            if (max.isNegative() || max.isZero() || max.compareTo(initial) < 0) {
-                throw new IllegalArgumentException("maxBackoff must be > 0 and >= initialBackoff (" + initial
-                        + ") but was " + max);
+            requirePositive("initialBackoff", initial);
+            requirePositive("maxBackoff", max);
+            if (initial.compareTo(max) > 0) {
+                throw new ConfigurationException("initialBackoff must be <= maxBackoff but was " + initial + " > "
+                        + max);
             }
             this.initialBackoff = initial;
             this.maxBackoff = max;
             return this;
         }
 
-        /**
-         * @param suffix appended to a topic to name its dead-letter topic; default {@value #DEFAULT_DEAD_LETTER_SUFFIX}
-         * @return this
-         */
-        public Builder deadLetterSuffix(String suffix) {
-            if (suffix == null || suffix.isEmpty()) {
-                throw new IllegalArgumentException("deadLetterSuffix must not be empty but was '" + suffix + "'");
-            }
-            this.deadLetterSuffix = suffix;
+        /** How a topic's dead-letter topic is named; {@code <topic>.DLT} by default. */
+        public Builder deadLetterTopic(UnaryOperator<String> naming) {
+            this.deadLetterTopic = Objects.requireNonNull(naming, "naming");
             return this;
         }
 
-        /**
-         * @param topic           a consumed topic
-         * @param deadLetterTopic its dead-letter topic
-         * @return this
-         */
-        public Builder deadLetterTopic(String topic, String deadLetterTopic) {
-            if (topic == null || topic.isBlank() || deadLetterTopic == null || deadLetterTopic.isBlank()) {
-                throw new IllegalArgumentException("topic and deadLetterTopic must not be blank but were '" + topic
-                        + "' -> '" + deadLetterTopic + "'");
+        /** Remember the last {@code ids} message ids and drop redeliveries of them; 0 (default) disables. */
+        public Builder dedupWindow(int ids) {
+            if (ids < 0) {
+                throw new ConfigurationException("dedupWindow must be >= 0 but was " + ids);
             }
-            deadLetterTopics.put(topic, deadLetterTopic);
+            this.dedupWindow = ids;
             return this;
         }
 
-        /**
-         * @param maxInFlight queued records beyond which partitions are paused; must be >= 1
-         * @return this
-         */
-        public Builder maxInFlight(int maxInFlight) {
-            if (maxInFlight < 1) {
-                throw new IllegalArgumentException("maxInFlight must be >= 1 but was " + maxInFlight);
-            }
-            this.maxInFlight = maxInFlight;
+        /** Bound of {@link MessageConsumer#close()}; {@link #DEFAULT_CLOSE_TIMEOUT} by default; must be > 0. */
+        public Builder closeTimeout(Duration timeout) {
+            this.closeTimeout = requirePositive("closeTimeout", timeout);
             return this;
         }
 
-        /**
-         * @param timeout graceful shutdown bound; must be > 0
-         * @return this
-         */
-        public Builder shutdownTimeout(Duration timeout) {
-            Objects.requireNonNull(timeout, "shutdownTimeout must not be null");
-            if (timeout.isNegative() || timeout.isZero()) {
-                throw new IllegalArgumentException("shutdownTimeout must be > 0 but was " + timeout);
-            }
-            this.shutdownTimeout = timeout;
+        /** How long one poll waits; {@link #DEFAULT_POLL_TIMEOUT} by default; must be > 0. */
+        public Builder pollTimeout(Duration timeout) {
+            this.pollTimeout = requirePositive("pollTimeout", timeout);
             return this;
         }
 
-        /**
-         * @param window message ids remembered (LRU) to skip redelivered duplicates; 0 = off; must be >= 0
-         * @return this
-         */
-        public Builder dedupWindow(int window) {
-            if (window < 0) {
-                throw new IllegalArgumentException("dedupWindow must be >= 0 but was " + window);
-            }
-            this.dedupWindow = window;
+        /** Backoff before recreating the Kafka consumer after a fatal error, doubling up to {@code max}. */
+        public Builder reconnectBackoff(Duration initial, Duration max) {
+            requirePositive("reconnectBackoff", initial);
+            requirePositive("maxReconnectBackoff", max);
+            this.reconnectBackoff = initial;
+            this.maxReconnectBackoff = max;
             return this;
         }
 
-        /**
-         * @param validator a shared validator (the caller owns it)
-         * @return this
-         */
+        /** How long one dead-letter publish may block on metadata; {@link #DEFAULT_DEAD_LETTER_MAX_BLOCK}. */
+        public Builder deadLetterMaxBlock(Duration maxBlock) {
+            this.deadLetterMaxBlock = requirePositive("deadLetterMaxBlock", maxBlock);
+            return this;
+        }
+
+        /** A Kafka consumer property under Kafka's own key (group id, deserializers and auto-commit are fixed). */
+        public Builder kafkaProperty(String key, Object value) {
+            kafkaProperties.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
+            return this;
+        }
+
+        /** The pool shared with the process's producers (dead letters, metrics); a private one by default. */
+        public Builder pool(KafkaClientPool pool) {
+            this.pool = Objects.requireNonNull(pool, "pool");
+            return this;
+        }
+
+        /** The validator; the pool's by default. */
         public Builder validator(MessageValidator validator) {
-            this.validator = Objects.requireNonNull(validator, "validator must not be null");
+            this.validator = Objects.requireNonNull(validator, "validator");
             return this;
         }
 
-        /**
-         * @param registry where to register the consumer's metrics
-         * @return this
-         */
-        public Builder meterRegistry(MeterRegistry registry) {
-            this.meterRegistry = Objects.requireNonNull(registry, "meterRegistry must not be null");
-            return this;
-        }
-
-        /**
-         * @param factory creates the Kafka consumer from the final properties (test seam)
-         * @return this
-         */
+        /** The only place Kafka consumers are created; {@code KafkaConsumer::new} by default. */
         public Builder consumerFactory(Function<Map<String, Object>, Consumer<byte[], byte[]>> factory) {
-            this.consumerFactory = Objects.requireNonNull(factory, "consumerFactory must not be null");
+            this.consumerFactory = Objects.requireNonNull(factory, "consumerFactory");
+            return this;
+        }
+
+        /** Name in thread names and logs; the group id by default. */
+        public Builder name(String name) {
+            if (name == null || name.isBlank()) {
+                throw new ConfigurationException("name must not be blank but was '" + name + "'");
+            }
+            this.name = name;
             return this;
         }
 
         /**
-         * @param factory creates the dead-letter producer from the final properties (test seam / shared pool)
-         * @return this
-         */
-        public Builder deadLetterProducerFactory(Function<Map<String, Object>, Producer<byte[], byte[]>> factory) {
-            this.deadLetterProducerFactory = Objects.requireNonNull(factory,
-                    "deadLetterProducerFactory must not be null");
-            return this;
-        }
-
-        /**
-         * @return the options
-         * @throws IllegalStateException listing every missing setting
+         * Builds the options.
+         *
+         * @throws ConfigurationException if no handler is registered
          */
         public ConsumerOptions build() {
-            List<String> problems = new ArrayList<>();
-            if (topics.isEmpty()) {
-                problems.add("at least one topic is required");
-            }
-            if (groupId == null) {
-                problems.add("groupId is required (or KAFKA_CONSUMER_GROUP_ID via connection())");
-            }
             if (handlers.isEmpty()) {
-                problems.add("at least one handler is required");
-            }
-            if (!kafkaProperties.containsKey("bootstrap.servers")) {
-                problems.add("bootstrap.servers is required (connection() or kafkaProperty())");
-            }
-            for (String t : topics) {
-                if (deadLetterTopic(t).equals(t)) {
-                    problems.add("dead-letter topic of " + t + " must differ from it");
-                }
-            }
-            if (!problems.isEmpty()) {
-                throw new IllegalStateException("invalid ConsumerOptions: " + String.join("; ", problems));
+                throw new ConfigurationException("at least one handler is required (handler(typeName, handler))");
             }
             return new ConsumerOptions(this);
         }
 
-        private String deadLetterTopic(String topic) {
-            String explicit = deadLetterTopics.get(topic);
-            return explicit != null ? explicit : topic + deadLetterSuffix;
+        private static Duration requirePositive(String name, Duration value) {
+            if (value == null || value.isZero() || value.isNegative()) {
+                throw new ConfigurationException(name + " must be > 0 but was " + value);
+            }
+            return value;
         }
     }
 }

@@ -1,52 +1,48 @@
 package io.kafkautility.consumer;
 
 import io.kafkautility.internal.consumer.DefaultMessageConsumer;
-
 import java.time.Duration;
-import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * An at-least-once consumer of enveloped JSON messages: its own poll thread reads bytes, the library decodes and
- * validates them (a poison pill never breaks {@code poll()}), a worker thread runs the {@link MessageHandler} of the
- * message's type, and only processed offsets are committed (the contiguous processed prefix of each partition;
- * synchronously on revoke and on close). Failed handlers are retried with bounded exponential backoff, then the
- * record goes to the dead-letter topic with {@code ku_dlt_*} headers (see {@link io.kafkautility.MessageHeaders});
- * invalid records go there at once. If the dead-letter publish fails, the record's offset is not committed and the
- * publish is retried with backoff. While work is queued beyond {@link ConsumerOptions#maxInFlight()} the partitions are
- * paused, and the poll loop keeps polling so the group never times out.
+ * A resilient, at-least-once consumer of enveloped messages.
  *
- * <p>Thread-safe. The caller owns it and must {@link #close()} it: that finishes the in-flight record, commits and
- * leaves the group within {@link ConsumerOptions#shutdownTimeout()}, even when the broker is unreachable.
+ * <p>Its own poll thread reads bytes; a worker thread decodes and validates each record in the library (a poison
+ * pill never breaks {@code poll()}) and calls the {@link MessageHandler} of its type. Only processed offsets are
+ * committed (the contiguous processed prefix of each partition; synchronously on rebalance and close). A failing
+ * handler is retried with bounded exponential backoff while the partitions are paused (the group membership is kept),
+ * then the record goes to the dead-letter topic with reason headers; invalid records go there at once. If publishing
+ * to the dead-letter topic fails, the record's offset is not committed and the publish is retried. After fatal client
+ * errors the Kafka consumer is recreated with backoff. Payloads are never logged.
+ *
+ * <p>Thread-safe. The caller owns it: {@link #start()} once, {@link #close()} when done.
  */
 public interface MessageConsumer extends AutoCloseable {
 
-    /**
-     * Creates and starts a consumer (subscribes on its own thread).
-     *
-     * @param options the options
-     * @return a running consumer
-     * @throws ConsumerException if the Kafka clients cannot be created (e.g. a bad Kafka property)
-     */
+    /** A consumer with these options; call {@link #start()} to begin. */
     static MessageConsumer create(ConsumerOptions options) {
-        return DefaultMessageConsumer.start(Objects.requireNonNull(options, "options"));
+        return new DefaultMessageConsumer(options);
     }
 
-    /** @return completes when partitions were first assigned; fails if the consumer stopped before */
+    /** Starts the poll and worker threads. At most once. */
+    MessageConsumer start();
+
+    /** Completes when the consumer first gets partitions assigned (or fails if it is closed first). */
     CompletableFuture<Void> assigned();
 
-    /** @return whether the poll thread is running (false after close or a fatal stop) */
+    /** Whether it is started and not closed. */
     boolean isRunning();
 
-    /** Closes within {@link ConsumerOptions#shutdownTimeout()}. Idempotent. */
+    /** Records processed or dead-lettered so far (offsets that may be committed). */
+    long completedCount();
+
+    /**
+     * Stops gracefully within {@link ConsumerOptions#closeTimeout()}: finishes the in-flight record, commits what was
+     * processed, leaves the group. Bounded in time even when the brokers are gone. Idempotent.
+     */
     @Override
     void close();
 
-    /**
-     * Stops polling, waits for the in-flight record (not the queued ones, which are redelivered later), commits what
-     * was processed, and leaves the group, all within about {@code timeout}. Idempotent.
-     *
-     * @param timeout the bound; must not be negative
-     */
+    /** {@link #close()} within {@code timeout}. */
     void close(Duration timeout);
 }

@@ -1,13 +1,22 @@
 package io.kafkautility.consumer;
 
+import java.time.Instant;
+import java.util.Map;
+
 /**
- * Where a record came from and which processing attempt this is. Immutable.
+ * Where a message came from, for a {@link MessageHandler}. Immutable.
  *
- * @param topic     the record's topic
- * @param partition the record's partition
- * @param offset    the record's offset
- * @param timestamp the record's timestamp (epoch milliseconds)
- * @param attempt   the attempt number, from 1
+ * @param topic the topic
+ * @param partition the partition
+ * @param offset the offset
+ * @param timestamp the record's timestamp
+ * @param attempt the processing attempt, from 1
+ * @param headers the record's headers as UTF-8 strings (the last value of each name)
  */
-public record MessageContext(String topic, int partition, long offset, long timestamp, int attempt) {
+public record MessageContext(String topic, int partition, long offset, Instant timestamp, int attempt,
+                             Map<String, String> headers) {
+
+    public MessageContext {
+        headers = Map.copyOf(headers);
+    }
 }

@@ -50,6 +50,9 @@ public final class Envelope {
             "datacontenttype", "dataschema", "subject", "data", "data_base64",
             EXT_CORRELATION_ID, EXT_CAUSATION_ID, EXT_TRACEPARENT);
 
+    /** The deepest data tree an envelope accepts (a reader's {@link JsonLimits} are usually far lower). */
+    public static final int MAX_DATA_DEPTH = 1000;
+
     static final int MAX_ATTRIBUTE_LENGTH = 1024;
     static final int MAX_EXTENSIONS = 32;
     private static final Pattern EXTENSION_NAME = Pattern.compile("[a-z0-9]{1,20}");
@@ -377,11 +380,38 @@ public final class Envelope {
         /**
          * @param data the payload; deep-copied; required
          * @return this builder
+         * @throws IllegalArgumentException if the data is nested deeper than {@link #MAX_DATA_DEPTH}
          */
         public Builder data(JsonNode data) {
             Objects.requireNonNull(data, "data");
+            if (depthExceeds(data, MAX_DATA_DEPTH)) {
+                throw new IllegalArgumentException("data must be nested at most " + MAX_DATA_DEPTH + " levels deep");
+            }
             this.data = data.deepCopy();
             return this;
+        }
+
+        /** Iterative, so a hostile tree cannot overflow the stack here (deepCopy and serializers recurse). */
+        private static boolean depthExceeds(JsonNode root, int max) {
+            java.util.ArrayDeque<JsonNode> nodes = new java.util.ArrayDeque<>();
+            java.util.ArrayDeque<Integer> depths = new java.util.ArrayDeque<>();
+            nodes.push(root);
+            depths.push(1);
+            while (!nodes.isEmpty()) {
+                JsonNode n = nodes.pop();
+                int d = depths.pop();
+                if (!n.isContainerNode()) {
+                    continue;
+                }
+                if (d > max) {
+                    return true;
+                }
+                for (JsonNode child : n) {
+                    nodes.push(child);
+                    depths.push(d + 1);
+                }
+            }
+            return false;
         }
 
         /**

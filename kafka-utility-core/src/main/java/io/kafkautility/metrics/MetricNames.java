@@ -64,27 +64,80 @@ public final class MetricNames {
 
     // ---- consumer (names added by the consumer) ----
 
-    /** Counter: records read by a {@code MessageConsumer} (valid or not). Tags: topic, type ({@code unknown} if invalid). */
-    public static final String MESSAGES_CONSUMED = PREFIX + "messages.consumed";
-    /** Counter: records finished. Tags: topic, type, outcome ({@code success}, {@code dead_lettered}, {@code duplicate}). */
-    public static final String MESSAGES_PROCESSED = PREFIX + "messages.processed";
-    /** Counter: records published to a dead-letter topic. Tags: topic (the source topic), type, reason. */
-    public static final String MESSAGES_DEAD_LETTERED = PREFIX + "messages.dead.lettered";
-    /** Counter: failed dead-letter publishes (retried; the offset is held). Tags: topic. */
-    public static final String DEAD_LETTER_PUBLISH_FAILURES = PREFIX + "dead.letter.publish.failures";
-    /** Timer: handler time of a record including retries. Tags: topic, type, outcome. */
-    public static final String PROCESSING_LATENCY = PREFIX + "processing.latency";
-    /** Timer: from the envelope's {@code time} to the end of successful processing. Tags: topic, type. */
-    public static final String END_TO_END_LATENCY = PREFIX + "end.to.end.latency";
-    /** Counter: handler re-attempts after a failure. Tags: topic, type. */
-    public static final String CONSUMER_RETRIES = PREFIX + "consumer.retries";
-    /** Counter: consumer re-creations after a fatal error. Tags: client. */
-    public static final String CONSUMER_RECONNECTS = PREFIX + "consumer.reconnects";
-
-    /** Outcome tag value: the record went to the dead-letter topic. */
-    public static final String OUTCOME_DEAD_LETTERED = "dead_lettered";
-    /** Outcome tag value: the record's message id was seen recently and the handler was skipped. */
-    public static final String OUTCOME_DUPLICATE = "duplicate";
-
     // ---- request-reply (names added by request-reply) ----
+
+    /** Gauge: requests and streams of a request-reply client waiting for replies. Tags: client. */
+    public static final String REQUEST_REPLY_PENDING = PREFIX + "requestreply.pending";
+    /**
+     * Timer: request to completion. Tags: client, outcome ({@code success}, {@code error_reply}, {@code timeout},
+     * {@code closed}, {@code send_failed}, {@code decode_failed}, {@code cancelled}, {@code overflow}).
+     */
+    public static final String REQUEST_REPLY_ROUND_TRIP = PREFIX + "requestreply.roundtrip";
+    /** Counter: requests (or streams) that timed out. Tags: client. */
+    public static final String REQUEST_REPLY_TIMEOUTS = PREFIX + "requestreply.timeouts";
+    /** Counter: replies dropped. Tags: client, reason ({@code late}, {@code duplicate}, {@code unknown}). */
+    public static final String REQUEST_REPLY_DROPPED = PREFIX + "requestreply.replies.dropped";
+    /** Counter: requests rejected because the pending map was full. Tags: client. */
+    public static final String REQUEST_REPLY_REJECTED = PREFIX + "requestreply.rejected";
+    /**
+     * Counter: requests seen by a responder. Tags: client, outcome ({@code replied}, {@code error_replied},
+     * {@code expired}, {@code invalid}, {@code reply_failed}).
+     */
+    public static final String RESPONDER_REQUESTS = PREFIX + "requestreply.responder.requests";
+    /** Gauge: requests a responder is handling or whose replies are not yet acknowledged. Tags: client. */
+    public static final String RESPONDER_IN_FLIGHT = PREFIX + "requestreply.responder.inflight";
+
+    // ---- response consumer: UI replies from Kafka to WebSocket sessions ----
+
+    /** Counter: reply records consumed (its rate is the processing rate). */
+    public static final String RESPONSE_RECORDS = PREFIX + "response.records";
+    /**
+     * Counter: invalid reply records skipped. Tags: reason ({@code null_value}, {@code empty}, {@code wrong_magic_byte},
+     * {@code truncated}, {@code unknown_schema_id}, {@code registry_unavailable}, {@code undecodable},
+     * {@code listener_failed}).
+     */
+    public static final String RESPONSE_INVALID = PREFIX + "response.invalid";
+    /** Counter: Kafka errors of the response consumer's poll loop, retried with backoff. Tags: reason (poll, commit). */
+    public static final String RESPONSE_CONSUMER_ERRORS = PREFIX + "response.consumer.errors";
+    /** Counter: WebSocket deliveries of answers. Tags: outcome (success, failed, timeout, buffer_full, closed). */
+    public static final String RESPONSE_DELIVERIES = PREFIX + "response.deliveries";
+    /** Counter: replies dropped before delivery. Tags: reason (unknown_session, stale). */
+    public static final String RESPONSE_DROPPED = PREFIX + "response.dropped";
+    /**
+     * Counter: questions by outcome. Tags: outcome (accepted, rejected_pending, rejected_unknown_session, timed_out,
+     * failed).
+     */
+    public static final String RESPONSE_QUESTIONS = PREFIX + "response.questions";
+    /** Gauge: open WebSocket sessions. */
+    public static final String RESPONSE_SESSIONS = PREFIX + "response.sessions";
+    /** Gauge: WebSocket sessions waiting for an answer. */
+    public static final String RESPONSE_SESSIONS_WAITING = PREFIX + "response.sessions.waiting";
+    /** Timer: from the reply's Kafka record timestamp to its WebSocket send completing. */
+    public static final String RESPONSE_LATENCY = PREFIX + "response.latency";
+
+    // ---- consumer (io.kafkautility.consumer) ----
+
+    /** Records the consumer finished, tags topic, type, outcome ({@code processed}, {@code dead_lettered}, {@code duplicate}). */
+    public static final String CONSUMER_RECORDS = PREFIX + "consumer.records";
+
+    /** Records sent to a dead-letter topic, tags topic, reason. */
+    public static final String CONSUMER_DEAD_LETTERED = PREFIX + "consumer.dead.lettered";
+
+    /** Records that failed decoding or validation on consume, tags topic, reason. */
+    public static final String CONSUMER_VALIDATION_FAILURES = PREFIX + "consumer.validation.failures";
+
+    /** Handler time of processed records (all attempts), tags topic, type. */
+    public static final String CONSUMER_PROCESSING_LATENCY = PREFIX + "consumer.processing.latency";
+
+    /** Time from the envelope's {@code time} to the end of processing, tags topic, type. */
+    public static final String CONSUMER_END_TO_END_LATENCY = PREFIX + "consumer.end.to.end.latency";
+
+    /** Handler attempts that failed and were retried, tags topic, type. */
+    public static final String CONSUMER_RETRIES = PREFIX + "consumer.retries";
+
+    /** Dead-letter publishes that failed and were retried (the record's offset is held back), tags topic. */
+    public static final String CONSUMER_DEAD_LETTER_FAILURES = PREFIX + "consumer.dead.letter.failures";
+
+    /** Kafka consumers recreated after a fatal error, tag client. */
+    public static final String CONSUMER_RECONNECTS = PREFIX + "consumer.reconnects";
 }

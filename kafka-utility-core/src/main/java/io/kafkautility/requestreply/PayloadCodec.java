@@ -1,6 +1,13 @@
 package io.kafkautility.requestreply;
 
+import io.kafkautility.message.Envelope;
+import io.kafkautility.message.EnvelopeCodec;
+import io.kafkautility.validation.DecodeResult;
+import io.kafkautility.validation.MessageValidator;
+import org.apache.kafka.common.header.Headers;
+
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
 
@@ -28,10 +35,96 @@ public interface PayloadCodec<T> {
     byte[] encode(T value, String correlationId);
 
     /**
+     * Encodes and may add headers of its own to the record (an envelope codec writes {@code content-type},
+     * {@code ku_id}, {@code ku_type}). The library writes its request-reply headers after this call, so they win.
+     * By default delegates to {@link #encode(Object, String)}.
+     *
+     * @param value         the payload, never {@code null}
+     * @param correlationId the correlation id of the request this record belongs to
+     * @param headers       the record's headers, to add to
+     * @return the record value
+     */
+    default byte[] encode(T value, String correlationId, Headers headers) {
+        return encode(value, correlationId);
+    }
+
+    /**
      * @param data the record value, never {@code null}
      * @return the payload
      */
     T decode(byte[] data);
+
+    /**
+     * CloudEvents envelopes written and read by {@code codec}. The correlation id of the request is set as the
+     * envelope's {@code correlationid} extension (replacing any other), and the envelope headers are added to the
+     * record. No schema validation: see {@link #validatedEnvelopes(MessageValidator)}.
+     *
+     * @param codec the envelope codec (shared, caller-owned)
+     * @return a codec
+     */
+    static PayloadCodec<Envelope> envelopes(EnvelopeCodec codec) {
+        Objects.requireNonNull(codec, "codec");
+        return new PayloadCodec<>() {
+            @Override
+            public byte[] encode(Envelope value, String correlationId) {
+                return codec.encode(withCorrelationId(value, correlationId));
+            }
+
+            @Override
+            public byte[] encode(Envelope value, String correlationId, Headers headers) {
+                Envelope e = withCorrelationId(value, correlationId);
+                codec.writeHeaders(e, headers);
+                return codec.encode(e);
+            }
+
+            @Override
+            public Envelope decode(byte[] data) {
+                return codec.decode(data);
+            }
+        };
+    }
+
+    /**
+     * Like {@link #envelopes(EnvelopeCodec)}, but every envelope is validated against its schema when encoded
+     * ({@link MessageValidator#encodeValid}) and decoded ({@link MessageValidator#decode}); an invalid one fails
+     * with the validator's {@code MessageValidationException} (a request is then not sent, a reply fails its future,
+     * a request at the responder gets an error reply).
+     *
+     * @param validator the validator (shared, caller-owned)
+     * @return a codec
+     */
+    static PayloadCodec<Envelope> validatedEnvelopes(MessageValidator validator) {
+        Objects.requireNonNull(validator, "validator");
+        return new PayloadCodec<>() {
+            @Override
+            public byte[] encode(Envelope value, String correlationId) {
+                return validator.encodeValid(withCorrelationId(value, correlationId));
+            }
+
+            @Override
+            public byte[] encode(Envelope value, String correlationId, Headers headers) {
+                Envelope e = withCorrelationId(value, correlationId);
+                byte[] bytes = validator.encodeValid(e);
+                validator.codec().writeHeaders(e, headers);
+                return bytes;
+            }
+
+            @Override
+            public Envelope decode(byte[] data) {
+                DecodeResult result = validator.decode(data, Map.of());
+                if (!result.isValid()) {
+                    throw result.failure().orElseThrow();
+                }
+                return result.envelope();
+            }
+        };
+    }
+
+    private static Envelope withCorrelationId(Envelope envelope, String correlationId) {
+        Objects.requireNonNull(envelope, "envelope");
+        return envelope.correlationId().filter(correlationId::equals).isPresent() ? envelope
+                : envelope.toBuilder().correlationId(correlationId).build();
+    }
 
     /** @return a codec passing byte arrays through unchanged */
     static PayloadCodec<byte[]> bytes() {

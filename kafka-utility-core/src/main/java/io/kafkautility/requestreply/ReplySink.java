@@ -7,8 +7,8 @@ import java.util.concurrent.CompletableFuture;
  *
  * <p>Each call sends one record to the requester's reply topic with the correlation id, a sequence number (from 0)
  * and, for the last one, the final marker. Calls must not be made concurrently (one writer per stream); the sink is
- * safe to hand from one thread to another. After {@link #complete()}, {@link #complete(Object)} or {@link #fail(Throwable)}
- * further calls fail with {@link IllegalStateException}. The returned futures complete when Kafka acknowledged the
+ * safe to hand from one thread to another. After {@link #complete()}, {@link #complete(Object)} or
+ * {@link #fail(Throwable)} further calls fail with {@link IllegalStateException}. The returned futures complete when Kafka acknowledged the
  * chunk; they are never completed on the caller's thread with a blocking wait. The request's offset is committed only
  * after the stream was ended and every chunk was acknowledged.
  *

@@ -76,7 +76,10 @@ public interface RequestReplyClient<Q, R> extends AutoCloseable {
      * A cold publisher of a streamed reply: the request is sent when a subscriber subscribes (one subscriber only).
      * Chunks are delivered in sequence order without duplicates, honouring the subscriber's demand; up to
      * {@link RequestReplyOptions#streamBufferSize()} chunks are buffered, beyond that the stream fails with
-     * {@link StreamOverflowException}. Idle and overall timeouts from the options apply.
+     * {@link StreamOverflowException} (chunks are never dropped silently). Idle and overall timeouts from the options
+     * apply. Signals arrive on the reply thread, the timer thread or the thread calling {@code request(n)}, never
+     * concurrently; a subscriber must not block in them (hand slow work to an executor). Cancelling removes the
+     * pending entry; chunks arriving later are counted as late.
      *
      * @param payload the request, not {@code null}
      * @return the publisher
@@ -93,7 +96,11 @@ public interface RequestReplyClient<Q, R> extends AutoCloseable {
      */
     Flow.Publisher<R> requestStream(Q payload, Duration idleTimeout, Duration overallTimeout);
 
-    /** @return completes when the reply consumer is assigned and positioned (fails if it cannot start) */
+    /**
+     * @return completes when the reply consumer is assigned and positioned; fails if it cannot start within
+     *         {@link RequestReplyOptions#startupTimeout()} (the client is then unusable: every request fails with
+     *         {@link RequestSendException}; close it and create a new one)
+     */
     CompletableFuture<Void> ready();
 
     /** @return number of requests and streams waiting for replies */

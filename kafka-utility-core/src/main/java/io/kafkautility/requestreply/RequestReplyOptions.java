@@ -1,5 +1,7 @@
 package io.kafkautility.requestreply;
 
+import io.kafkautility.config.KafkaConnectionOptions;
+import io.kafkautility.metrics.KafkaUtilityMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -326,6 +328,18 @@ public final class RequestReplyOptions<Q, R> {
         }
 
         /**
+         * Connection settings (bootstrap servers, security, client id) from the shared configuration; adds
+         * {@link KafkaConnectionOptions#clientProperties()} like {@link #kafkaProperties(Map)}.
+         *
+         * @param connection the connection options
+         * @return this
+         */
+        public Builder<Q, R> connection(KafkaConnectionOptions connection) {
+            Objects.requireNonNull(connection, "connection must not be null");
+            return kafkaProperties(connection.clientProperties());
+        }
+
+        /**
          * One Kafka client setting, passed through unchanged.
          *
          * @param key   Kafka's config constant
@@ -466,6 +480,18 @@ public final class RequestReplyOptions<Q, R> {
         }
 
         /**
+         * Records metrics through the library's one binder (for example {@code pool.metrics()}), so they appear in
+         * every registry bound to it; same as {@code meterRegistry(metrics.registry())}.
+         *
+         * @param metrics the binder
+         * @return this
+         */
+        public Builder<Q, R> metrics(KafkaUtilityMetrics metrics) {
+            Objects.requireNonNull(metrics, "metrics must not be null");
+            return meterRegistry(metrics.registry());
+        }
+
+        /**
          * @param registry where to register metrics; default none
          * @return this
          */
@@ -514,8 +540,8 @@ public final class RequestReplyOptions<Q, R> {
         }
 
         /**
-         * A caller-owned scheduler for request timeouts (never shut down by the client); default: one timer thread
-         * owned by the client.
+         * A caller-owned scheduler for request timeouts (never shut down by the client); default: one hashed-wheel
+         * timer thread owned by the client (10 ms resolution; scheduling and cancelling never wake it).
          *
          * @param scheduler the scheduler
          * @return this

@@ -1,5 +1,7 @@
 package io.kafkautility.requestreply;
 
+import io.kafkautility.config.KafkaConnectionOptions;
+import io.kafkautility.metrics.KafkaUtilityMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -23,7 +25,10 @@ import java.util.function.Function;
  * <p>The responder consumes its request topics as a member of consumer group {@code groupId} (so several responder
  * instances share the load), with auto-commit off: an offset is committed only after the reply (every chunk of a
  * streamed reply) was acknowledged by the broker. Kafka settings pass through unchanged; the library sets
- * {@code linger.ms=0} on its reply producer and {@code fetch.max.wait.ms=10} on the consumer unless you set them.
+ * {@code linger.ms=0} and {@code max.block.ms=10000} on its reply producer and {@code fetch.max.wait.ms=10},
+ * {@code auto.offset.reset=earliest} on the consumer unless you set them. Replies are sent from the poll thread for
+ * synchronous handlers: a reply to a topic or partition that does not exist blocks it up to {@code max.block.ms}
+ * (then counted as {@code reply_failed}).
  *
  * <p>Thread-safe (immutable). A producer passed with {@link Builder#producer(Producer)} is owned by the caller.
  *
@@ -214,6 +219,18 @@ public final class ResponderOptions<Q, R> {
         }
 
         /**
+         * Connection settings (bootstrap servers, security, client id) from the shared configuration; adds
+         * {@link KafkaConnectionOptions#clientProperties()} like {@link #kafkaProperties(Map)}.
+         *
+         * @param connection the connection options
+         * @return this
+         */
+        public Builder<Q, R> connection(KafkaConnectionOptions connection) {
+            Objects.requireNonNull(connection, "connection must not be null");
+            return kafkaProperties(connection.clientProperties());
+        }
+
+        /**
          * @param key   Kafka's config constant
          * @param value its value
          * @return this
@@ -275,6 +292,18 @@ public final class ResponderOptions<Q, R> {
             }
             this.name = name;
             return this;
+        }
+
+        /**
+         * Records metrics through the library's one binder (for example {@code pool.metrics()}), so they appear in
+         * every registry bound to it; same as {@code meterRegistry(metrics.registry())}.
+         *
+         * @param metrics the binder
+         * @return this
+         */
+        public Builder<Q, R> metrics(KafkaUtilityMetrics metrics) {
+            Objects.requireNonNull(metrics, "metrics must not be null");
+            return meterRegistry(metrics.registry());
         }
 
         /**

@@ -74,7 +74,8 @@ public interface MessageValidator {
      * @param type a version known to the catalog
      * @param data the payload
      * @return every violation; empty if valid
-     * @throws MessageValidationException with {@code UNKNOWN_TYPE} or {@code UNSUPPORTED_VERSION} if the version is unknown
+     * @throws MessageValidationException with {@code UNKNOWN_TYPE} or {@code UNSUPPORTED_VERSION} if the version is
+     *                                    unknown, or {@code LIMITS_EXCEEDED} if the data exceeds {@link JsonLimits}
      */
     List<ValidationError> validate(MessageType type, JsonNode data);
 

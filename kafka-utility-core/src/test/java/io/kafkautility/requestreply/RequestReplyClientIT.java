@@ -1,7 +1,7 @@
 package io.kafkautility.requestreply;
 
 import io.kafkautility.MessageHeaders;
-import io.kafkautility.internal.requestreply.RequestReplyMetricNames;
+import io.kafkautility.metrics.MetricNames;
 import io.kafkautility.testkit.KafkaCluster;
 import io.kafkautility.testkit.TopicNames;
 import io.kafkautility.testkit.junit.KafkaTest;
@@ -68,8 +68,8 @@ class RequestReplyClientIT {
             assertThat(e.kind()).isEqualTo(RequestTimeoutException.Kind.OVERALL);
             assertThat(e.getMessage()).contains(e.correlationId()).contains(requestTopic).contains(" ms");
             assertThat(client.pendingCount()).isZero();
-            assertThat(registry.get(RequestReplyMetricNames.TIMEOUTS).counter().count()).isEqualTo(1);
-            assertThat(registry.get(RequestReplyMetricNames.ROUND_TRIP).tag("outcome", "timeout").timer().count())
+            assertThat(registry.get(MetricNames.REQUEST_REPLY_TIMEOUTS).counter().count()).isEqualTo(1);
+            assertThat(registry.get(MetricNames.REQUEST_REPLY_ROUND_TRIP).tag("outcome", "timeout").timer().count())
                     .isEqualTo(1);
             System.out.println("timeout: " + e.getMessage());
         }
@@ -160,7 +160,7 @@ class RequestReplyClientIT {
             assertThat(((RemoteReplyException) t2).remoteErrorType())
                     .isEqualTo(UnsupportedOperationException.class.getName());
             assertThat(client.pendingCount()).isZero();
-            assertThat(registry.get(RequestReplyMetricNames.ROUND_TRIP).tag("outcome", "error_reply").timer()
+            assertThat(registry.get(MetricNames.REQUEST_REPLY_ROUND_TRIP).tag("outcome", "error_reply").timer()
                     .count()).isEqualTo(2);
         }
     }
@@ -198,6 +198,43 @@ class RequestReplyClientIT {
             CompletableFuture<String> f = client.request("first request");
             assertThat(readyWhenRequested).as("reply consumer still starting when the request was made").isFalse();
             assertThat(f.get(30, TimeUnit.SECONDS)).isEqualTo("first request");
+            assertThat(client.pendingCount()).isZero();
+        }
+    }
+
+    @Test
+    void fullPendingMapRejectsWithTypedExceptionAndCancelFreesTheSlot(KafkaCluster cluster) throws Exception {
+        try (RequestReplyClient<String, String> client = RequestReplyClient.create(
+                client(cluster, requestTopic, registry).maxPendingRequests(2).build())) {
+            client.ready().get(30, TimeUnit.SECONDS);
+            CompletableFuture<String> a = client.request("a", Duration.ofMinutes(5));
+            CompletableFuture<String> b = client.request("b", Duration.ofMinutes(5));
+            Throwable rejected = failure(client.request("c", Duration.ofMinutes(5)));
+            assertThat(rejected).isInstanceOf(PendingLimitExceededException.class);
+            assertThat(((PendingLimitExceededException) rejected).limit()).isEqualTo(2);
+            assertThat(((PendingLimitExceededException) rejected).isRetriable()).isTrue();
+            assertThat(a.cancel(false)).isTrue();
+            assertThat(client.pendingCount()).isEqualTo(1);
+            CompletableFuture<String> d = client.request("d", Duration.ofMinutes(5));
+            assertThat(d).isNotDone();
+            assertThat(client.pendingCount()).isEqualTo(2);
+            assertThat(registry.get(MetricNames.REQUEST_REPLY_REJECTED).counter().count()).isEqualTo(1);
+            assertThat(b).isNotDone();
+        }
+    }
+
+    @Test
+    void missingConfiguredReplyTopicFailsRequestsWithTypedException(KafkaCluster cluster) throws Exception {
+        String missing = TopicNames.unique("missing-replies");
+        try (RequestReplyClient<String, String> client = RequestReplyClient.create(
+                client(cluster, requestTopic, registry).replyTopic(missing)
+                        .startupTimeout(Duration.ofSeconds(10)).build())) {
+            CompletableFuture<String> early = client.request("queued before start-up failed");
+            Throwable t = failure(early);
+            assertThat(t).isInstanceOf(RequestSendException.class);
+            assertThat(((RequestSendException) t).topic()).isEqualTo(missing);
+            assertThat(failure(client.ready())).isInstanceOf(RequestSendException.class);
+            assertThat(failure(client.request("after"))).isInstanceOf(RequestSendException.class);
             assertThat(client.pendingCount()).isZero();
         }
     }

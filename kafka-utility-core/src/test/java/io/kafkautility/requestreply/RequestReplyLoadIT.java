@@ -1,6 +1,6 @@
 package io.kafkautility.requestreply;
 
-import io.kafkautility.internal.requestreply.RequestReplyMetricNames;
+import io.kafkautility.metrics.MetricNames;
 import io.kafkautility.testkit.KafkaCluster;
 import io.kafkautility.testkit.TopicNames;
 import io.kafkautility.testkit.junit.KafkaTest;
@@ -56,7 +56,7 @@ class RequestReplyLoadIT {
             }
             assertThat(client.pendingCount()).isZero();
             assertThat(peakThreads - threadsBefore).as("no thread per request").isLessThanOrEqualTo(5);
-            Timer rt = registry.get(RequestReplyMetricNames.ROUND_TRIP).tag("outcome", "success").timer();
+            Timer rt = registry.get(MetricNames.REQUEST_REPLY_ROUND_TRIP).tag("outcome", "success").timer();
             assertThat((long) rt.count()).isEqualTo(n + 200L);
             System.out.printf("LOAD %d concurrent requests: %.0f req/s, mean round trip %.1f ms, max %.1f ms, "
                             + "pending after send %d, threads before %d peak %d%n", n,

@@ -1,7 +1,7 @@
 package io.kafkautility.requestreply;
 
 import io.kafkautility.MessageHeaders;
-import io.kafkautility.internal.requestreply.RequestReplyMetricNames;
+import io.kafkautility.metrics.MetricNames;
 import io.kafkautility.testkit.KafkaCluster;
 import io.kafkautility.testkit.TopicNames;
 import io.kafkautility.testkit.junit.KafkaTest;
@@ -19,6 +19,8 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import static io.kafkautility.requestreply.RrSupport.*;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -46,10 +48,10 @@ class ResponderIT {
                 assertThat(header(got.get(0), MessageHeaders.CORRELATION_ID)).isEqualTo("fresh-1");
                 assertThat(new String(got.get(0).value())).isEqualTo("NEW");
                 await().atMost(Duration.ofSeconds(30)).until(() -> counter(registry,
-                        RequestReplyMetricNames.RESPONDER_REQUESTS, "outcome", "replied") == 1);
-                assertThat(counter(registry, RequestReplyMetricNames.RESPONDER_REQUESTS, "outcome", "expired"))
+                        MetricNames.RESPONDER_REQUESTS, "outcome", "replied") == 1);
+                assertThat(counter(registry, MetricNames.RESPONDER_REQUESTS, "outcome", "expired"))
                         .isEqualTo(1);
-                assertThat(counter(registry, RequestReplyMetricNames.RESPONDER_REQUESTS, "outcome", "invalid"))
+                assertThat(counter(registry, MetricNames.RESPONDER_REQUESTS, "outcome", "invalid"))
                         .isEqualTo(1);
                 try (Admin admin = cluster.admin()) {
                     await().atMost(Duration.ofSeconds(30)).until(() -> {
@@ -62,6 +64,51 @@ class ResponderIT {
                 assertThat(responder.inFlight()).isZero();
             }
             assertThat(consume(replies, 1, Duration.ofSeconds(1))).as("no reply to expired/invalid").isEmpty();
+        }
+    }
+
+    @Test
+    void unansweredRequestIsNotCommittedAndIsAnsweredByTheNextInstance(KafkaCluster cluster) throws Exception {
+        String requestTopic = TopicNames.unique("alo-requests");
+        cluster.createTopics(requestTopic);
+        SimpleMeterRegistry clientRegistry = new SimpleMeterRegistry();
+        ResponderOptions<String, String> options = responder(cluster, requestTopic)
+                .closeTimeout(Duration.ZERO).build();
+        try (RequestReplyClient<String, String> client = RequestReplyClient.create(
+                client(cluster, requestTopic, clientRegistry).defaultTimeout(Duration.ofMinutes(2)).build())) {
+            CompletableFuture<String> ok1;
+            CompletableFuture<String> hang2;
+            CompletableFuture<String> ok3;
+            try (Responder<String, String> first = Responder.create(options, (request, ctx) ->
+                    request.startsWith("hang") ? new CompletableFuture<>() : CompletableFuture.completedFuture(request))) {
+                first.assigned().get(30, TimeUnit.SECONDS);
+                ok1 = client.request("ok-1");
+                hang2 = client.request("hang-2");
+                ok3 = client.request("ok-3");
+                assertThat(ok1.get(30, TimeUnit.SECONDS)).isEqualTo("ok-1");
+                assertThat(ok3.get(30, TimeUnit.SECONDS)).isEqualTo("ok-3");
+                await().atMost(Duration.ofSeconds(30)).until(() -> first.inFlight() == 1);
+                // the first instance dies with hang-2 unanswered
+            }
+            assertThat(hang2).isNotDone();
+            try (Admin admin = cluster.admin()) {
+                OffsetAndMetadata committed = admin.listConsumerGroupOffsets(options.groupId())
+                        .partitionsToOffsetAndMetadata().get().get(new TopicPartition(requestTopic, 0));
+                assertThat(committed).as("nothing committed past the unanswered request").isNotNull();
+                assertThat(committed.offset()).isEqualTo(1);
+            }
+            try (Responder<String, String> second = Responder.create(options, RequestHandler.sync(s -> s))) {
+                assertThat(hang2.get(60, TimeUnit.SECONDS)).isEqualTo("hang-2");
+                await().atMost(Duration.ofSeconds(30)).until(() -> dropped(clientRegistry, "duplicate") == 1);
+            }
+            int produced = 3;
+            int consumed = (ok1.isDone() ? 1 : 0) + (hang2.isDone() ? 1 : 0) + (ok3.isDone() ? 1 : 0);
+            int duplicates = (int) dropped(clientRegistry, "duplicate");
+            int lost = produced - consumed;
+            System.out.printf("RELIABILITY %s produced=%d acked=%d ambiguous=0 consumed=%d lost=%d duplicates=%d%n",
+                    "ResponderIT.unansweredRequestIsNotCommitted", produced, produced, consumed, lost, duplicates);
+            assertThat(lost).isZero();
+            assertThat(client.pendingCount()).isZero();
         }
     }
 

@@ -1,6 +1,6 @@
 package io.kafkautility.requestreply;
 
-import io.kafkautility.internal.requestreply.RequestReplyMetricNames;
+import io.kafkautility.metrics.MetricNames;
 import io.kafkautility.testkit.KafkaCluster;
 import io.kafkautility.testkit.TopicNames;
 import io.micrometer.core.instrument.Counter;
@@ -51,7 +51,7 @@ final class RrSupport {
     }
 
     static double dropped(MeterRegistry registry, String reason) {
-        Counter c = registry.find(RequestReplyMetricNames.REPLIES_DROPPED).tag("reason", reason).counter();
+        Counter c = registry.find(MetricNames.REQUEST_REPLY_DROPPED).tag("reason", reason).counter();
         return c == null ? 0 : c.count();
     }
 

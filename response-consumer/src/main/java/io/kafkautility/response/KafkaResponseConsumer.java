@@ -10,7 +10,10 @@ import java.util.concurrent.CompletableFuture;
  * <ul>
  *   <li>Runs on one background thread after {@link #start()}; {@link #stop()} is graceful (finishes the current record,
  *       commits, leaves the group) and bounded by {@link ResponseConsumerOptions#stopTimeout()}.</li>
- *   <li>At-least-once: an offset is committed only after the listener returned for that record.</li>
+ *   <li>At-least-once: an offset is committed only after the listener returned for that record. The group starts at
+ *       the latest offset ({@code auto.offset.reset=latest}: replies for sessions of an earlier run are useless), and
+ *       that first position is committed at once, so a later rebalance (e.g. after a broker outage) resumes where the
+ *       consumer was instead of jumping to the then-latest offset.</li>
  *   <li>Invalid records (null value, empty, wrong magic byte, truncated, unknown schema id, bytes that don't decode) are
  *       logged without their payload, counted by reason and skipped; the consumer never stalls.</li>
  *   <li>Registry unreachable is treated as transient: the record is retried with backoff for up to

@@ -1,12 +1,15 @@
 package io.kafkautility.response;
 
 import io.kafkautility.avro.SchemaRegistryOptions;
+import io.kafkautility.config.EnvironmentSource;
+import io.kafkautility.config.KafkaConnectionOptions;
 import io.kafkautility.avro.WriterSchemaResolver;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Function;
 import org.apache.avro.Schema;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -31,9 +34,8 @@ public final class ResponseConsumerOptions {
 
     public static final String DEFAULT_TOPIC = "respostas";
     public static final String DEFAULT_GROUP_ID = "rag-flink-ui-group";
-    public static final String ENV_BOOTSTRAP_SERVERS = "KAFKA_BOOTSTRAP_SERVERS";
-    public static final String ENV_GROUP_ID = "KAFKA_CONSUMER_GROUP_ID";
-    public static final String ENV_CLIENT_ID = "KAFKA_CLIENT_ID";
+    public static final String ENV_GROUP_ID = KafkaConnectionOptions.ENV_CONSUMER_GROUP_ID;
+    /** Environment variable overriding the reply topic. */
     public static final String ENV_RESPONSE_TOPIC = "KAFKA_RESPONSE_TOPIC";
 
     private final String topic;
@@ -73,34 +75,37 @@ public final class ResponseConsumerOptions {
     }
 
     /**
-     * A builder pre-filled from environment-style variables: {@value #ENV_BOOTSTRAP_SERVERS},
-     * {@value #ENV_GROUP_ID} (overrides the default group), {@value #ENV_CLIENT_ID}, {@value #ENV_RESPONSE_TOPIC} and
-     * the schema registry's {@value SchemaRegistryOptions#ENV_URL} (+ optional user name and password). Use
-     * {@code fromEnvironment(System.getenv())} in services.
+     * A builder pre-filled from the process environment, then {@code ./.env} ({@link EnvironmentSource#standard()}).
      *
-     * @throws IllegalArgumentException if a present value is invalid
+     * @see #fromEnvironment(EnvironmentSource)
      */
+    public static Builder fromEnvironment() {
+        return fromEnvironment(EnvironmentSource.standard());
+    }
+
+    /** {@link #fromEnvironment(EnvironmentSource)} from a map of variables (handy in tests). */
     public static Builder fromEnvironment(Map<String, String> env) {
-        Builder b = builder();
-        String servers = env.get(ENV_BOOTSTRAP_SERVERS);
-        if (servers != null && !servers.isBlank()) {
-            b.bootstrapServers(servers.trim());
-        }
-        String group = env.get(ENV_GROUP_ID);
-        if (group != null && !group.isBlank()) {
-            b.groupId(group.trim());
-        }
-        String client = env.get(ENV_CLIENT_ID);
-        if (client != null && !client.isBlank()) {
-            b.kafkaProperty(ConsumerConfig.CLIENT_ID_CONFIG, client.trim());
-        }
-        String topic = env.get(ENV_RESPONSE_TOPIC);
-        if (topic != null && !topic.isBlank()) {
-            b.topic(topic.trim());
-        }
-        String registry = env.get(SchemaRegistryOptions.ENV_URL);
-        if (registry != null && !registry.isBlank()) {
-            b.schemaRegistry(SchemaRegistryOptions.fromEnvironment(env));
+        return fromEnvironment(EnvironmentSource.of(env));
+    }
+
+    /**
+     * A builder pre-filled from environment variables: the connection ({@link KafkaConnectionOptions}:
+     * {@code KAFKA_BOOTSTRAP_SERVERS}, security, SASL, TLS, {@value #ENV_GROUP_ID} overriding the default group,
+     * {@code KAFKA_CLIENT_ID}, {@value SchemaRegistryOptions#ENV_URL}), the registry's optional
+     * {@value SchemaRegistryOptions#ENV_USERNAME} / {@value SchemaRegistryOptions#ENV_PASSWORD}, and
+     * {@value #ENV_RESPONSE_TOPIC}. Values set on the builder afterwards win.
+     *
+     * @throws io.kafkautility.config.ConfigurationException if the connection settings are missing or invalid
+     */
+    public static Builder fromEnvironment(EnvironmentSource env) {
+        Builder b = builder().connection(KafkaConnectionOptions.fromEnvironment(env).build());
+        env.get(ENV_RESPONSE_TOPIC).ifPresent(t -> b.topic(t.trim()));
+        if (b.schemaRegistry != null) {
+            Optional<String> user = env.get(SchemaRegistryOptions.ENV_USERNAME);
+            if (user.isPresent()) {
+                b.schemaRegistry(b.schemaRegistry.toBuilder()
+                        .basicAuth(user.get(), env.get(SchemaRegistryOptions.ENV_PASSWORD).orElse("")).build());
+            }
         }
         return b;
     }
@@ -177,8 +182,8 @@ public final class ResponseConsumerOptions {
     @Override
     public String toString() {
         Map<String, Object> shown = new LinkedHashMap<>();
-        consumerProperties().forEach((k, v) -> shown.put(k,
-                k.contains("password") || k.contains("jaas") || k.contains("secret") ? "[hidden]" : v));
+        consumerProperties().forEach((k, v) -> shown.put(k, k.contains("password") || k.contains("jaas")
+                || k.contains("secret") || k.contains("key.password") ? "[hidden]" : v));
         return "ResponseConsumerOptions{topic=" + topic + ", groupId=" + groupId + ", kafka=" + shown
                 + ", schemaRegistry=" + schemaRegistry + ", pollTimeout=" + pollTimeout + ", commitTimeout="
                 + commitTimeout + ", retryBackoff=" + retryBackoff + ".." + maxRetryBackoff
@@ -203,6 +208,21 @@ public final class ResponseConsumerOptions {
         private Function<Map<String, Object>, Consumer<byte[], byte[]>> consumerFactory = KafkaConsumer::new;
 
         private Builder() {
+        }
+
+        /**
+         * Takes the connection's client properties (bootstrap servers, security, client id, raw properties), its
+         * consumer group id (if set) and its schema registry URL (if set and no registry was given yet).
+         */
+        public Builder connection(KafkaConnectionOptions connection) {
+            Objects.requireNonNull(connection, "connection");
+            kafkaProperties(connection.clientProperties());
+            connection.consumerGroupId().ifPresent(this::groupId);
+            if (schemaRegistry == null && writerSchemaResolver == null) {
+                connection.schemaRegistryUrl().ifPresent(url ->
+                        schemaRegistry(SchemaRegistryOptions.builder(url.toString()).build()));
+            }
+            return this;
         }
 
         public Builder bootstrapServers(String servers) {
@@ -298,7 +318,8 @@ public final class ResponseConsumerOptions {
         public ResponseConsumerOptions build() {
             Object servers = kafkaProperties.get(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG);
             if (servers == null || servers.toString().isBlank()) {
-                throw new IllegalArgumentException("bootstrapServers must be set (or " + ENV_BOOTSTRAP_SERVERS + ")");
+                throw new IllegalArgumentException("bootstrapServers must be set (or "
+                        + KafkaConnectionOptions.ENV_BOOTSTRAP_SERVERS + ")");
             }
             if ((schemaRegistry == null) == (writerSchemaResolver == null)) {
                 throw new IllegalArgumentException("exactly one of schemaRegistry (or "

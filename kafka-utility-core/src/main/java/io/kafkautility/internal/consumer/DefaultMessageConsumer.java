@@ -1,616 +1,535 @@
 package io.kafkautility.internal.consumer;
 
-import io.kafkautility.consumer.ConsumerException;
 import io.kafkautility.consumer.ConsumerOptions;
+import io.kafkautility.consumer.DeadLetterReason;
 import io.kafkautility.consumer.MessageConsumer;
 import io.kafkautility.consumer.MessageContext;
 import io.kafkautility.consumer.MessageHandler;
-import io.kafkautility.internal.requestreply.OffsetTracker;
-import io.kafkautility.message.EnvelopeCodec;
 import io.kafkautility.message.Envelope;
+import io.kafkautility.message.EnvelopeCodec;
 import io.kafkautility.metrics.MetricNames;
+import io.kafkautility.producer.KafkaClientPool;
+import io.kafkautility.producer.MessageProducer;
+import io.kafkautility.producer.ProducerOptions;
 import io.kafkautility.validation.DecodeResult;
-import io.kafkautility.validation.MessageValidationException;
 import io.kafkautility.validation.MessageValidator;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Collection;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-
 /**
- * The {@link MessageConsumer}: a poll thread (subscribe, poll, hand records to the worker, commit the processed prefix,
- * pause while the queue is full, recreate the consumer after a fatal error) and one worker thread (decode, validate,
- * run the handler with retries, dead-letter). The poll thread owns the Kafka consumer and the offset trackers; the
- * worker reports finished offsets through a queue. Use {@link MessageConsumer#create}.
+ * The {@link MessageConsumer}: a poll thread that owns the Kafka consumer, and one worker thread that decodes,
+ * validates, handles, retries and dead-letters. While the worker has a batch, every assigned partition is paused, so
+ * polling goes on (the group membership is kept) without fetching. The worker records each finished record's next
+ * offset; the poll thread commits those (asynchronously in the loop, synchronously on revoke and close). When a batch
+ * is abandoned (rebalance, close), partitions still owned are rewound to their first unfinished record.
  */
 public final class DefaultMessageConsumer implements MessageConsumer {
 
     private static final Logger log = LoggerFactory.getLogger(DefaultMessageConsumer.class);
-    private static final Duration POLL_TIMEOUT = Duration.ofMillis(100);
-    private static final Duration COMMIT_TIMEOUT = Duration.ofSeconds(5);
-    private static final String UNKNOWN_TYPE = "unknown";
-    static final String REASON_HANDLER_FAILED = "HANDLER_FAILED";
-    static final String REASON_NO_HANDLER = "NO_HANDLER";
 
     private final ConsumerOptions options;
+    private final KafkaClientPool pool;
+    private final boolean ownsPool;
     private final MessageValidator validator;
-    private final ConsumerMetrics metrics;
-    private final DeadLetterPublisher deadLetters;
-    private final Map<String, Object> consumerProperties;
-    private final Backoff backoff;
-    private final DedupWindow dedup;
+    private final MessageProducer deadLetters;
+    private final MeterRegistry meters;
+    private final MessageIdWindow seenIds;
+    private final ExecutorService worker;
     private final Thread pollThread;
-    private final Thread workerThread;
-    private final LinkedBlockingQueue<Work> queue = new LinkedBlockingQueue<>();
-    private final AtomicInteger queued = new AtomicInteger();
-    private final ConcurrentLinkedQueue<Finished> finished = new ConcurrentLinkedQueue<>();
-    private final Map<TopicPartition, PartitionState> states = new HashMap<>();
     private final CompletableFuture<Void> assigned = new CompletableFuture<>();
-    private final AtomicBoolean closeCalled = new AtomicBoolean();
-    private volatile boolean closing;
-    private volatile long closeDeadlineNanos = Long.MAX_VALUE;
+    private final Map<TopicPartition, Long> finished = new ConcurrentHashMap<>();
+    private final Map<TopicPartition, Long> committed = new HashMap<>();
+    private final AtomicBoolean stopBatch = new AtomicBoolean();
+    private final Object sleeper = new Object();
+    private final AtomicBoolean started = new AtomicBoolean();
+    private final AtomicLong completed = new AtomicLong();
+    private final Counter reconnects;
+    private volatile boolean running;
     private volatile Consumer<byte[], byte[]> consumer;
-    private volatile Work current;
+    private volatile Duration closeBudget;
+    private Future<?> batch;
+    private Map<TopicPartition, Long> batchFirstOffsets = Map.of();
 
-    /** One assignment period of a partition; a revoked state's work is dropped and its finishes ignored. */
-    private static final class PartitionState {
-        final TopicPartition partition;
-        final OffsetTracker tracker = new OffsetTracker();
-        volatile boolean revoked;
-
-        PartitionState(TopicPartition partition) {
-            this.partition = partition;
-        }
-    }
-
-    private record Work(ConsumerRecord<byte[], byte[]> record, PartitionState state) {
-    }
-
-    private record Finished(PartitionState state, long offset) {
-    }
-
-    private DefaultMessageConsumer(ConsumerOptions options) {
+    public DefaultMessageConsumer(ConsumerOptions options) {
         this.options = options;
-        this.validator = options.validator().orElseGet(MessageValidator::create);
-        this.metrics = new ConsumerMetrics(options.meterRegistry().orElse(null), options.name());
-        this.backoff = new Backoff(options.initialBackoff(), options.maxBackoff());
-        this.dedup = new DedupWindow(options.dedupWindow());
-        String instance = Long.toHexString(System.nanoTime() & 0xffffffL);
-        Map<String, Object> c = new HashMap<>(options.kafkaProperties());
-        c.put(ConsumerConfig.GROUP_ID_CONFIG, options.groupId());
-        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        c.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        c.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, options.name() + "-" + instance);
-        c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-        c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-        this.consumerProperties = c;
-        Map<String, Object> p = new HashMap<>();
-        options.kafkaProperties().forEach((k, v) -> {
-            if (ProducerConfig.configNames().contains(k)) {
-                p.put(k, v);
-            }
-        });
-        p.putAll(options.deadLetterProducerProperties());
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        p.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 0);
-        p.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
-        p.put(ProducerConfig.CLIENT_ID_CONFIG, options.name() + "-dlt-" + instance);
-        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-        try {
-            this.deadLetters = new DeadLetterPublisher(options.deadLetterProducerFactory().apply(p));
-        } catch (RuntimeException e) {
-            throw new ConsumerException("Could not create the dead-letter producer for " + options.topics() + ": "
-                    + e.getMessage(), options.topics(), e);
-        }
-        try {
-            this.consumer = options.consumerFactory().apply(c);
-        } catch (RuntimeException e) {
-            deadLetters.close(Duration.ZERO);
-            throw new ConsumerException("Could not create the Kafka consumer for " + options.topics() + ": "
-                    + e.getMessage(), options.topics(), e);
-        }
-        this.pollThread = new Thread(this::pollLoop, "ku-consumer-" + options.name() + "-" + instance);
-        this.workerThread = new Thread(this::workLoop, "ku-consumer-worker-" + options.name() + "-" + instance);
-        pollThread.setDaemon(true);
-        workerThread.setDaemon(true);
+        this.ownsPool = options.pool() == null;
+        this.pool = ownsPool ? KafkaClientPool.builder().name(options.name()).build() : options.pool();
+        this.validator = options.validator() != null ? options.validator() : pool.validator();
+        this.deadLetters = pool.newProducer(ProducerOptions.builder(options.connection())
+                .source(options.name())
+                .maxBlock(options.deadLetterMaxBlock())
+                .build());
+        this.meters = pool.metrics().registry();
+        this.seenIds = new MessageIdWindow(options.dedupWindow());
+        this.worker = Executors.newSingleThreadExecutor(r -> daemon(r, "ku-consumer-worker-" + options.name()));
+        this.pollThread = daemon(this::pollLoop, "ku-consumer-poll-" + options.name());
+        this.reconnects = Counter.builder(MetricNames.CONSUMER_RECONNECTS).tag(MetricNames.TAG_CLIENT, options.name())
+                .register(meters);
+        this.closeBudget = options.closeTimeout();
     }
 
-    /** @see MessageConsumer#create */
-    public static DefaultMessageConsumer start(ConsumerOptions options) {
-        DefaultMessageConsumer c = new DefaultMessageConsumer(options);
-        c.workerThread.start();
-        c.pollThread.start();
-        return c;
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+
+    @Override
+    public MessageConsumer start() {
+        if (!started.compareAndSet(false, true)) {
+            throw new IllegalStateException("consumer " + options.name() + " was already started");
+        }
+        running = true;
+        pollThread.start();
+        return this;
     }
 
     @Override
     public CompletableFuture<Void> assigned() {
-        return assigned.copy();
+        return assigned;
     }
 
     @Override
     public boolean isRunning() {
-        return pollThread.isAlive();
+        return running;
     }
 
     @Override
-    public void close() {
-        close(options.shutdownTimeout());
+    public long completedCount() {
+        return completed.get();
     }
 
-    @Override
-    public void close(Duration timeout) {
-        if (timeout == null || timeout.isNegative()) {
-            throw new IllegalArgumentException("timeout must be >= 0 but was " + timeout);
-        }
-        if (closeCalled.compareAndSet(false, true)) {
-            closeDeadlineNanos = System.nanoTime() + timeout.toNanos();
-            closing = true;
-            Consumer<byte[], byte[]> c = consumer;
-            if (c != null) {
-                c.wakeup();
-            }
-        }
-        if (Thread.currentThread() == pollThread || Thread.currentThread() == workerThread) {
-            return;
-        }
-        try {
-            pollThread.join(Math.max(1, remaining().toMillis()) + 1000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        if (pollThread.isAlive()) {
-            log.warn("Consumer {} did not stop within {}; its threads are abandoned (daemon)", options.name(), timeout);
-            pollThread.interrupt();
-            workerThread.interrupt();
-        }
-    }
-
-    private Duration remaining() {
-        long r = closeDeadlineNanos - System.nanoTime();
-        return Duration.ofNanos(Math.max(0, r));
-    }
-
-    // ---------------------------------------------------------------- poll thread
+    // ------------------------------------------------------------------ poll thread
 
     private void pollLoop() {
-        int failures = 0;
-        try {
-            while (!closing) {
-                try {
-                    runConsumer();
-                    failures = 0;
-                } catch (WakeupException e) {
-                    if (!closing) {
-                        log.debug("Consumer {} woken up without close", options.name());
-                    }
-                } catch (RuntimeException e) {
-                    if (closing) {
-                        break;
-                    }
-                    failures++;
-                    Duration delay = backoff.delay(failures);
-                    log.warn("Consumer {} on {} failed ({}); recreating the Kafka consumer in {}", options.name(),
-                            options.topics(), e.toString(), delay);
-                    metrics.reconnect();
-                    abandonAll();
-                    closeQuietly(consumer, Duration.ZERO);
-                    consumer = null;
-                    sleepUnlessClosing(delay);
-                    if (closing) {
-                        break;
-                    }
-                    try {
-                        consumer = options.consumerFactory().apply(consumerProperties);
-                    } catch (RuntimeException ce) {
-                        log.warn("Consumer {} could not be recreated: {}", options.name(), ce.toString());
+        Duration backoff = options.reconnectBackoff();
+        while (running) {
+            try {
+                if (consumer == null) {
+                    consumer = options.consumerFactory().apply(options.consumerProperties());
+                    consumer.subscribe(options.topics(), new Rebalance());
+                }
+                if (batch != null && batch.isDone()) {
+                    batch = null;
+                    consumer.resume(consumer.paused());
+                }
+                if (batch != null) {
+                    consumer.pause(consumer.assignment());
+                }
+                ConsumerRecords<byte[], byte[]> records = consumer.poll(options.pollTimeout());
+                if (!records.isEmpty()) {
+                    if (batch != null) {
+                        rewind(records); // fetched for a partition assigned while busy: read again later
+                    } else {
+                        consumer.pause(consumer.assignment());
+                        batchFirstOffsets = firstOffsets(records);
+                        batch = worker.submit(() -> process(records));
                     }
                 }
+                commit(false, null);
+                backoff = options.reconnectBackoff();
+            } catch (WakeupException e) {
+                // close() woke us up
+            } catch (InterruptException e) {
+                Thread.currentThread().interrupt();
+                break;
+            } catch (KafkaException | IllegalStateException e) {
+                if (!running) {
+                    break;
+                }
+                log.warn("Consumer {} failed ({}: {}); recreating the Kafka consumer in {} ms", options.name(),
+                        e.getClass().getSimpleName(), DeadLetterRecords.safeMessage(e), backoff.toMillis());
+                reconnects.increment();
+                abandonBatch(Set.of());
+                closeQuietly(Duration.ZERO);
+                finished.clear();
+                committed.clear();
+                sleep(backoff, () -> !running);
+                backoff = backoff.multipliedBy(2).compareTo(options.maxReconnectBackoff()) > 0
+                        ? options.maxReconnectBackoff() : backoff.multipliedBy(2);
             }
-        } catch (Throwable t) {
-            log.error("Consumer {} stopped: {}", options.name(), t.toString());
-            assigned.completeExceptionally(t);
-        } finally {
-            shutdown();
+        }
+        shutdown();
+    }
+
+    private void shutdown() {
+        long deadline = System.nanoTime() + closeBudget.toNanos();
+        abandonBatch(Set.of());
+        if (consumer != null) {
+            try {
+                commit(true, remaining(deadline));
+            } catch (RuntimeException e) {
+                log.warn("Consumer {} could not commit on close ({}); uncommitted records will be redelivered",
+                        options.name(), e.getClass().getSimpleName());
+            }
+            closeQuietly(remaining(deadline));
+        }
+        if (!assigned.isDone()) {
+            assigned.completeExceptionally(new io.kafkautility.KafkaUtilityException(
+                    "consumer " + options.name() + " closed before it was assigned partitions"));
         }
     }
 
-    private void runConsumer() {
+    private static Duration remaining(long deadlineNanos) {
+        long left = deadlineNanos - System.nanoTime();
+        return Duration.ofNanos(Math.max(left, 0));
+    }
+
+    private void closeQuietly(Duration timeout) {
         Consumer<byte[], byte[]> c = consumer;
-        if (c == null) {
-            throw new IllegalStateException("no Kafka consumer");
+        consumer = null;
+        if (c != null) {
+            try {
+                c.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(timeout));
+            } catch (RuntimeException e) {
+                log.debug("Consumer {} close: {}", options.name(), e.toString());
+            }
         }
-        c.subscribe(options.topics(), new Rebalance());
-        boolean paused = false;
-        while (!closing) {
-            ConsumerRecords<byte[], byte[]> records = c.poll(POLL_TIMEOUT);
-            for (TopicPartition tp : records.partitions()) {
-                PartitionState state = states.computeIfAbsent(tp, PartitionState::new);
-                for (ConsumerRecord<byte[], byte[]> r : records.records(tp)) {
-                    state.tracker.begin(r.offset());
-                    queued.incrementAndGet();
-                    queue.add(new Work(r, state));
+    }
+
+    private static Map<TopicPartition, Long> firstOffsets(ConsumerRecords<byte[], byte[]> records) {
+        Map<TopicPartition, Long> first = new HashMap<>();
+        for (TopicPartition tp : records.partitions()) {
+            first.put(tp, records.records(tp).get(0).offset());
+        }
+        return first;
+    }
+
+    private void rewind(ConsumerRecords<byte[], byte[]> records) {
+        for (TopicPartition tp : records.partitions()) {
+            consumer.seek(tp, records.records(tp).get(0).offset());
+            consumer.pause(List.of(tp));
+        }
+    }
+
+    /**
+     * Stops the worker's batch after its in-flight record and waits for it (bounded); partitions of the batch that
+     * stay assigned (not in {@code revoked}) are rewound to their first unfinished record.
+     */
+    private void abandonBatch(Collection<TopicPartition> revoked) {
+        if (batch == null) {
+            return;
+        }
+        stopBatch.set(true);
+        synchronized (sleeper) {
+            sleeper.notifyAll();
+        }
+        try {
+            batch.get(closeBudget.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+            log.error("Consumer {} worker failed unexpectedly", options.name(), e.getCause());
+        } catch (TimeoutException e) {
+            log.warn("Consumer {}: the in-flight record did not finish within {}; interrupting it", options.name(),
+                    closeBudget);
+            batch.cancel(true);
+        } finally {
+            stopBatch.set(false);
+        }
+        Consumer<byte[], byte[]> c = consumer;
+        if (c != null) {
+            for (Map.Entry<TopicPartition, Long> e : batchFirstOffsets.entrySet()) {
+                TopicPartition tp = e.getKey();
+                if (!revoked.contains(tp) && c.assignment().contains(tp)) {
+                    Long next = finished.get(tp);
+                    c.seek(tp, next != null && next > e.getValue() ? next : e.getValue());
                 }
             }
-            applyFinished();
-            commit(c, null);
-            int q = queued.get();
-            if (q >= options.maxInFlight()) {
-                c.pause(c.assignment());
-                paused = true;
-            } else if (paused && q <= options.maxInFlight() / 2) {
-                c.resume(c.paused());
-                paused = false;
-            }
+            c.resume(c.paused());
         }
+        batch = null;
+        batchFirstOffsets = Map.of();
     }
 
-    private void applyFinished() {
-        Finished f;
-        while ((f = finished.poll()) != null) {
-            if (!f.state.revoked && states.get(f.state.partition) == f.state) {
-                f.state.tracker.finish(f.offset);
-            }
-        }
-    }
-
-    /** Commits the processed prefix of the given partitions (all if null), synchronously, bounded. */
-    private void commit(Consumer<byte[], byte[]> c, Collection<TopicPartition> only) {
+    private void commit(boolean sync, Duration timeout) {
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-        for (PartitionState s : states.values()) {
-            if (only != null && !only.contains(s.partition)) {
-                continue;
-            }
-            long next = s.tracker.newCommittable();
-            if (next >= 0) {
-                offsets.put(s.partition, new OffsetAndMetadata(next));
+        for (Map.Entry<TopicPartition, Long> e : finished.entrySet()) {
+            if (!e.getValue().equals(committed.get(e.getKey()))) {
+                offsets.put(e.getKey(), new OffsetAndMetadata(e.getValue()));
             }
         }
         if (offsets.isEmpty()) {
             return;
         }
-        Duration timeout = closing ? min(COMMIT_TIMEOUT, remaining()) : COMMIT_TIMEOUT;
-        try {
-            c.commitSync(offsets, timeout);
-            offsets.forEach((tp, o) -> {
-                PartitionState s = states.get(tp);
-                if (s != null) {
-                    s.tracker.markCommitted(o.offset());
+        if (sync) {
+            consumer.commitSync(offsets, timeout);
+            offsets.forEach((tp, om) -> committed.put(tp, om.offset()));
+        } else {
+            consumer.commitAsync(offsets, (done, error) -> {
+                if (error == null) {
+                    done.forEach((tp, om) -> committed.merge(tp, om.offset(), Math::max));
+                } else {
+                    log.debug("Consumer {} async commit failed: {}", options.name(), error.toString());
                 }
             });
-        } catch (WakeupException e) {
-            throw e;
-        } catch (RuntimeException e) {
-            log.warn("Consumer {} could not commit {} partition(s) ({}); will retry", options.name(), offsets.size(),
-                    e.toString());
-        }
-    }
-
-    private static Duration min(Duration a, Duration b) {
-        return a.compareTo(b) <= 0 ? a : b;
-    }
-
-    /** Marks every partition revoked so queued work is dropped (it will be redelivered). */
-    private void abandonAll() {
-        states.values().forEach(s -> s.revoked = true);
-        states.clear();
-        finished.clear();
-    }
-
-    private void shutdown() {
-        closing = true;
-        try {
-            workerThread.join(Math.max(1, remaining().toMillis()));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        if (workerThread.isAlive()) {
-            log.warn("Consumer {}: the in-flight record did not finish before the shutdown deadline; it will be "
-                    + "redelivered", options.name());
-            workerThread.interrupt();
-        }
-        Consumer<byte[], byte[]> c = consumer;
-        if (c != null) {
-            try {
-                applyFinished();
-                commit(c, null);
-            } catch (RuntimeException e) {
-                log.warn("Consumer {}: final commit failed: {}", options.name(), e.toString());
-            }
-            closeQuietly(c, remaining());
-        }
-        abandonAll();
-        queue.clear();
-        deadLetters.close(min(remaining(), Duration.ofSeconds(1)));
-        metrics.close();
-        assigned.completeExceptionally(new ConsumerException("consumer closed before any assignment",
-                options.topics(), null));
-        log.info("Consumer {} on {} closed", options.name(), options.topics());
-    }
-
-    private void closeQuietly(Consumer<byte[], byte[]> c, Duration timeout) {
-        if (c == null) {
-            return;
-        }
-        try {
-            c.close(timeout);
-        } catch (RuntimeException e) {
-            log.debug("Closing Kafka consumer {}: {}", options.name(), e.toString());
-        }
-    }
-
-    private void sleepUnlessClosing(Duration d) {
-        long end = System.nanoTime() + d.toNanos();
-        while (!closing && System.nanoTime() < end) {
-            try {
-                Thread.sleep(Math.min(50, Math.max(1, (end - System.nanoTime()) / 1_000_000)));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
         }
     }
 
     private final class Rebalance implements ConsumerRebalanceListener {
         @Override
-        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-            for (TopicPartition tp : partitions) {
-                PartitionState old = states.put(tp, new PartitionState(tp));
-                if (old != null) {
-                    old.revoked = true;
-                }
-            }
-            assigned.complete(null);
-        }
-
-        @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-            List<PartitionState> revoked = new ArrayList<>();
+            abandonBatch(partitions);
+            try {
+                commit(true, closeBudget);
+            } catch (RuntimeException e) {
+                log.warn("Consumer {} could not commit on revoke ({}); those records will be redelivered",
+                        options.name(), e.getClass().getSimpleName());
+            }
             for (TopicPartition tp : partitions) {
-                PartitionState s = states.get(tp);
-                if (s != null) {
-                    revoked.add(s);
-                }
+                finished.remove(tp);
+                committed.remove(tp);
             }
-            // revoked first: retry/backoff waits of these partitions give up; then wait (bounded) for a running
-            // handler call to return, and commit what is done
-            revoked.forEach(s -> s.revoked = true);
-            long deadline = System.nanoTime() + options.shutdownTimeout().toNanos();
-            while (System.nanoTime() < deadline) {
-                Work w = current;
-                if (w == null || !revoked.contains(w.state)) {
-                    break;
-                }
-                if (closing && System.nanoTime() > closeDeadlineNanos) {
-                    break;
-                }
-                try {
-                    Thread.sleep(2);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    break;
-                }
-            }
-            for (PartitionState s : revoked) {
-                Finished f;
-                // apply finishes of these partitions (revoked flag set, so apply directly)
-                List<Finished> keep = new ArrayList<>();
-                while ((f = finished.poll()) != null) {
-                    if (f.state == s) {
-                        s.tracker.finish(f.offset);
-                    } else {
-                        keep.add(f);
-                    }
-                }
-                finished.addAll(keep);
-            }
-            Consumer<byte[], byte[]> c = consumer;
-            if (c != null) {
-                try {
-                    commit(c, partitions);
-                } catch (WakeupException e) {
-                    log.debug("Consumer {}: commit on revoke woken up", options.name());
-                    commit(c, partitions);
-                }
-            }
-            partitions.forEach(states::remove);
         }
 
         @Override
         public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            abandonBatch(partitions);
             for (TopicPartition tp : partitions) {
-                PartitionState s = states.remove(tp);
-                if (s != null) {
-                    s.revoked = true;
+                finished.remove(tp);
+                committed.remove(tp);
+            }
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            if (batch != null) {
+                consumer.pause(partitions);
+            }
+            if (!partitions.isEmpty() || !assigned.isDone()) {
+                log.info("Consumer {} assigned {}", options.name(), partitions);
+            }
+            assigned.complete(null);
+        }
+    }
+
+    // ------------------------------------------------------------------ worker thread
+
+    private void process(ConsumerRecords<byte[], byte[]> records) {
+        Set<TopicPartition> blocked = new HashSet<>();
+        for (ConsumerRecord<byte[], byte[]> record : records) {
+            TopicPartition tp = new TopicPartition(record.topic(), record.partition());
+            if (stopBatch.get() || blocked.contains(tp)) {
+                if (stopBatch.get()) {
+                    return;
                 }
+                continue;
+            }
+            if (processOne(record)) {
+                finished.put(tp, record.offset() + 1);
+                completed.incrementAndGet();
+            } else {
+                blocked.add(tp); // not finished: nothing after it in this partition may be committed
             }
         }
     }
 
-    // ---------------------------------------------------------------- worker thread
-
-    private void workLoop() {
-        while (!closing) {
-            Work w;
-            try {
-                w = queue.poll(50, TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                return;
-            }
-            if (w == null) {
-                continue;
-            }
-            queued.decrementAndGet();
-            if (w.state.revoked) {
-                continue;
-            }
-            current = w;
-            try {
-                if (process(w)) {
-                    finished.add(new Finished(w.state, w.record.offset()));
-                }
-            } catch (Throwable t) {
-                log.error("Consumer {}: unexpected failure processing {}-{}@{}: {}", options.name(),
-                        w.record.topic(), w.record.partition(), w.record.offset(), t.toString());
-            } finally {
-                current = null;
-            }
+    /** Handles or dead-letters one record; false if it could not be finished (stopped while retrying). */
+    private boolean processOne(ConsumerRecord<byte[], byte[]> record) {
+        Map<String, String> headers = EnvelopeCodec.headerMap(record.headers());
+        if (record.value() == null) {
+            return deadLetter(record, DeadLetterReason.NULL_VALUE.name(), null, 0, "unknown");
         }
-    }
-
-    /** @return true if the record is done (processed or dead-lettered), false if abandoned (redelivered later) */
-    private boolean process(Work w) {
-        ConsumerRecord<byte[], byte[]> r = w.record;
-        String topic = r.topic();
-        DecodeResult decoded = validator.decode(r.value(), EnvelopeCodec.headerMap(r.headers()));
+        DecodeResult decoded = validator.decode(record.value(), headers);
         if (!decoded.isValid()) {
-            MessageValidationException failure = decoded.failure().orElseThrow();
-            String reason = failure.reason().name();
-            metrics.consumed(topic, UNKNOWN_TYPE);
-            metrics.validationFailure(topic, reason);
-            log.warn("Consumer {}: invalid record {}-{}@{} ({}): {}; dead-lettering", options.name(), topic,
-                    r.partition(), r.offset(), reason, DeadLetterPublisher.truncate(failure.getMessage()));
-            return deadLetter(w, UNKNOWN_TYPE, reason, failure.getClass().getName(), failure.getMessage(), 1);
+            String reason = decoded.reason().map(Enum::name).orElse("INVALID");
+            Counter.builder(MetricNames.CONSUMER_VALIDATION_FAILURES).tag(MetricNames.TAG_TOPIC, record.topic())
+                    .tag(MetricNames.TAG_REASON, reason).register(meters).increment();
+            log.warn("Record {}-{}@{} rejected: {} ({}); sending it to the dead-letter topic", record.topic(),
+                    record.partition(), record.offset(), reason, decoded.message().orElse(""));
+            return deadLetter(record, reason, decoded.failure().orElse(null), 0, "unknown");
         }
         Envelope envelope = decoded.envelope();
-        String typeName = envelope.type();
-        MessageHandler handler = options.handlers().get(typeName);
-        String type = handler != null ? typeName : UNKNOWN_TYPE;
-        metrics.consumed(topic, type);
-        if (handler == null) {
-            log.warn("Consumer {}: no handler for type {} at {}-{}@{}; dead-lettering", options.name(), typeName,
-                    topic, r.partition(), r.offset());
-            return deadLetter(w, type, REASON_NO_HANDLER, IllegalStateException.class.getName(),
-                    "no handler registered for type " + typeName, 0);
-        }
-        if (dedup.seen(envelope.id())) {
-            metrics.processed(topic, type, MetricNames.OUTCOME_DUPLICATE);
-            log.debug("Consumer {}: duplicate message id {} at {}-{}@{} skipped", options.name(), envelope.id(),
-                    topic, r.partition(), r.offset());
+        String type = envelope.type();
+        if (seenIds.contains(envelope.id())) {
+            log.debug("Record {}-{}@{} is a redelivery of message {}; skipped", record.topic(), record.partition(),
+                    record.offset(), envelope.id());
+            count(record.topic(), type, "duplicate");
             return true;
         }
+        MessageHandler handler = options.handlers().get(type);
+        if (handler == null) {
+            log.warn("Record {}-{}@{} (message {}) has type {} with no handler; sending it to the dead-letter topic",
+                    record.topic(), record.partition(), record.offset(), envelope.id(), type);
+            return deadLetter(record, DeadLetterReason.NO_HANDLER.name(), null, 0, type);
+        }
+        Instant timestamp = Instant.ofEpochMilli(record.timestamp());
+        Duration backoff = options.initialBackoff();
         long start = System.nanoTime();
-        Throwable last = null;
-        int attempt = 0;
-        while (attempt < options.maxAttempts()) {
-            attempt++;
+        for (int attempt = 1; ; attempt++) {
             try {
-                handler.handle(envelope, new MessageContext(topic, r.partition(), r.offset(), r.timestamp(), attempt));
-                dedup.record(envelope.id());
-                metrics.processingLatency(topic, type, MetricNames.OUTCOME_SUCCESS, System.nanoTime() - start);
-                metrics.processed(topic, type, MetricNames.OUTCOME_SUCCESS);
-                envelope.time().ifPresent(t -> metrics.endToEnd(topic, type, Duration.between(t, Instant.now())));
+                handler.handle(envelope, new MessageContext(record.topic(), record.partition(), record.offset(),
+                        timestamp, attempt, headers));
+                Timer.builder(MetricNames.CONSUMER_PROCESSING_LATENCY).tag(MetricNames.TAG_TOPIC, record.topic())
+                        .tag(MetricNames.TAG_TYPE, type).register(meters)
+                        .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+                envelope.time().ifPresent(t -> Timer.builder(MetricNames.CONSUMER_END_TO_END_LATENCY)
+                        .tag(MetricNames.TAG_TOPIC, record.topic()).tag(MetricNames.TAG_TYPE, type).register(meters)
+                        .record(Duration.between(t, Instant.now()).abs()));
+                seenIds.add(envelope.id());
+                count(record.topic(), type, "processed");
                 return true;
-            } catch (Throwable e) {
-                last = e;
-                if (attempt < options.maxAttempts()) {
-                    metrics.retry(topic, type);
-                    Duration delay = backoff.delay(attempt);
-                    log.info("Consumer {}: handler for {} failed at {}-{}@{} (attempt {}/{}: {}); retrying in {}",
-                            options.name(), type, topic, r.partition(), r.offset(), attempt, options.maxAttempts(),
-                            e.getClass().getName(), delay);
-                    if (!sleepWhileActive(w, delay)) {
-                        return false;
-                    }
+            } catch (Exception e) {
+                if (e instanceof InterruptedException) {
+                    Thread.currentThread().interrupt();
+                    return false;
                 }
+                if (attempt >= options.maxAttempts()) {
+                    log.warn("Record {}-{}@{} (message {}) failed {} times ({}: {}); sending it to the dead-letter "
+                                    + "topic", record.topic(), record.partition(), record.offset(), envelope.id(),
+                            attempt, e.getClass().getName(), DeadLetterRecords.safeMessage(e));
+                    boolean done = deadLetter(record, DeadLetterReason.HANDLER_FAILED.name(), e, attempt, type);
+                    if (done) {
+                        seenIds.add(envelope.id());
+                    }
+                    return done;
+                }
+                Counter.builder(MetricNames.CONSUMER_RETRIES).tag(MetricNames.TAG_TOPIC, record.topic())
+                        .tag(MetricNames.TAG_TYPE, type).register(meters).increment();
+                log.debug("Record {}-{}@{} attempt {} failed ({}); retrying in {} ms", record.topic(),
+                        record.partition(), record.offset(), attempt, e.getClass().getSimpleName(),
+                        backoff.toMillis());
+                if (!sleep(backoff, stopBatch::get)) {
+                    return false;
+                }
+                backoff = next(backoff);
             }
         }
-        metrics.processingLatency(topic, type, MetricNames.OUTCOME_FAILURE, System.nanoTime() - start);
-        log.warn("Consumer {}: handler for {} failed {} time(s) at {}-{}@{} ({}); dead-lettering", options.name(),
-                type, attempt, topic, r.partition(), r.offset(), last.getClass().getName());
-        return deadLetter(w, type, REASON_HANDLER_FAILED, last.getClass().getName(), last.getMessage(), attempt);
     }
 
-    private boolean active(Work w) {
-        return !closing && !w.state.revoked;
-    }
-
-    private boolean sleepWhileActive(Work w, Duration d) {
-        long end = System.nanoTime() + d.toNanos();
-        while (System.nanoTime() < end) {
-            if (!active(w)) {
-                return false;
-            }
+    private boolean deadLetter(ConsumerRecord<byte[], byte[]> record, String reason, Throwable error, int attempts,
+                               String type) {
+        String topic = options.deadLetterTopic(record.topic());
+        Duration backoff = options.initialBackoff();
+        while (true) {
             try {
-                Thread.sleep(Math.min(20, Math.max(1, (end - System.nanoTime()) / 1_000_000)));
+                deadLetters.sendRecord(DeadLetterRecords.of(record, topic, reason, error, attempts, Instant.now()))
+                        .get(options.deadLetterMaxBlock().toMillis() + 30_000, TimeUnit.MILLISECONDS);
+                Counter.builder(MetricNames.CONSUMER_DEAD_LETTERED).tag(MetricNames.TAG_TOPIC, record.topic())
+                        .tag(MetricNames.TAG_REASON, reason).register(meters).increment();
+                count(record.topic(), type, "dead_lettered");
+                return true;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return false;
+            } catch (ExecutionException | TimeoutException | RuntimeException e) {
+                Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+                Counter.builder(MetricNames.CONSUMER_DEAD_LETTER_FAILURES).tag(MetricNames.TAG_TOPIC, record.topic())
+                        .register(meters).increment();
+                log.warn("Dead-letter publish of {}-{}@{} to {} failed ({}: {}); its offset is held back, retrying "
+                                + "in {} ms", record.topic(), record.partition(), record.offset(), topic,
+                        cause.getClass().getSimpleName(), DeadLetterRecords.safeMessage(cause), backoff.toMillis());
+                if (!sleep(backoff, stopBatch::get)) {
+                    return false;
+                }
+                backoff = next(backoff);
             }
         }
-        return active(w);
     }
 
-    /** Publishes until acknowledged, retrying with backoff; false if abandoned by close or revoke (not committed). */
-    private boolean deadLetter(Work w, String type, String reason, String exceptionClass, String message,
-                               int attempts) {
-        ConsumerRecord<byte[], byte[]> r = w.record;
-        String dlt = options.deadLetterTopic(r.topic());
-        ProducerRecord<byte[], byte[]> record = DeadLetterPublisher.record(r, dlt, reason, exceptionClass, message,
-                attempts, Instant.now());
-        int failures = 0;
-        while (true) {
-            Future<RecordMetadata> f = deadLetters.send(record);
-            Throwable error = null;
-            while (true) {
+    private Duration next(Duration backoff) {
+        Duration doubled = backoff.multipliedBy(2);
+        return doubled.compareTo(options.maxBackoff()) > 0 ? options.maxBackoff() : doubled;
+    }
+
+    private void count(String topic, String type, String outcome) {
+        Counter.builder(MetricNames.CONSUMER_RECORDS).tag(MetricNames.TAG_TOPIC, topic)
+                .tag(MetricNames.TAG_TYPE, type).tag(MetricNames.TAG_OUTCOME, outcome).register(meters).increment();
+    }
+
+    /** Waits {@code d} unless {@code stop} becomes true (checked when notified); false if stopped. */
+    private boolean sleep(Duration d, java.util.function.BooleanSupplier stop) {
+        long deadline = System.nanoTime() + d.toNanos();
+        synchronized (sleeper) {
+            while (!stop.getAsBoolean()) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return true;
+                }
                 try {
-                    f.get(100, TimeUnit.MILLISECONDS);
-                    break;
-                } catch (TimeoutException e) {
-                    if (closing && System.nanoTime() > closeDeadlineNanos) {
-                        return false;
-                    }
-                } catch (ExecutionException e) {
-                    error = e.getCause() != null ? e.getCause() : e;
-                    break;
+                    TimeUnit.NANOSECONDS.timedWait(sleeper, left);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     return false;
                 }
             }
-            if (error == null) {
-                metrics.deadLettered(r.topic(), type, reason);
-                metrics.processed(r.topic(), type, MetricNames.OUTCOME_DEAD_LETTERED);
-                return true;
+        }
+        return false;
+    }
+
+    // ------------------------------------------------------------------ close
+
+    @Override
+    public void close() {
+        close(options.closeTimeout());
+    }
+
+    @Override
+    public void close(Duration timeout) {
+        if (!running && !started.get()) {
+            releaseResources();
+            return;
+        }
+        if (!running) {
+            return;
+        }
+        closeBudget = timeout;
+        running = false;
+        synchronized (sleeper) {
+            sleeper.notifyAll();
+        }
+        Consumer<byte[], byte[]> c = consumer;
+        if (c != null) {
+            c.wakeup();
+        }
+        try {
+            pollThread.join(timeout.toMillis() * 2 + 1000);
+            if (pollThread.isAlive()) {
+                log.warn("Consumer {} poll thread did not stop within {}; interrupting it", options.name(), timeout);
+                pollThread.interrupt();
             }
-            failures++;
-            metrics.deadLetterPublishFailure(r.topic());
-            Duration delay = backoff.delay(failures);
-            log.warn("Consumer {}: dead-letter publish of {}-{}@{} to {} failed ({}); offset held, retrying in {}",
-                    options.name(), r.topic(), r.partition(), r.offset(), dlt, error.toString(), delay);
-            if (!sleepWhileActive(w, delay)) {
-                return false;
-            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            releaseResources();
+        }
+    }
+
+    private void releaseResources() {
+        worker.shutdownNow();
+        deadLetters.close();
+        if (ownsPool) {
+            pool.close();
         }
     }
 }

@@ -28,9 +28,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Flow;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -44,6 +41,10 @@ public final class DefaultRequestReplyClient<Q, R> implements RequestReplyClient
 
     static final Logger log = LoggerFactory.getLogger(DefaultRequestReplyClient.class);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
+    /** Timer resolution: timeouts fire at most this much after their deadline. */
+    private static final long TIMER_TICK_NANOS = Duration.ofMillis(10).toNanos();
+    /** Slots of the timer wheel: one revolution is 5.12 s, longer timeouts take several rounds. */
+    private static final int TIMER_WHEEL_SIZE = 512;
 
     final RequestReplyOptions<Q, R> options;
     final String requestTopic;
@@ -60,8 +61,7 @@ public final class DefaultRequestReplyClient<Q, R> implements RequestReplyClient
     private final AtomicLong sequence = new AtomicLong();
     private final Producer<byte[], byte[]> producer;
     private final boolean ownsProducer;
-    private final ScheduledExecutorService scheduler;
-    private final boolean ownsScheduler;
+    private final TimeoutScheduler scheduler;
     private final ReplyListener listener;
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile Throwable listenerFailure;
@@ -79,19 +79,9 @@ public final class DefaultRequestReplyClient<Q, R> implements RequestReplyClient
         this.replyPartitionBytes = replyPartition < 0 ? null : HeaderValues.bytes(Integer.toString(replyPartition));
         this.pending = new PendingRequests<>(options.maxPendingRequests(), options.completedMemory(), idPrefix);
         this.metrics = new ClientMetrics(options.meterRegistry().orElse(null), options.clientName(), pending::size);
-        if (options.scheduler().isPresent()) {
-            this.scheduler = options.scheduler().get();
-            this.ownsScheduler = false;
-        } else {
-            ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> {
-                Thread t = new Thread(r, "ku-rr-timer-" + options.clientName() + "-" + instanceId);
-                t.setDaemon(true);
-                return t;
-            });
-            timer.setRemoveOnCancelPolicy(true);
-            this.scheduler = timer;
-            this.ownsScheduler = true;
-        }
+        this.scheduler = options.scheduler().map(TimeoutScheduler::of)
+                .orElseGet(() -> new WheelTimer("ku-rr-timer-" + options.clientName() + "-" + instanceId,
+                        TIMER_TICK_NANOS, TIMER_WHEEL_SIZE));
         try {
             if (options.producer().isPresent()) {
                 this.producer = options.producer().get();
@@ -101,9 +91,7 @@ public final class DefaultRequestReplyClient<Q, R> implements RequestReplyClient
                 this.ownsProducer = true;
             }
         } catch (RuntimeException e) {
-            if (ownsScheduler) {
-                scheduler.shutdownNow();
-            }
+            scheduler.stop();
             metrics.close();
             throw new RequestReplyException("Could not create the request producer for topic " + requestTopic + ": "
                     + e, null, requestTopic, e);
@@ -123,7 +111,8 @@ public final class DefaultRequestReplyClient<Q, R> implements RequestReplyClient
     private Map<String, Object> producerProperties() {
         Map<String, Object> p = new HashMap<>(options.kafkaProperties());
         p.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 0);
-        p.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, options.clientName() + "-requests-" + instanceId);
+        p.compute(ProducerConfig.CLIENT_ID_CONFIG,
+                (k, v) -> (v == null ? options.clientName() : v) + "-requests-" + instanceId);
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         return p;
@@ -147,9 +136,10 @@ public final class DefaultRequestReplyClient<Q, R> implements RequestReplyClient
             return CompletableFuture.failedFuture(early);
         }
         String id = nextId();
+        RecordHeaders headers = new RecordHeaders();
         byte[] value;
         try {
-            value = options.requestCodec().encode(payload, id);
+            value = options.requestCodec().encode(payload, id, headers);
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(new RequestEncodingException(id, requestTopic, e));
         }
@@ -162,7 +152,7 @@ public final class DefaultRequestReplyClient<Q, R> implements RequestReplyClient
         if (!schedule(entry, entry::expire, timeout)) {
             return entry.future;
         }
-        send(entry, record(id, value, timeout));
+        send(entry, record(id, value, timeout, headers));
         return entry.future;
     }
 
@@ -204,9 +194,10 @@ public final class DefaultRequestReplyClient<Q, R> implements RequestReplyClient
             entry.terminate(early);
             return;
         }
+        RecordHeaders headers = new RecordHeaders();
         byte[] value;
         try {
-            value = options.requestCodec().encode(payload, id);
+            value = options.requestCodec().encode(payload, id, headers);
         } catch (RuntimeException e) {
             entry.terminate(new RequestEncodingException(id, requestTopic, e));
             return;
@@ -226,7 +217,7 @@ public final class DefaultRequestReplyClient<Q, R> implements RequestReplyClient
             entry.fail(new RequestReplyClosedException(id, requestTopic), OUTCOME_CLOSED);
             return;
         }
-        send(entry, record(id, value, overall));
+        send(entry, record(id, value, overall, headers));
     }
 
     private RequestReplyException rejectIfUnavailable(String id) {
@@ -248,7 +239,7 @@ public final class DefaultRequestReplyClient<Q, R> implements RequestReplyClient
             return false;
         }
         try {
-            entry.timer = scheduler.schedule(task, timeout.toNanos(), TimeUnit.NANOSECONDS);
+            entry.timer = scheduler.schedule(task, timeout.toNanos());
             return true;
         } catch (RejectedExecutionException e) {
             entry.fail(new RequestReplyClosedException(entry.correlationId, requestTopic), OUTCOME_CLOSED);
@@ -256,8 +247,11 @@ public final class DefaultRequestReplyClient<Q, R> implements RequestReplyClient
         }
     }
 
-    private ProducerRecord<byte[], byte[]> record(String id, byte[] value, Duration timeout) {
-        RecordHeaders headers = new RecordHeaders();
+    private ProducerRecord<byte[], byte[]> record(String id, byte[] value, Duration timeout, RecordHeaders headers) {
+        headers.remove(MessageHeaders.CORRELATION_ID);
+        headers.remove(MessageHeaders.REPLY_TO);
+        headers.remove(MessageHeaders.REPLY_PARTITION);
+        headers.remove(MessageHeaders.DEADLINE);
         headers.add(MessageHeaders.CORRELATION_ID, HeaderValues.bytes(id));
         headers.add(MessageHeaders.REPLY_TO, replyTopicBytes);
         if (replyPartitionBytes != null) {
@@ -383,9 +377,7 @@ public final class DefaultRequestReplyClient<Q, R> implements RequestReplyClient
                 log.warn("Closing the request producer of client {} failed: {}", options.clientName(), e.toString());
             }
         }
-        if (ownsScheduler) {
-            scheduler.shutdownNow();
-        }
+        scheduler.stop();
         listener.deleteGeneratedTopic(CLOSE_TIMEOUT);
         metrics.close();
     }

@@ -56,6 +56,8 @@ public final class DefaultResponder<Q, R> implements Responder<Q, R>, Runnable {
 
     private static final Logger log = LoggerFactory.getLogger(DefaultResponder.class);
     private static final Duration POLL_TIMEOUT = Duration.ofMillis(100);
+    /** Async commits at most this often (a commit per poll costs broker work on every round trip). */
+    private static final long COMMIT_INTERVAL_NANOS = Duration.ofMillis(100).toNanos();
 
     private final ResponderOptions<Q, R> options;
     private final RequestHandler<Q, R> handler;
@@ -71,6 +73,7 @@ public final class DefaultResponder<Q, R> implements Responder<Q, R>, Runnable {
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile boolean running = true;
     private boolean paused;
+    private long lastCommitNanos;
 
     private final MeterRegistry registry;
     private final List<Meter> meters = new ArrayList<>();
@@ -95,7 +98,10 @@ public final class DefaultResponder<Q, R> implements Responder<Q, R>, Runnable {
         } else {
             Map<String, Object> p = new HashMap<>(options.kafkaProperties());
             p.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 0);
-            p.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, options.name() + "-replies-" + instance);
+            // a reply to a missing topic/partition must not stall the poll thread for the default 60 s
+            p.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
+            p.compute(ProducerConfig.CLIENT_ID_CONFIG,
+                    (k, v) -> (v == null ? options.name() : v) + "-replies-" + instance);
             p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
             p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
             producer = options.producerFactory().apply(p);
@@ -106,7 +112,8 @@ public final class DefaultResponder<Q, R> implements Responder<Q, R>, Runnable {
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         c.putIfAbsent(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10);
         c.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        c.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, options.name() + "-requests-" + instance);
+        c.compute(ConsumerConfig.CLIENT_ID_CONFIG,
+                (k, v) -> (v == null ? options.name() : v) + "-requests-" + instance);
         c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         try {
@@ -195,7 +202,10 @@ public final class DefaultResponder<Q, R> implements Responder<Q, R>, Runnable {
                     }
                 }
                 applyFinished();
-                commit(false);
+                if (System.nanoTime() - lastCommitNanos >= COMMIT_INTERVAL_NANOS) {
+                    commit(false);
+                    lastCommitNanos = System.nanoTime();
+                }
                 flowControl();
             }
             drainOnClose();
@@ -288,14 +298,15 @@ public final class DefaultResponder<Q, R> implements Responder<Q, R>, Runnable {
             } else if (reply == null) {
                 sendError(target, new NullPointerException("handler completed with a null reply"));
             } else {
+                RecordHeaders headers = new RecordHeaders();
                 byte[] value;
                 try {
-                    value = options.replyCodec().encode(reply, target.correlationId);
+                    value = options.replyCodec().encode(reply, target.correlationId, headers);
                 } catch (RuntimeException ex) {
                     sendError(target, ex);
                     return;
                 }
-                send(target, value, new RecordHeaders(), replied, () -> finish(target.done));
+                send(target, value, headers, replied, () -> finish(target.done));
             }
         });
     }
@@ -305,6 +316,7 @@ public final class DefaultResponder<Q, R> implements Responder<Q, R>, Runnable {
 
     private CompletableFuture<Void> send(ReplyTarget target, byte[] value, RecordHeaders headers, Counter onSuccess,
                                          Runnable afterAck) {
+        headers.remove(MessageHeaders.CORRELATION_ID);
         headers.add(MessageHeaders.CORRELATION_ID, HeaderValues.bytes(target.correlationId));
         ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(target.topic, target.partition,
                 HeaderValues.bytes(target.correlationId), value, headers);
@@ -498,32 +510,34 @@ public final class DefaultResponder<Q, R> implements Responder<Q, R>, Runnable {
             if (ended.get()) {
                 throw new IllegalStateException("stream for correlation id " + target.correlationId + " has ended");
             }
+            RecordHeaders headers = new RecordHeaders();
             byte[] value;
             try {
-                value = options.replyCodec().encode(chunk, target.correlationId);
+                value = options.replyCodec().encode(chunk, target.correlationId, headers);
             } catch (RuntimeException e) {
                 return CompletableFuture.failedFuture(e);
             }
-            return sendChunk(value, false);
+            return sendChunk(value, headers, false);
         }
 
         @Override
         public synchronized CompletableFuture<Void> complete(R lastChunk) {
             Objects.requireNonNull(lastChunk, "lastChunk");
             end();
+            RecordHeaders headers = new RecordHeaders();
             byte[] value;
             try {
-                value = options.replyCodec().encode(lastChunk, target.correlationId);
+                value = options.replyCodec().encode(lastChunk, target.correlationId, headers);
             } catch (RuntimeException e) {
                 return sendErrorRecord(target, e, this::acked);
             }
-            return sendChunk(value, true);
+            return sendChunk(value, headers, true);
         }
 
         @Override
         public synchronized CompletableFuture<Void> complete() {
             end();
-            return sendChunk(null, true);
+            return sendChunk(null, new RecordHeaders(), true);
         }
 
         @Override
@@ -550,8 +564,7 @@ public final class DefaultResponder<Q, R> implements Responder<Q, R>, Runnable {
             }
         }
 
-        private CompletableFuture<Void> sendChunk(byte[] value, boolean isFinal) {
-            RecordHeaders headers = new RecordHeaders();
+        private CompletableFuture<Void> sendChunk(byte[] value, RecordHeaders headers, boolean isFinal) {
             headers.add(MessageHeaders.CHUNK_SEQUENCE, HeaderValues.bytes(Long.toString(sequence++)));
             if (isFinal) {
                 headers.add(MessageHeaders.CHUNK_FINAL, HeaderValues.bytes("true"));

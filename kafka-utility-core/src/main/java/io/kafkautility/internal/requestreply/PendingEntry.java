@@ -3,14 +3,13 @@ package io.kafkautility.internal.requestreply;
 import io.kafkautility.requestreply.RequestReplyException;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
-import java.util.concurrent.ScheduledFuture;
 
 /** A request waiting for its reply (or reply stream). */
 abstract class PendingEntry {
 
     final String correlationId;
     final long startNanos;
-    volatile ScheduledFuture<?> timer;
+    volatile TimeoutScheduler.Timeout timer;
 
     PendingEntry(String correlationId) {
         this.correlationId = correlationId;
@@ -28,9 +27,9 @@ abstract class PendingEntry {
     abstract boolean fail(RequestReplyException error, String outcome);
 
     void cancelTimers() {
-        ScheduledFuture<?> t = timer;
+        TimeoutScheduler.Timeout t = timer;
         if (t != null) {
-            t.cancel(false);
+            t.cancel();
         }
     }
 }

@@ -25,7 +25,6 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -42,7 +41,7 @@ final class ReplyListener implements Runnable {
     private final int replyPartition;
     private final boolean generatedTopic;
     private final String instanceId;
-    private final ScheduledExecutorService scheduler;
+    private final TimeoutScheduler scheduler;
     private final CompletableFuture<Void> ready = new CompletableFuture<>();
     private final Thread thread;
     private volatile boolean running = true;
@@ -50,7 +49,7 @@ final class ReplyListener implements Runnable {
     private volatile boolean topicCreated;
 
     ReplyListener(DefaultRequestReplyClient<?, ?> client, RequestReplyOptions<?, ?> options, String replyTopic,
-                  int replyPartition, boolean generatedTopic, String instanceId, ScheduledExecutorService scheduler) {
+                  int replyPartition, boolean generatedTopic, String instanceId, TimeoutScheduler scheduler) {
         this.client = client;
         this.options = options;
         this.replyTopic = replyTopic;
@@ -69,15 +68,15 @@ final class ReplyListener implements Runnable {
     void start() {
         Duration startup = options.startupTimeout();
         try {
-            java.util.concurrent.ScheduledFuture<?> startupTimer = scheduler.schedule(() -> {
+            TimeoutScheduler.Timeout startupTimer = scheduler.schedule(() -> {
                 if (ready.completeExceptionally(new RequestSendException("Reply consumer for topic " + replyTopic
                         + " was not assigned and positioned within startupTimeout " + startup.toMillis() + " ms",
                         null, replyTopic, null))) {
                     ReplyListenerLog.LOG.warn("Reply consumer for topic {} not ready after {} ms; queued requests "
                             + "failed", replyTopic, startup.toMillis());
                 }
-            }, startup.toNanos(), TimeUnit.NANOSECONDS);
-            ready.whenComplete((v, e) -> startupTimer.cancel(false));
+            }, startup.toNanos());
+            ready.whenComplete((v, e) -> startupTimer.cancel());
         } catch (RejectedExecutionException e) {
             ready.completeExceptionally(new RequestSendException("Timer unavailable", null, replyTopic, e));
         }
@@ -101,11 +100,9 @@ final class ReplyListener implements Runnable {
             return;
         }
         if (!ready.complete(null)) {
-            // startup timeout fired first or client closed: nothing more to do
-            if (!running) {
-                closeConsumer();
-                return;
-            }
+            // the startup timeout fired first (requests already failed) or the client closed: stop here
+            closeConsumer();
+            return;
         }
         try {
             while (running) {
@@ -138,7 +135,8 @@ final class ReplyListener implements Runnable {
     private void startup() throws Exception {
         Map<String, Object> props = new HashMap<>(options.kafkaProperties());
         props.putIfAbsent(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10);
-        props.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, options.clientName() + "-replies-" + instanceId);
+        props.compute(ConsumerConfig.CLIENT_ID_CONFIG,
+                (k, v) -> (v == null ? options.clientName() : v) + "-replies-" + instanceId);
         props.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);

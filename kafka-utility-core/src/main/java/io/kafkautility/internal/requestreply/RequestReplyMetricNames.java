@@ -1,8 +1,10 @@
 package io.kafkautility.internal.requestreply;
 
+import io.kafkautility.metrics.MetricNames;
+
 /**
- * Metric names and tags of request-reply. Kept here until the shared metric-names class lands in
- * {@code io.kafkautility.metrics}; every name is lowercase, dot-separated, under {@code kafka.utility}.
+ * Short aliases of the request-reply names in {@link MetricNames} (the one place names are defined) plus the bounded
+ * tag values request-reply uses.
  */
 public final class RequestReplyMetricNames {
 
@@ -10,25 +12,25 @@ public final class RequestReplyMetricNames {
     }
 
     /** Gauge: requests and streams waiting for replies. Tag {@code client}. */
-    public static final String PENDING = "kafka.utility.requestreply.pending";
+    public static final String PENDING = MetricNames.REQUEST_REPLY_PENDING;
     /** Timer: request to completion. Tags {@code client}, {@code outcome}. */
-    public static final String ROUND_TRIP = "kafka.utility.requestreply.roundtrip";
+    public static final String ROUND_TRIP = MetricNames.REQUEST_REPLY_ROUND_TRIP;
     /** Counter: requests (or streams) that timed out. Tag {@code client}. */
-    public static final String TIMEOUTS = "kafka.utility.requestreply.timeouts";
+    public static final String TIMEOUTS = MetricNames.REQUEST_REPLY_TIMEOUTS;
     /** Counter: replies dropped. Tags {@code client}, {@code reason} (late, duplicate, unknown). */
-    public static final String REPLIES_DROPPED = "kafka.utility.requestreply.replies.dropped";
+    public static final String REPLIES_DROPPED = MetricNames.REQUEST_REPLY_DROPPED;
     /** Counter: requests rejected because the pending map was full. Tag {@code client}. */
-    public static final String REJECTED = "kafka.utility.requestreply.rejected";
+    public static final String REJECTED = MetricNames.REQUEST_REPLY_REJECTED;
     /** Counter: requests seen by a responder. Tags {@code client}, {@code outcome}. */
-    public static final String RESPONDER_REQUESTS = "kafka.utility.requestreply.responder.requests";
+    public static final String RESPONDER_REQUESTS = MetricNames.RESPONDER_REQUESTS;
     /** Gauge: requests a responder is handling or whose replies are not yet acknowledged. Tag {@code client}. */
-    public static final String RESPONDER_IN_FLIGHT = "kafka.utility.requestreply.responder.inflight";
+    public static final String RESPONDER_IN_FLIGHT = MetricNames.RESPONDER_IN_FLIGHT;
 
-    public static final String TAG_CLIENT = "client";
-    public static final String TAG_OUTCOME = "outcome";
-    public static final String TAG_REASON = "reason";
+    public static final String TAG_CLIENT = MetricNames.TAG_CLIENT;
+    public static final String TAG_OUTCOME = MetricNames.TAG_OUTCOME;
+    public static final String TAG_REASON = MetricNames.TAG_REASON;
 
-    public static final String OUTCOME_SUCCESS = "success";
+    public static final String OUTCOME_SUCCESS = MetricNames.OUTCOME_SUCCESS;
     public static final String OUTCOME_ERROR_REPLY = "error_reply";
     public static final String OUTCOME_TIMEOUT = "timeout";
     public static final String OUTCOME_CLOSED = "closed";

@@ -10,9 +10,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.concurrent.Flow;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 
 import static io.kafkautility.internal.requestreply.RequestReplyMetricNames.*;
 
@@ -41,8 +38,8 @@ final class StreamReply<R> extends PendingEntry implements Flow.Subscription {
     private boolean cancelled;
 
     private volatile long lastChunkNanos;
-    private volatile ScheduledFuture<?> idleTimer;
-    private ScheduledExecutorService scheduler;
+    private volatile TimeoutScheduler.Timeout idleTimer;
+    private TimeoutScheduler scheduler;
 
     StreamReply(DefaultRequestReplyClient<?, R> client, String correlationId, Flow.Subscriber<? super R> subscriber,
                 Duration idleTimeout, Duration overallTimeout, int bufferSize) {
@@ -56,11 +53,11 @@ final class StreamReply<R> extends PendingEntry implements Flow.Subscription {
         this.lastChunkNanos = startNanos;
     }
 
-    void startTimers(ScheduledExecutorService scheduler) {
+    void startTimers(TimeoutScheduler scheduler) {
         this.scheduler = scheduler;
         timer = scheduler.schedule(() -> expire(RequestTimeoutException.Kind.OVERALL, overallTimeout),
-                overallTimeout.toNanos(), TimeUnit.NANOSECONDS);
-        idleTimer = scheduler.schedule(this::checkIdle, idleTimeout.toNanos(), TimeUnit.NANOSECONDS);
+                overallTimeout.toNanos());
+        idleTimer = scheduler.schedule(this::checkIdle, idleTimeout.toNanos());
     }
 
     private void checkIdle() {
@@ -70,7 +67,7 @@ final class StreamReply<R> extends PendingEntry implements Flow.Subscription {
             expire(RequestTimeoutException.Kind.IDLE, idleTimeout);
         } else if (!isFinished()) {
             try {
-                idleTimer = scheduler.schedule(this::checkIdle, idle - since, TimeUnit.NANOSECONDS);
+                idleTimer = scheduler.schedule(this::checkIdle, idle - since);
             } catch (java.util.concurrent.RejectedExecutionException e) {
                 // scheduler shut down: the client is closing and fails this stream
             }
@@ -95,9 +92,9 @@ final class StreamReply<R> extends PendingEntry implements Flow.Subscription {
     @Override
     void cancelTimers() {
         super.cancelTimers();
-        ScheduledFuture<?> t = idleTimer;
+        TimeoutScheduler.Timeout t = idleTimer;
         if (t != null) {
-            t.cancel(false);
+            t.cancel();
         }
     }
 

@@ -25,6 +25,9 @@ import io.kafkautility.validation.MessageValidator;
 import io.kafkautility.validation.RejectReason;
 import io.kafkautility.validation.ValidationError;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.io.FileNotFoundException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -39,6 +42,8 @@ import java.util.Set;
 
 /** networknt json-schema-validator behind {@link MessageValidator}: every schema compiled once at construction. */
 public final class NetworkntMessageValidator implements MessageValidator {
+
+    private static final Logger log = LoggerFactory.getLogger(NetworkntMessageValidator.class);
 
     private static final String CLASSPATH = "classpath:";
     private static final Set<String> UNKNOWN_PROPERTY_KEYWORDS = Set.of("additionalProperties", "unevaluatedProperties");
@@ -111,6 +116,10 @@ public final class NetworkntMessageValidator implements MessageValidator {
             RejectReason reason = catalog.find(type.name()).isPresent() ? RejectReason.UNSUPPORTED_VERSION : RejectReason.UNKNOWN_TYPE;
             throw new MessageValidationException(reason, type + " is not known to this validator", type.toString(), null, List.of());
         }
+        String tooBig = JsonBounds.firstViolation(data, limits);
+        if (tooBig != null) {
+            throw new MessageValidationException(RejectReason.LIMITS_EXCEEDED, tooBig, type.toString(), null, List.of());
+        }
         return toErrors(schema.validate(data), false);
     }
 
@@ -125,7 +134,7 @@ public final class NetworkntMessageValidator implements MessageValidator {
         if (tooBig != null) {
             throw new MessageValidationException(RejectReason.LIMITS_EXCEEDED, tooBig, type.toString(), envelope.id(), List.of());
         }
-        List<ValidationError> errors = validate(type, data);
+        List<ValidationError> errors = toErrors(schemas.get(type).validate(data), false);
         if (!errors.isEmpty()) {
             throw violation(envelope, type, errors);
         }
@@ -168,6 +177,11 @@ public final class NetworkntMessageValidator implements MessageValidator {
             return DecodeResult.valid(envelope, against);
         } catch (MessageValidationException e) {
             return DecodeResult.rejected(e);
+        } catch (RuntimeException e) {
+            // safety net: bad input must never escape decode as an unchecked exception and stall a consumer
+            log.warn("unexpected {} while decoding a record; rejecting it as {}", e.getClass().getName(), RejectReason.SCHEMA_VIOLATION);
+            return DecodeResult.rejected(new MessageValidationException(RejectReason.SCHEMA_VIOLATION,
+                    "the validator failed on this record: " + e.getClass().getSimpleName(), null, null, List.of(), e));
         }
     }
 

@@ -9,7 +9,7 @@ import io.kafkautility.response.RagResponse;
 import io.kafkautility.response.RagResponseAvro;
 import io.kafkautility.response.ResponseConsumerOptions;
 import io.kafkautility.response.ResponseListener;
-import io.kafkautility.response.ResponseMetricNames;
+import io.kafkautility.metrics.MetricNames;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -17,6 +17,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -65,21 +67,21 @@ public final class DefaultKafkaResponseConsumer implements KafkaResponseConsumer
                 : SchemaRegistryClient.create(options.schemaRegistry());
         this.decoder = AvroWireDecoder.create(resolver, options.readerSchema());
         this.meters = options.meterRegistry() != null ? options.meterRegistry() : new SimpleMeterRegistry();
-        this.records = Counter.builder(ResponseMetricNames.RECORDS).description("Reply records consumed")
+        this.records = Counter.builder(MetricNames.RESPONSE_RECORDS).description("Reply records consumed")
                 .register(meters);
         for (AvroDecodingException.Reason r : AvroDecodingException.Reason.values()) {
             invalidCounter(r.tag());
         }
         invalidCounter("listener_failed");
-        this.pollErrors = Counter.builder(ResponseMetricNames.CONSUMER_ERRORS).tag(ResponseMetricNames.TAG_KIND, "poll")
+        this.pollErrors = Counter.builder(MetricNames.RESPONSE_CONSUMER_ERRORS).tag(MetricNames.TAG_REASON, "poll")
                 .register(meters);
-        this.commitErrors = Counter.builder(ResponseMetricNames.CONSUMER_ERRORS)
-                .tag(ResponseMetricNames.TAG_KIND, "commit").register(meters);
+        this.commitErrors = Counter.builder(MetricNames.RESPONSE_CONSUMER_ERRORS)
+                .tag(MetricNames.TAG_REASON, "commit").register(meters);
     }
 
     private Counter invalidCounter(String reason) {
-        return invalid.computeIfAbsent(reason, r -> Counter.builder(ResponseMetricNames.INVALID)
-                .tag(ResponseMetricNames.TAG_REASON, r).description("Invalid reply records skipped").register(meters));
+        return invalid.computeIfAbsent(reason, r -> Counter.builder(MetricNames.RESPONSE_INVALID)
+                .tag(MetricNames.TAG_REASON, r).description("Invalid reply records skipped").register(meters));
     }
 
     @Override
@@ -170,10 +172,17 @@ public final class DefaultKafkaResponseConsumer implements KafkaResponseConsumer
                 if (!stopping) {
                     log.debug("Unexpected wakeup of the response consumer; continuing");
                 }
-            } catch (KafkaException e) {
+            } catch (RuntimeException e) {
+                // KafkaException: transport, authorization, coordinator trouble; anything else is a bug somewhere,
+                // but the loop must not die: log it, back off, start over with a fresh consumer
                 pollErrors.increment();
-                log.warn("Response consumer failed on {}, reconnecting in {}: {}", options.topic(), backoff,
-                        e.toString());
+                if (e instanceof KafkaException) {
+                    log.warn("Response consumer failed on {}, reconnecting in {}: {}", options.topic(), backoff,
+                            e.toString());
+                } else {
+                    log.error("Response consumer failed unexpectedly on {}, restarting in {}", options.topic(),
+                            backoff, e);
+                }
                 closeQuietly(c);
                 consumer = null;
                 if (!pause(backoff)) {
@@ -317,11 +326,31 @@ public final class DefaultKafkaResponseConsumer implements KafkaResponseConsumer
 
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-            if (ready.isDone() || partitions.isEmpty()) {
+            if (partitions.isEmpty()) {
                 return;
             }
-            for (TopicPartition tp : partitions) {
-                c.position(tp, options.commitTimeout());
+            // auto.offset.reset=latest applies once: the first position of a partition the group never committed is
+            // committed at once, so a later rebalance (e.g. after the coordinator restarted) resumes there instead of
+            // jumping to the then-latest offset and skipping replies produced in between
+            try {
+                Set<TopicPartition> assigned = new HashSet<>(partitions);
+                Map<TopicPartition, OffsetAndMetadata> committed = c.committed(assigned, options.commitTimeout());
+                Map<TopicPartition, OffsetAndMetadata> initial = new HashMap<>();
+                for (TopicPartition tp : partitions) {
+                    long position = c.position(tp, options.commitTimeout());
+                    if (committed.get(tp) == null) {
+                        initial.put(tp, new OffsetAndMetadata(position));
+                    }
+                }
+                if (!initial.isEmpty()) {
+                    c.commitSync(initial, options.commitTimeout());
+                }
+            } catch (WakeupException e) {
+                throw e;
+            } catch (KafkaException e) {
+                commitErrors.increment();
+                log.warn("Response consumer could not record its starting offsets for {}: {}", partitions,
+                        e.toString());
             }
             log.info("Response consumer assigned {}", partitions);
             ready.complete(null);

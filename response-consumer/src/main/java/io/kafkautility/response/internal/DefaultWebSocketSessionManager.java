@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kafkautility.KafkaUtilityException;
 import io.kafkautility.response.RagResponse;
-import io.kafkautility.response.ResponseMetricNames;
+import io.kafkautility.metrics.MetricNames;
 import io.kafkautility.response.SessionManagerOptions;
 import io.kafkautility.response.WebSocketConnection;
 import io.kafkautility.response.WebSocketSessionManager;
@@ -123,8 +123,8 @@ public final class DefaultWebSocketSessionManager implements WebSocketSessionMan
         }
         this.meters = options.meterRegistry() != null ? options.meterRegistry() : new SimpleMeterRegistry();
         for (Outcome o : Outcome.values()) {
-            deliveries[o.ordinal()] = Counter.builder(ResponseMetricNames.DELIVERIES)
-                    .tag(ResponseMetricNames.TAG_OUTCOME, o.tag).description("WebSocket deliveries of answers")
+            deliveries[o.ordinal()] = Counter.builder(MetricNames.RESPONSE_DELIVERIES)
+                    .tag(MetricNames.TAG_OUTCOME, o.tag).description("WebSocket deliveries of answers")
                     .register(meters);
         }
         droppedUnknown = dropped("unknown_session");
@@ -134,21 +134,21 @@ public final class DefaultWebSocketSessionManager implements WebSocketSessionMan
         rejectedUnknown = question("rejected_unknown_session");
         timedOut = question("timed_out");
         failed = question("failed");
-        latency = Timer.builder(ResponseMetricNames.LATENCY).description("Kafka record timestamp to WebSocket sent")
+        latency = Timer.builder(MetricNames.RESPONSE_LATENCY).description("Kafka record timestamp to WebSocket sent")
                 .register(meters);
-        Gauge.builder(ResponseMetricNames.SESSIONS, sessions, ConcurrentHashMap::size).description("Open sessions")
+        Gauge.builder(MetricNames.RESPONSE_SESSIONS, sessions, ConcurrentHashMap::size).description("Open sessions")
                 .register(meters);
-        Gauge.builder(ResponseMetricNames.SESSIONS_WAITING, waiting, AtomicInteger::get)
+        Gauge.builder(MetricNames.RESPONSE_SESSIONS_WAITING, waiting, AtomicInteger::get)
                 .description("Sessions waiting for an answer").register(meters);
     }
 
     private Counter dropped(String reason) {
-        return Counter.builder(ResponseMetricNames.DROPPED).tag(ResponseMetricNames.TAG_REASON, reason)
+        return Counter.builder(MetricNames.RESPONSE_DROPPED).tag(MetricNames.TAG_REASON, reason)
                 .description("Replies dropped before delivery").register(meters);
     }
 
     private Counter question(String outcome) {
-        return Counter.builder(ResponseMetricNames.QUESTIONS).tag(ResponseMetricNames.TAG_OUTCOME, outcome)
+        return Counter.builder(MetricNames.RESPONSE_QUESTIONS).tag(MetricNames.TAG_OUTCOME, outcome)
                 .description("Questions by outcome").register(meters);
     }
 

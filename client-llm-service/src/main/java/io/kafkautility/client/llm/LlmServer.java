@@ -1,0 +1,20 @@
+package io.kafkautility.client.llm;
+
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A running {@link LlmRequestHandler} subscription, from {@link LlmServiceKafkaClient#serve}. Thread-safe.
+ * {@link #close()} stops consuming, lets in-flight requests finish within the close timeout, and commits.
+ */
+public interface LlmServer extends AutoCloseable {
+
+    /** Completes once the request consumer has its partitions (requests sent from then on are served). */
+    CompletableFuture<Void> assigned();
+
+    /** Requests being handled now. */
+    int inFlight();
+
+    /** Stops serving. Idempotent; bounded in time. */
+    @Override
+    void close();
+}

@@ -1,0 +1,188 @@
+package io.kafkautility.examples;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kafkautility.avro.SchemaRegistryOptions;
+import io.kafkautility.client.query.ContextChunk;
+import io.kafkautility.client.query.LlmQuestion;
+import io.kafkautility.client.query.QueryServiceKafkaClient;
+import io.kafkautility.config.KafkaConnectionOptions;
+import io.kafkautility.producer.KafkaClientPool;
+import io.kafkautility.response.JakartaWebSocketConnection;
+import io.kafkautility.response.KafkaResponseConsumer;
+import io.kafkautility.response.ResponseConsumerOptions;
+import io.kafkautility.response.SessionManagerOptions;
+import io.kafkautility.response.WebSocketSessionManager;
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.Endpoint;
+import jakarta.websocket.EndpointConfig;
+import jakarta.websocket.MessageHandler;
+import jakarta.websocket.Session;
+import jakarta.websocket.server.ServerEndpointConfig;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.ee10.websocket.jakarta.server.config.JakartaWebSocketServletContainerInitializer;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The UI backend as a team would write it: Jetty 12 serves a chat page at {@code /} and a WebSocket endpoint at
+ * {@code /chat}. A question typed in the page goes to Kafka through the query client ({@code rag.query.submitted},
+ * then a request to the LLM service); the LLM service publishes the reply on {@code respostas}; the embedded
+ * {@link KafkaResponseConsumer} hands it to the {@link WebSocketSessionManager}, which sends it to the session that
+ * asked. One question at a time per session: a second one while the first is pending gets an error frame.
+ *
+ * <p>Frames from the page: {@code {"question": "...", "questionId": "optional"}}. Frames to the page: the session
+ * manager's {@code answer} and {@code error} frames. {@link #close()} stops everything.
+ */
+public final class UiBackend implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(UiBackend.class);
+
+    private final ObjectMapper json = new ObjectMapper();
+    private final QueryServiceKafkaClient queries;
+    private final WebSocketSessionManager sessions;
+    private final KafkaResponseConsumer responses;
+    private final Function<String, List<ContextChunk>> retriever;
+    private final Server server;
+    private final ServerConnector connector;
+
+    /**
+     * Starts the backend on {@code port} (0 for any free one) on 127.0.0.1.
+     *
+     * @param retriever the stand-in for retrieval: context chunks for a question
+     */
+    public UiBackend(KafkaConnectionOptions connection, KafkaClientPool pool, String schemaRegistryUrl, int port,
+                     String responseGroupId, Function<String, List<ContextChunk>> retriever) throws Exception {
+        this.retriever = retriever;
+        this.queries = QueryServiceKafkaClient.builder().connection(connection).pool(pool).source("ui-backend")
+                .build();
+        this.sessions = WebSocketSessionManager.create(SessionManagerOptions.builder()
+                .questionTimeout(Duration.ofSeconds(30)).build());
+        this.responses = KafkaResponseConsumer.create(ResponseConsumerOptions.builder()
+                .connection(connection)
+                .groupId(responseGroupId)
+                .schemaRegistry(SchemaRegistryOptions.builder(schemaRegistryUrl).build())
+                .build(), sessions);
+        responses.start();
+        this.server = new Server();
+        this.connector = new ServerConnector(server);
+        connector.setHost("127.0.0.1");
+        connector.setPort(port);
+        server.addConnector(connector);
+        ServletContextHandler context = new ServletContextHandler();
+        context.setContextPath("/");
+        context.addServlet(new ServletHolder(new PageServlet()), "/");
+        JakartaWebSocketServletContainerInitializer.configure(context, (servletContext, container) ->
+                container.addEndpoint(ServerEndpointConfig.Builder.create(ChatEndpoint.class, "/chat")
+                        .configurator(new ServerEndpointConfig.Configurator() {
+                            @Override
+                            public <T> T getEndpointInstance(Class<T> type) {
+                                return type.cast(new ChatEndpoint());
+                            }
+                        }).build()));
+        server.setHandler(context);
+        server.start();
+    }
+
+    /** Completes when the response consumer has its partitions (replies published from then on are delivered). */
+    public CompletableFuture<Void> ready() {
+        return responses.ready();
+    }
+
+    /** The port the backend listens on. */
+    public int port() {
+        return connector.getLocalPort();
+    }
+
+    /** The session manager (for metrics and tests). */
+    public WebSocketSessionManager sessions() {
+        return sessions;
+    }
+
+    private void onQuestion(Session session, String text) {
+        JsonNode frame;
+        try {
+            frame = json.readTree(text);
+        } catch (IOException e) {
+            session.getAsyncRemote().sendText("{\"type\":\"error\",\"code\":\"BAD_FRAME\",\"message\":"
+                    + "\"expected {\\\"question\\\": \\\"...\\\"}\"}");
+            return;
+        }
+        String question = frame.path("question").asText("");
+        String questionId = frame.hasNonNull("questionId") ? frame.get("questionId").asText()
+                : "q-" + UUID.randomUUID();
+        String sessionId = session.getId();
+        sessions.ask(sessionId, questionId, () -> queries.sendQueryEvent(questionId, question, "web-user", sessionId)
+                .thenRun(() -> queries.ask(LlmQuestion.of(questionId, sessionId, question, retriever.apply(question)))
+                        .whenComplete((answer, error) -> {
+                            if (error != null) {
+                                log.warn("LLM request for question {} failed: {}", questionId, error.toString());
+                                sessions.failQuestion(sessionId, questionId, "LLM_FAILED",
+                                        "the answer could not be produced");
+                            }
+                        })));
+    }
+
+    /** The WebSocket endpoint; one instance per connection, created by the backend (public for Jakarta WebSocket). */
+    public final class ChatEndpoint extends Endpoint {
+        @Override
+        public void onOpen(Session session, EndpointConfig config) {
+            sessions.register(JakartaWebSocketConnection.of(session));
+            session.addMessageHandler(String.class, (MessageHandler.Whole<String>) text -> onQuestion(session, text));
+        }
+
+        @Override
+        public void onClose(Session session, CloseReason reason) {
+            sessions.unregister(session.getId());
+        }
+
+        @Override
+        public void onError(Session session, Throwable error) {
+            log.debug("WebSocket {} error: {}", session.getId(), error.toString());
+        }
+    }
+
+    /** Serves the chat page. */
+    private static final class PageServlet extends jakarta.servlet.http.HttpServlet {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected void doGet(jakarta.servlet.http.HttpServletRequest req, jakarta.servlet.http.HttpServletResponse resp)
+                throws IOException {
+            try (InputStream page = UiBackend.class.getResourceAsStream("/ui/index.html")) {
+                if (page == null) {
+                    resp.sendError(404);
+                    return;
+                }
+                resp.setContentType("text/html; charset=utf-8");
+                resp.getOutputStream().write(page.readAllBytes());
+            }
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        try {
+            server.stop();
+        } finally {
+            responses.close();
+            sessions.close();
+            queries.close();
+        }
+    }
+
+    static String utf8(byte[] b) {
+        return new String(b, StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,138 @@
+package io.kafkautility.internal.producer;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.kafkautility.MessageHeaders;
+import io.kafkautility.internal.metrics.DefaultKafkaUtilityMetrics;
+import io.kafkautility.internal.pool.DefaultKafkaClientPool;
+import io.kafkautility.message.Envelope;
+import io.kafkautility.message.EnvelopeCodec;
+import io.kafkautility.message.MessageType;
+import io.kafkautility.producer.CircuitState;
+import io.kafkautility.producer.DeliveryState;
+import io.kafkautility.producer.MessageProducer;
+import io.kafkautility.producer.ProducerClosedException;
+import io.kafkautility.producer.ProducerOptions;
+import io.kafkautility.producer.SendException;
+import io.kafkautility.producer.SendFailureReason;
+import io.kafkautility.producer.SendResult;
+import io.kafkautility.validation.MessageValidationException;
+import io.kafkautility.validation.MessageValidator;
+import io.kafkautility.validation.RejectReason;
+import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** A user's handle on a shared producer: validates and encodes envelopes, then sends through the shared producer. */
+public final class DefaultMessageProducer implements MessageProducer {
+
+    private static final Logger log = LoggerFactory.getLogger(DefaultMessageProducer.class);
+    private static final String UNKNOWN_TYPE = "unknown";
+
+    private final DefaultKafkaClientPool pool;
+    private final SharedProducer shared;
+    private final ProducerOptions options;
+    private final MessageValidator validator;
+    private final EnvelopeCodec codec;
+    private final DefaultKafkaUtilityMetrics metrics;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    public DefaultMessageProducer(DefaultKafkaClientPool pool, SharedProducer shared, ProducerOptions options,
+                                  MessageValidator validator, DefaultKafkaUtilityMetrics metrics) {
+        this.pool = pool;
+        this.shared = shared;
+        this.options = options;
+        this.validator = validator;
+        this.codec = validator.codec();
+        this.metrics = metrics;
+        shared.addListener(options.listener());
+    }
+
+    @Override
+    public CompletableFuture<SendResult> send(String topic, Envelope envelope) {
+        return send(topic, null, envelope);
+    }
+
+    @Override
+    public CompletableFuture<SendResult> send(String topic, String key, MessageType type, JsonNode data) {
+        Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(data, "data");
+        return send(topic, key, Envelope.builder().messageType(type).source(options.source()).data(data).build());
+    }
+
+    @Override
+    public CompletableFuture<SendResult> send(String topic, String key, Envelope envelope) {
+        Objects.requireNonNull(topic, "topic");
+        Objects.requireNonNull(envelope, "envelope");
+        if (closed.get()) {
+            return CompletableFuture.failedFuture(new ProducerClosedException(topic, envelope.id()));
+        }
+        try {
+            validator.requireValid(envelope);
+        } catch (MessageValidationException e) {
+            String type = e.reason() == RejectReason.UNKNOWN_TYPE ? UNKNOWN_TYPE : envelope.type();
+            metrics.validationFailure(topic, type, e.reason().name());
+            metrics.failed(topic, type, SendFailureReason.VALIDATION.name(), 0);
+            log.debug("not sending invalid message id={} type={} to '{}': {}", envelope.id(), type, topic, e.reason());
+            return CompletableFuture.failedFuture(e);
+        }
+        byte[] value;
+        RecordHeaders headers = new RecordHeaders();
+        try {
+            value = codec.encode(envelope);
+            codec.headers(envelope).forEach((k, v) -> headers.add(k, v.getBytes(StandardCharsets.UTF_8)));
+        } catch (RuntimeException e) {
+            metrics.failed(topic, envelope.type(), SendFailureReason.SERIALIZATION.name(), 0);
+            return CompletableFuture.failedFuture(new SendException(topic, envelope.id(), SendFailureReason.SERIALIZATION,
+                    DeliveryState.NOT_SENT, 0, "cannot encode the envelope: " + e.getClass().getSimpleName(), e));
+        }
+        byte[] keyBytes = key == null ? null : key.getBytes(StandardCharsets.UTF_8);
+        return shared.send(new ProducerRecord<>(topic, null, keyBytes, value, headers), envelope.id(), envelope.type(),
+                options.completionExecutor());
+    }
+
+    @Override
+    public CompletableFuture<SendResult> sendRecord(ProducerRecord<byte[], byte[]> record) {
+        Objects.requireNonNull(record, "record");
+        String id = header(record, MessageHeaders.MESSAGE_ID);
+        if (closed.get()) {
+            return CompletableFuture.failedFuture(new ProducerClosedException(record.topic(), id));
+        }
+        String type = header(record, MessageHeaders.MESSAGE_TYPE);
+        return shared.send(record, id, type != null && validator.catalog().find(type).isPresent() ? type : UNKNOWN_TYPE,
+                options.completionExecutor());
+    }
+
+    private static String header(ProducerRecord<byte[], byte[]> record, String name) {
+        Header h = record.headers().lastHeader(name);
+        return h == null || h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public String breakerName() {
+        return shared.name();
+    }
+
+    @Override
+    public CircuitState circuitState() {
+        return shared.state();
+    }
+
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            shared.removeListener(options.listener());
+            pool.release(shared);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "MessageProducer{breaker=" + shared.name() + ", closed=" + closed.get() + '}';
+    }
+}

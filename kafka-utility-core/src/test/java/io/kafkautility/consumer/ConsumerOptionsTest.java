@@ -1,0 +1,49 @@
+package io.kafkautility.consumer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.kafkautility.config.ConfigurationException;
+import io.kafkautility.config.KafkaConnectionOptions;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ConsumerOptionsTest {
+
+    private final KafkaConnectionOptions connection = KafkaConnectionOptions.builder()
+            .bootstrapServers("localhost:9092").build();
+
+    @Test
+    void rejectsBadValuesAtTheCallNamingFieldAndValue() {
+        assertThatThrownBy(() -> ConsumerOptions.builder(connection, " ", "t"))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("groupId");
+        assertThatThrownBy(() -> ConsumerOptions.builder(connection, "g", List.of()))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("topics");
+        ConsumerOptions.Builder b = ConsumerOptions.builder(connection, "g", "t");
+        assertThatThrownBy(() -> b.maxAttempts(0)).hasMessageContaining("maxAttempts must be >= 1 but was 0");
+        assertThatThrownBy(() -> b.backoff(Duration.ZERO, Duration.ofSeconds(1)))
+                .hasMessageContaining("initialBackoff must be > 0 but was PT0S");
+        assertThatThrownBy(() -> b.backoff(Duration.ofSeconds(2), Duration.ofSeconds(1)))
+                .hasMessageContaining("initialBackoff must be <= maxBackoff");
+        assertThatThrownBy(() -> b.closeTimeout(Duration.ofSeconds(-1))).hasMessageContaining("closeTimeout");
+        assertThatThrownBy(b::build).hasMessageContaining("at least one handler");
+    }
+
+    @Test
+    void fixesTheSettingsAtLeastOnceDependsOn() {
+        ConsumerOptions options = ConsumerOptions.builder(connection, "g", "orders")
+                .kafkaProperty("enable.auto.commit", true)
+                .kafkaProperty("group.id", "other")
+                .kafkaProperty("max.poll.records", 50)
+                .handler("rag.document.deleted", (m, c) -> { })
+                .build();
+        assertThat(options.consumerProperties())
+                .containsEntry("enable.auto.commit", false)
+                .containsEntry("group.id", "g")
+                .containsEntry("max.poll.records", 50)
+                .containsEntry("auto.offset.reset", "earliest");
+        assertThat(options.deadLetterTopic("orders")).isEqualTo("orders.DLT");
+        assertThat(options.toString()).contains("orders").doesNotContain("password");
+    }
+}
