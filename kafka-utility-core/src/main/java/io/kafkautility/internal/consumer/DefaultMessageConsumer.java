@@ -79,6 +79,7 @@ public final class DefaultMessageConsumer implements MessageConsumer {
     private volatile Duration closeBudget;
     private Future<?> batch;
     private Map<TopicPartition, Long> batchFirstOffsets = Map.of();
+    private Map<TopicPartition, Long> batchLastOffsets = Map.of();
 
     public DefaultMessageConsumer(ConsumerOptions options) {
         this.options = options;
@@ -140,6 +141,7 @@ public final class DefaultMessageConsumer implements MessageConsumer {
                     consumer.subscribe(options.topics(), new Rebalance());
                 }
                 if (batch != null && batch.isDone()) {
+                    rewindUnfinished();
                     batch = null;
                     consumer.resume(consumer.paused());
                 }
@@ -153,6 +155,7 @@ public final class DefaultMessageConsumer implements MessageConsumer {
                     } else {
                         consumer.pause(consumer.assignment());
                         batchFirstOffsets = firstOffsets(records);
+                        batchLastOffsets = lastOffsets(records);
                         batch = worker.submit(() -> process(records));
                     }
                 }
@@ -225,6 +228,44 @@ public final class DefaultMessageConsumer implements MessageConsumer {
         return first;
     }
 
+    private static Map<TopicPartition, Long> lastOffsets(ConsumerRecords<byte[], byte[]> records) {
+        Map<TopicPartition, Long> last = new HashMap<>();
+        for (TopicPartition tp : records.partitions()) {
+            List<ConsumerRecord<byte[], byte[]>> list = records.records(tp);
+            last.put(tp, list.get(list.size() - 1).offset());
+        }
+        return last;
+    }
+
+    /**
+     * After a batch ended by itself: a partition whose records were not all finished (the worker failed or gave up
+     * on a record without being stopped) is rewound to its first unfinished record, so nothing after it is skipped
+     * and no later batch commits past it.
+     */
+    private void rewindUnfinished() {
+        try {
+            batch.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+            log.error("Consumer {} worker failed unexpectedly; unfinished records will be read again", options.name(),
+                    e.getCause());
+        }
+        for (Map.Entry<TopicPartition, Long> e : batchFirstOffsets.entrySet()) {
+            TopicPartition tp = e.getKey();
+            Long next = finished.get(tp);
+            long last = batchLastOffsets.getOrDefault(tp, Long.MAX_VALUE - 1);
+            if ((next == null || next <= last) && consumer.assignment().contains(tp)) {
+                long from = next != null && next > e.getValue() ? next : e.getValue();
+                log.warn("Consumer {}: {} was left unfinished at offset {}; reading it again", options.name(), tp,
+                        from);
+                consumer.seek(tp, from);
+            }
+        }
+        batchFirstOffsets = Map.of();
+        batchLastOffsets = Map.of();
+    }
+
     private void rewind(ConsumerRecords<byte[], byte[]> records) {
         for (TopicPartition tp : records.partitions()) {
             consumer.seek(tp, records.records(tp).get(0).offset());
@@ -270,6 +311,7 @@ public final class DefaultMessageConsumer implements MessageConsumer {
         }
         batch = null;
         batchFirstOffsets = Map.of();
+        batchLastOffsets = Map.of();
     }
 
     private void commit(boolean sync, Duration timeout) {
@@ -399,7 +441,7 @@ public final class DefaultMessageConsumer implements MessageConsumer {
                 seenIds.add(envelope.id());
                 count(record.topic(), type, "processed");
                 return true;
-            } catch (Exception e) {
+            } catch (Exception | LinkageError | AssertionError | StackOverflowError e) {
                 if (e instanceof InterruptedException) {
                     Thread.currentThread().interrupt();
                     return false;
