@@ -1,6 +1,9 @@
 package io.kafkautility.consumer;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kafkautility.message.Envelope;
+
+import java.util.Objects;
 
 /**
  * Processes one valid message of one type. Called on the consumer's worker thread (never its poll thread), one
@@ -20,4 +23,38 @@ public interface MessageHandler {
      * @throws Exception to have it retried, then dead-lettered
      */
     void handle(Envelope message, MessageContext context) throws Exception;
+
+    /**
+     * A typed handler: the envelope's {@code data} is converted with Jackson to {@code dataType} before the call. A
+     * conversion failure counts as a handler failure (retried, then dead-lettered with {@code HANDLER_FAILED}).
+     *
+     * @param mapper   the caller's shared {@link ObjectMapper} (thread-safe; build it once, never per message)
+     * @param dataType the payload class, e.g. a record
+     * @param handler  receives the converted payload
+     * @param <T>      the payload type
+     * @return a handler
+     * @throws NullPointerException if an argument is null
+     */
+    static <T> MessageHandler typed(ObjectMapper mapper, Class<T> dataType, TypedHandler<T> handler) {
+        Objects.requireNonNull(mapper, "mapper");
+        Objects.requireNonNull(dataType, "dataType");
+        Objects.requireNonNull(handler, "handler");
+        return (message, context) -> handler.handle(mapper.treeToValue(message.data(), dataType), message, context);
+    }
+
+    /**
+     * The typed form of {@link MessageHandler}, see {@link #typed}. Same threading and failure rules.
+     *
+     * @param <T> the payload type
+     */
+    @FunctionalInterface
+    interface TypedHandler<T> {
+        /**
+         * @param data    the converted payload
+         * @param message the whole envelope (id, type, time, correlation id)
+         * @param context where it came from and which attempt this is
+         * @throws Exception to have it retried, then dead-lettered
+         */
+        void handle(T data, Envelope message, MessageContext context) throws Exception;
+    }
 }

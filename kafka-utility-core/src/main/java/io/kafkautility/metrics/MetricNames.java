@@ -117,6 +117,12 @@ public final class MetricNames {
 
     // ---- consumer (io.kafkautility.consumer) ----
 
+    /**
+     * Records the consumer read with a value and decoded (valid or not), tags topic, type ({@code unknown} when the
+     * record was rejected; otherwise a catalog type, so bounded).
+     */
+    public static final String CONSUMER_CONSUMED = PREFIX + "consumer.consumed";
+
     /** Records the consumer finished, tags topic, type, outcome ({@code processed}, {@code dead_lettered}, {@code duplicate}). */
     public static final String CONSUMER_RECORDS = PREFIX + "consumer.records";
 

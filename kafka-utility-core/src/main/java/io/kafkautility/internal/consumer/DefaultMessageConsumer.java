@@ -39,7 +39,6 @@ import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.WakeupException;
@@ -166,7 +165,7 @@ public final class DefaultMessageConsumer implements MessageConsumer {
             } catch (InterruptException e) {
                 Thread.currentThread().interrupt();
                 break;
-            } catch (KafkaException | IllegalStateException e) {
+            } catch (RuntimeException e) { // KafkaException, IllegalStateException, or a bug: never kill the loop
                 if (!running) {
                     break;
                 }
@@ -403,6 +402,9 @@ public final class DefaultMessageConsumer implements MessageConsumer {
             return deadLetter(record, DeadLetterReason.NULL_VALUE.name(), null, 0, "unknown");
         }
         DecodeResult decoded = validator.decode(record.value(), headers);
+        Counter.builder(MetricNames.CONSUMER_CONSUMED).tag(MetricNames.TAG_TOPIC, record.topic())
+                .tag(MetricNames.TAG_TYPE, decoded.isValid() ? decoded.envelope().type() : "unknown")
+                .register(meters).increment();
         if (!decoded.isValid()) {
             String reason = decoded.reason().map(Enum::name).orElse("INVALID");
             Counter.builder(MetricNames.CONSUMER_VALIDATION_FAILURES).tag(MetricNames.TAG_TOPIC, record.topic())
