@@ -1,5 +1,7 @@
 package io.kafkautility.consumer;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kafkautility.message.Envelope;
 
@@ -26,7 +28,8 @@ public interface MessageHandler {
 
     /**
      * A typed handler: the envelope's {@code data} is converted with Jackson to {@code dataType} before the call. A
-     * conversion failure counts as a handler failure (retried, then dead-lettered with {@code HANDLER_FAILED}).
+     * conversion failure is a {@link PayloadConversionException} naming the JSON path but no value, and counts as a
+     * handler failure (retried, then dead-lettered with {@code HANDLER_FAILED}).
      *
      * @param mapper   the caller's shared {@link ObjectMapper} (thread-safe; build it once, never per message)
      * @param dataType the payload class, e.g. a record
@@ -39,7 +42,27 @@ public interface MessageHandler {
         Objects.requireNonNull(mapper, "mapper");
         Objects.requireNonNull(dataType, "dataType");
         Objects.requireNonNull(handler, "handler");
-        return (message, context) -> handler.handle(mapper.treeToValue(message.data(), dataType), message, context);
+        return (message, context) -> {
+            T data;
+            try {
+                data = mapper.treeToValue(message.data(), dataType);
+            } catch (JsonProcessingException | IllegalArgumentException e) {
+                throw new PayloadConversionException(message.id(), message.type(), dataType, path(e),
+                        e.getClass().getSimpleName());
+            }
+            handler.handle(data, message, context);
+        };
+    }
+
+    private static String path(Exception e) {
+        if (!(e instanceof JsonMappingException m) || m.getPath().isEmpty()) {
+            return "/";
+        }
+        StringBuilder b = new StringBuilder();
+        for (JsonMappingException.Reference r : m.getPath()) {
+            b.append('/').append(r.getFieldName() != null ? r.getFieldName() : Integer.toString(r.getIndex()));
+        }
+        return b.toString();
     }
 
     /**
