@@ -39,7 +39,7 @@ public final class BenchmarkMain {
                     + " rounds");
 
             // 1. producer throughput, 1 and 6 partitions
-            ProducerBench producer = new ProducerBench(servers, 30_000);
+            ProducerBench producer = new ProducerBench(servers, 20_000);
             for (int partitions : new int[] {1, 6}) {
                 List<Double> raw = new ArrayList<>();
                 List<Double> ours = new ArrayList<>();
@@ -144,7 +144,7 @@ public final class BenchmarkMain {
         System.out.println();
         System.out.println(table);
         String setup = "Each line: median of the rounds, baseline and kafka-utility alternating on the same "
-                + (embedded ? "in-JVM KRaft broker" : "broker") + " in one process. Producer: 30,000 1 KiB events "
+                + (embedded ? "in-JVM KRaft broker" : "broker") + " in one process. Producer: 20,000 1 KiB events "
                 + "per round, acks=all, idempotent (raw sends pre-serialized bytes; ours sends typed data through "
                 + "envelope, validation and metrics). Consumer: 50,000 pre-filled events, fresh group per round "
                 + "(ours: decode, validate, handler, commit). Request-reply: one echo responder for both, 2,000 "

@@ -40,7 +40,10 @@ final class ProducerBench {
                 "enable.idempotence", true);
         try (Producer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(),
                 new ByteArraySerializer())) {
-            producer.partitionsFor(topic);
+            int partitions = producer.partitionsFor(topic).size();
+            for (int p = 0; p < partitions; p++) { // warm up: every partition has a producer state before timing
+                producer.send(new ProducerRecord<>(topic, p, null, value)).get(60, TimeUnit.SECONDS);
+            }
             long t0 = System.nanoTime();
             List<java.util.concurrent.Future<?>> acks = new ArrayList<>(messages);
             for (int i = 0; i < messages; i++) {
@@ -60,7 +63,10 @@ final class ProducerBench {
         try (KafkaClientPool pool = KafkaClientPool.create();
              MessageProducer producer = pool.newProducer(ProducerOptions.builder(connection).source("benchmark")
                      .build())) {
-            producer.send(topic, "warm", MessageTypes.DOCUMENT_PROCESSED, Payloads.data(0)).get(60, TimeUnit.SECONDS);
+            for (int p = 0; p < 24; p++) { // warm up: keys spread over every partition before timing
+                producer.send(topic, "warm-" + p, MessageTypes.DOCUMENT_PROCESSED, Payloads.data(0))
+                        .get(60, TimeUnit.SECONDS);
+            }
             List<com.fasterxml.jackson.databind.JsonNode> data = new ArrayList<>(messages);
             for (int i = 0; i < messages; i++) {
                 data.add(Payloads.data(i)); // the caller's typed payloads exist before sending, as in an app
