@@ -55,6 +55,7 @@ import org.slf4j.LoggerFactory;
 public final class DefaultMessageConsumer implements MessageConsumer {
 
     private static final Logger log = LoggerFactory.getLogger(DefaultMessageConsumer.class);
+    private static final Duration BUSY_POLL = Duration.ofMillis(2);
 
     private final ConsumerOptions options;
     private final KafkaClientPool pool;
@@ -147,7 +148,10 @@ public final class DefaultMessageConsumer implements MessageConsumer {
                 if (batch != null) {
                     consumer.pause(consumer.assignment());
                 }
-                ConsumerRecords<byte[], byte[]> records = consumer.poll(options.pollTimeout());
+                // while the worker is busy every partition is paused: poll briefly, so the next batch starts as
+                // soon as this one is done instead of after a whole poll timeout
+                ConsumerRecords<byte[], byte[]> records = consumer.poll(batch != null ? BUSY_POLL
+                        : options.pollTimeout());
                 if (!records.isEmpty()) {
                     if (batch != null) {
                         rewind(records); // fetched for a partition assigned while busy: read again later
