@@ -319,7 +319,13 @@ public final class DefaultMessageConsumer implements MessageConsumer {
 
     private void commit(boolean sync, Duration timeout) {
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        Set<TopicPartition> owned = consumer.assignment();
         for (Map.Entry<TopicPartition, Long> e : finished.entrySet()) {
+            // a worker interrupted after a revoke may still report a partition we no longer own: never commit it
+            if (!owned.contains(e.getKey())) {
+                finished.remove(e.getKey(), e.getValue());
+                continue;
+            }
             if (!e.getValue().equals(committed.get(e.getKey()))) {
                 offsets.put(e.getKey(), new OffsetAndMetadata(e.getValue()));
             }
@@ -544,6 +550,9 @@ public final class DefaultMessageConsumer implements MessageConsumer {
 
     @Override
     public void close(Duration timeout) {
+        if (timeout == null || timeout.isNegative()) {
+            throw new IllegalArgumentException("timeout must be >= 0 but was " + timeout);
+        }
         if (!running && !started.get()) {
             releaseResources();
             return;
