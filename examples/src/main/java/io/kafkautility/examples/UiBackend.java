@@ -13,6 +13,8 @@ import io.kafkautility.response.KafkaResponseConsumer;
 import io.kafkautility.response.ResponseConsumerOptions;
 import io.kafkautility.response.SessionManagerOptions;
 import io.kafkautility.response.WebSocketSessionManager;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.Endpoint;
 import jakarta.websocket.EndpointConfig;
@@ -42,6 +44,8 @@ import org.slf4j.LoggerFactory;
  * {@link KafkaResponseConsumer} hands it to the {@link WebSocketSessionManager}, which sends it to the session that
  * asked. One question at a time per session: a second one while the first is pending gets an error frame.
  *
+ * <p>{@code /metrics} serves every meter in Prometheus text format.
+ *
  * <p>Frames from the page: {@code {"question": "...", "questionId": "optional"}}. Frames to the page: the session
  * manager's {@code answer} and {@code error} frames. {@link #close()} stops everything.
  */
@@ -54,6 +58,7 @@ public final class UiBackend implements AutoCloseable {
     private final WebSocketSessionManager sessions;
     private final KafkaResponseConsumer responses;
     private final Function<String, List<ContextChunk>> retriever;
+    private final PrometheusMeterRegistry prometheus;
     private final Server server;
     private final ServerConnector connector;
 
@@ -67,12 +72,15 @@ public final class UiBackend implements AutoCloseable {
         this.retriever = retriever;
         this.queries = QueryServiceKafkaClient.builder().connection(connection).pool(pool).source("ui-backend")
                 .build();
+        this.prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        pool.metrics().bindTo(prometheus);
         this.sessions = WebSocketSessionManager.create(SessionManagerOptions.builder()
-                .questionTimeout(Duration.ofSeconds(30)).build());
+                .questionTimeout(Duration.ofSeconds(30)).meterRegistry(prometheus).build());
         this.responses = KafkaResponseConsumer.create(ResponseConsumerOptions.builder()
                 .connection(connection)
                 .groupId(responseGroupId)
                 .schemaRegistry(SchemaRegistryOptions.builder(schemaRegistryUrl).build())
+                .meterRegistry(prometheus)
                 .build(), sessions);
         responses.start();
         this.server = new Server();
@@ -83,6 +91,7 @@ public final class UiBackend implements AutoCloseable {
         ServletContextHandler context = new ServletContextHandler();
         context.setContextPath("/");
         context.addServlet(new ServletHolder(new PageServlet()), "/");
+        context.addServlet(new ServletHolder(new MetricsServlet(prometheus)), "/metrics");
         JakartaWebSocketServletContainerInitializer.configure(context, (servletContext, container) ->
                 container.addEndpoint(ServerEndpointConfig.Builder.create(ChatEndpoint.class, "/chat")
                         .configurator(new ServerEndpointConfig.Configurator() {
@@ -150,6 +159,23 @@ public final class UiBackend implements AutoCloseable {
         @Override
         public void onError(Session session, Throwable error) {
             log.debug("WebSocket {} error: {}", session.getId(), error.toString());
+        }
+    }
+
+    /** Serves every meter (library, Kafka clients, response consumer, sessions) in Prometheus text format. */
+    private static final class MetricsServlet extends jakarta.servlet.http.HttpServlet {
+        private static final long serialVersionUID = 1L;
+        private final transient PrometheusMeterRegistry registry;
+
+        MetricsServlet(PrometheusMeterRegistry registry) {
+            this.registry = registry;
+        }
+
+        @Override
+        protected void doGet(jakarta.servlet.http.HttpServletRequest req, jakarta.servlet.http.HttpServletResponse resp)
+                throws IOException {
+            resp.setContentType("text/plain; version=0.0.4; charset=utf-8");
+            resp.getOutputStream().write(registry.scrape().getBytes(StandardCharsets.UTF_8));
         }
     }
 

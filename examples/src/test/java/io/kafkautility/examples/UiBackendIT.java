@@ -53,6 +53,12 @@ class UiBackendIT {
             socket.sendText("{\"questionId\":\"q-3\",\"question\":\"And offsets?\"}", true).get();
             await().atMost(Duration.ofSeconds(30)).until(() -> frames.of("answer").size() == 2);
             assertThat(frames.of("answer").get(1).get("questionId").asText()).isEqualTo("q-3");
+            HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + ui.port() + "/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(metrics.statusCode()).isEqualTo(200);
+            assertThat(metrics.body()).contains("kafka_utility_messages_sent_total", "kafka_utility_response_",
+                    "kafka_producer_");
             socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").get(10, TimeUnit.SECONDS);
             await().atMost(Duration.ofSeconds(10)).until(() -> ui.stack.backend().sessions().sessionCount() == 0);
         }
