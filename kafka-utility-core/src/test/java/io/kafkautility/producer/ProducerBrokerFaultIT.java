@@ -242,6 +242,36 @@ class ProducerBrokerFaultIT {
             }
             restart.join();
             await().atMost(Duration.ofSeconds(120)).until(() -> completed.get() == total);
+
+            // after the restart the producer recovers by itself: probes until sends are acked and the breaker has
+            // closed again, then a stream of 2,000 more that must all be acked
+            java.util.function.Function<String, CompletableFuture<SendResult>> sendTracked = prefix -> {
+                String id = ledger.nextId();
+                ledger.sent(id);
+                return producer.send(topic, id, Envelope.builder().id(id).messageType(MessageTypes.DOCUMENT_UPLOADED)
+                        .source("fault-it").data(TestMessages.uploadedData(prefix + id)).build())
+                        .whenComplete((r, e) -> {
+                            if (e == null) {
+                                ledger.acked(id);
+                            } else if (e instanceof SendException se && se.deliveryState() == DeliveryState.AMBIGUOUS) {
+                                ledger.ambiguous(id);
+                            } else {
+                                ledger.failed(id);
+                            }
+                        });
+            };
+            await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200)).until(() -> {
+                CompletableFuture<SendResult> probe = sendTracked.apply("probe-");
+                boolean acked = probe.handle((r, e) -> e == null).orTimeout(30, TimeUnit.SECONDS).join();
+                return acked && producer.circuitState() == CircuitState.CLOSED;
+            });
+            List<CompletableFuture<SendResult>> afterRecovery = new ArrayList<>();
+            for (int i = 0; i < 2_000; i++) {
+                afterRecovery.add(sendTracked.apply("after-"));
+            }
+            CompletableFuture.allOf(afterRecovery.toArray(CompletableFuture[]::new)).orTimeout(60, TimeUnit.SECONDS)
+                    .join();
+            System.out.println("after the restart: 2,000 more sends all acked");
         }
         long produceMs = ms(System.nanoTime() - start);
         Map<String, Object> props = new HashMap<>(broker.clientProperties());
