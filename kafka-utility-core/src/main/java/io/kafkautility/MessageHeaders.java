@@ -79,4 +79,11 @@ public final class MessageHeaders {
 
     /** When the record was dead-lettered (ISO-8601 instant). */
     public static final String DLT_FAILED_AT = "ku_dlt_failed_at";
+
+    /**
+     * Set only when the dead-letter record was too large for the dead-letter topic and had to be cut down: what was
+     * dropped, {@code headers} (the original non-library headers) or {@code headers,value} (also the key and value).
+     * The {@code ku_dlt_original_*} headers still point at the complete record in the source topic.
+     */
+    public static final String DLT_TRUNCATED = "ku_dlt_truncated";
 }

@@ -263,7 +263,11 @@ public final class ConsumerOptions {
             return this;
         }
 
-        /** How a topic's dead-letter topic is named; {@code <topic>.DLT} by default. */
+        /**
+         * How a topic's dead-letter topic is named; {@code <topic>.DLT} by default (so a consumer of {@code t.DLT}
+         * dead-letters to {@code t.DLT.DLT}). {@link #build()} rejects a naming that maps a consumed topic onto a
+         * consumed topic.
+         */
         public Builder deadLetterTopic(UnaryOperator<String> naming) {
             this.deadLetterTopic = Objects.requireNonNull(naming, "naming");
             return this;
@@ -341,11 +345,20 @@ public final class ConsumerOptions {
         /**
          * Builds the options.
          *
-         * @throws ConfigurationException if no handler is registered
+         * @throws ConfigurationException if no handler is registered, or a topic's dead-letter topic is blank or one
+         *     of the consumed topics (which would loop)
          */
         public ConsumerOptions build() {
             if (handlers.isEmpty()) {
                 throw new ConfigurationException("at least one handler is required (handler(typeName, handler))");
+            }
+            for (String topic : topics) {
+                String dlt = deadLetterTopic.apply(topic);
+                // a dead-letter topic the consumer also reads would feed failures back in: a loop
+                if (dlt == null || dlt.isBlank() || topics.contains(dlt)) {
+                    throw new ConfigurationException("the dead-letter topic of '" + topic + "' must be a topic this "
+                            + "consumer does not read but was '" + dlt + "'");
+                }
             }
             return new ConsumerOptions(this);
         }

@@ -12,7 +12,9 @@ import java.util.concurrent.CompletableFuture;
  * committed (the contiguous processed prefix of each partition; synchronously on rebalance and close). A failing
  * handler is retried with bounded exponential backoff while the partitions are paused (the group membership is kept),
  * then the record goes to the dead-letter topic with reason headers; invalid records go there at once. If publishing
- * to the dead-letter topic fails, the record's offset is not committed and the publish is retried. After fatal client
+ * to the dead-letter topic fails, the record's offset is not committed and the publish is retried; a record too
+ * large for the dead-letter topic is sent without its foreign headers, then without key and value (header
+ * {@code ku_dlt_truncated}; the {@code ku_dlt_original_*} headers point at the complete record). After fatal client
  * errors the Kafka consumer is recreated with backoff. Payloads are never logged.
  *
  * <p>Thread-safe. The caller owns it: {@link #start()} once, {@link #close()} when done.

@@ -37,6 +37,37 @@ final class DeadLetterRecords {
         return new ProducerRecord<>(deadLetterTopic, null, null, failed.key(), failed.value(), headers);
     }
 
+    /**
+     * A smaller version of a dead-letter record the dead-letter topic refused as too large: first without the
+     * original headers other than the library's own ({@code ku_*}, {@code content-type}, {@code traceparent}), then
+     * also without key and value. {@code null} when nothing is left to drop.
+     */
+    static ProducerRecord<byte[], byte[]> shrink(ProducerRecord<byte[], byte[]> tooLarge) {
+        RecordHeaders headers = new RecordHeaders();
+        boolean dropped = false;
+        for (Header h : tooLarge.headers()) {
+            if (isLibraryHeader(h.key())) {
+                headers.add(h);
+            } else {
+                dropped = true;
+            }
+        }
+        if (dropped) {
+            put(headers, MessageHeaders.DLT_TRUNCATED, "headers");
+            return new ProducerRecord<>(tooLarge.topic(), null, null, tooLarge.key(), tooLarge.value(), headers);
+        }
+        if (tooLarge.value() != null || tooLarge.key() != null) {
+            put(headers, MessageHeaders.DLT_TRUNCATED, "headers,value");
+            return new ProducerRecord<>(tooLarge.topic(), null, null, null, null, headers);
+        }
+        return null;
+    }
+
+    private static boolean isLibraryHeader(String key) {
+        return key.startsWith("ku_") || key.equals(MessageHeaders.CONTENT_TYPE)
+                || key.equals(MessageHeaders.TRACEPARENT);
+    }
+
     /** The error's message, one line, truncated; library messages never contain payloads. */
     static String safeMessage(Throwable error) {
         if (error == null || error.getMessage() == null) {

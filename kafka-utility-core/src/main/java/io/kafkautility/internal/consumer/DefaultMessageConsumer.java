@@ -1,16 +1,20 @@
 package io.kafkautility.internal.consumer;
 
+import io.kafkautility.MessageHeaders;
 import io.kafkautility.consumer.ConsumerOptions;
 import io.kafkautility.consumer.DeadLetterReason;
 import io.kafkautility.consumer.MessageConsumer;
 import io.kafkautility.consumer.MessageContext;
 import io.kafkautility.consumer.MessageHandler;
+import io.kafkautility.internal.logging.LogText;
 import io.kafkautility.message.Envelope;
 import io.kafkautility.message.EnvelopeCodec;
 import io.kafkautility.metrics.MetricNames;
 import io.kafkautility.producer.KafkaClientPool;
 import io.kafkautility.producer.MessageProducer;
 import io.kafkautility.producer.ProducerOptions;
+import io.kafkautility.producer.SendException;
+import io.kafkautility.producer.SendFailureReason;
 import io.kafkautility.validation.DecodeResult;
 import io.kafkautility.validation.MessageValidator;
 import io.micrometer.core.instrument.Counter;
@@ -39,6 +43,7 @@ import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.WakeupException;
@@ -420,21 +425,22 @@ public final class DefaultMessageConsumer implements MessageConsumer {
             Counter.builder(MetricNames.CONSUMER_VALIDATION_FAILURES).tag(MetricNames.TAG_TOPIC, record.topic())
                     .tag(MetricNames.TAG_REASON, reason).register(meters).increment();
             log.warn("Record {}-{}@{} rejected: {} ({}); sending it to the dead-letter topic", record.topic(),
-                    record.partition(), record.offset(), reason, decoded.message().orElse(""));
+                    record.partition(), record.offset(), reason, LogText.oneLine(decoded.message().orElse("")));
             return deadLetter(record, reason, decoded.failure().orElse(null), 0, "unknown");
         }
         Envelope envelope = decoded.envelope();
         String type = envelope.type();
         if (seenIds.contains(envelope.id())) {
             log.debug("Record {}-{}@{} is a redelivery of message {}; skipped", record.topic(), record.partition(),
-                    record.offset(), envelope.id());
+                    record.offset(), LogText.oneLine(envelope.id()));
             count(record.topic(), type, "duplicate");
             return true;
         }
         MessageHandler handler = options.handlers().get(type);
         if (handler == null) {
             log.warn("Record {}-{}@{} (message {}) has type {} with no handler; sending it to the dead-letter topic",
-                    record.topic(), record.partition(), record.offset(), envelope.id(), type);
+                    record.topic(), record.partition(), record.offset(), LogText.oneLine(envelope.id()),
+                    LogText.oneLine(type));
             return deadLetter(record, DeadLetterReason.NO_HANDLER.name(), null, 0, type);
         }
         Instant timestamp = Instant.ofEpochMilli(record.timestamp());
@@ -460,7 +466,8 @@ public final class DefaultMessageConsumer implements MessageConsumer {
                 }
                 if (attempt >= options.maxAttempts()) {
                     log.warn("Record {}-{}@{} (message {}) failed {} times ({}: {}); sending it to the dead-letter "
-                                    + "topic", record.topic(), record.partition(), record.offset(), envelope.id(),
+                                    + "topic", record.topic(), record.partition(), record.offset(),
+                            LogText.oneLine(envelope.id()),
                             attempt, e.getClass().getName(), DeadLetterRecords.safeMessage(e));
                     boolean done = deadLetter(record, DeadLetterReason.HANDLER_FAILED.name(), e, attempt, type);
                     if (done) {
@@ -485,9 +492,11 @@ public final class DefaultMessageConsumer implements MessageConsumer {
                                String type) {
         String topic = options.deadLetterTopic(record.topic());
         Duration backoff = options.initialBackoff();
+        ProducerRecord<byte[], byte[]> dead = DeadLetterRecords.of(record, topic, reason, error, attempts,
+                Instant.now());
         while (true) {
             try {
-                deadLetters.sendRecord(DeadLetterRecords.of(record, topic, reason, error, attempts, Instant.now()))
+                deadLetters.sendRecord(dead)
                         .get(options.deadLetterMaxBlock().toMillis() + 30_000, TimeUnit.MILLISECONDS);
                 Counter.builder(MetricNames.CONSUMER_DEAD_LETTERED).tag(MetricNames.TAG_TOPIC, record.topic())
                         .tag(MetricNames.TAG_REASON, reason).register(meters).increment();
@@ -498,6 +507,17 @@ public final class DefaultMessageConsumer implements MessageConsumer {
                 return false;
             } catch (ExecutionException | TimeoutException | RuntimeException e) {
                 Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+                ProducerRecord<byte[], byte[]> smaller = cause instanceof SendException se
+                        && se.reason() == SendFailureReason.RECORD_TOO_LARGE ? DeadLetterRecords.shrink(dead) : null;
+                if (smaller != null) {
+                    // retrying the same record can never succeed: drop what makes it too large, say so in a header
+                    log.warn("Dead-letter record of {}-{}@{} is too large for {}; sending it without its {}",
+                            record.topic(), record.partition(), record.offset(), topic,
+                            new String(smaller.headers().lastHeader(MessageHeaders.DLT_TRUNCATED).value(),
+                                    java.nio.charset.StandardCharsets.UTF_8));
+                    dead = smaller;
+                    continue;
+                }
                 Counter.builder(MetricNames.CONSUMER_DEAD_LETTER_FAILURES).tag(MetricNames.TAG_TOPIC, record.topic())
                         .register(meters).increment();
                 log.warn("Dead-letter publish of {}-{}@{} to {} failed ({}: {}); its offset is held back, retrying "

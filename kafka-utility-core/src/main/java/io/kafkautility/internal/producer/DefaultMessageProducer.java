@@ -2,6 +2,7 @@ package io.kafkautility.internal.producer;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kafkautility.MessageHeaders;
+import io.kafkautility.internal.logging.LogText;
 import io.kafkautility.internal.metrics.DefaultKafkaUtilityMetrics;
 import io.kafkautility.internal.pool.DefaultKafkaClientPool;
 import io.kafkautility.message.Envelope;
@@ -78,7 +79,8 @@ public final class DefaultMessageProducer implements MessageProducer {
             String type = e.reason() == RejectReason.UNKNOWN_TYPE ? UNKNOWN_TYPE : envelope.type();
             metrics.validationFailure(topic, type, e.reason().name());
             metrics.failed(topic, type, SendFailureReason.VALIDATION.name(), 0);
-            log.debug("not sending invalid message id={} type={} to '{}': {}", envelope.id(), type, topic, e.reason());
+            log.debug("not sending invalid message id={} type={} to '{}': {}", LogText.oneLine(envelope.id()),
+                    LogText.oneLine(type), topic, e.reason());
             return CompletableFuture.failedFuture(e);
         }
         byte[] value;
