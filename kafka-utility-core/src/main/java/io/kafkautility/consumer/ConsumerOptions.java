@@ -56,6 +56,7 @@ public final class ConsumerOptions {
     private final MessageValidator validator;
     private final Function<Map<String, Object>, Consumer<byte[], byte[]>> consumerFactory;
     private final String name;
+    private final ConsumerErrorListener errorListener;
 
     private ConsumerOptions(Builder b) {
         this.connection = b.connection;
@@ -77,6 +78,7 @@ public final class ConsumerOptions {
         this.validator = b.validator;
         this.consumerFactory = b.consumerFactory;
         this.name = b.name != null ? b.name : groupId;
+        this.errorListener = b.errorListener;
     }
 
     /**
@@ -185,6 +187,11 @@ public final class ConsumerOptions {
         return name;
     }
 
+    /** Told about failures of the Kafka client (authentication, authorization...); {@link ConsumerErrorListener#NONE}. */
+    public ConsumerErrorListener errorListener() {
+        return errorListener;
+    }
+
     @Override
     public String toString() {
         return "ConsumerOptions{group=" + groupId + ", topics=" + topics + ", handlers=" + handlers.keySet()
@@ -214,6 +221,7 @@ public final class ConsumerOptions {
         private MessageValidator validator;
         private Function<Map<String, Object>, Consumer<byte[], byte[]>> consumerFactory = KafkaConsumer::new;
         private String name;
+        private ConsumerErrorListener errorListener = ConsumerErrorListener.NONE;
 
         private Builder(KafkaConnectionOptions connection, String groupId, Collection<String> topics) {
             this.connection = Objects.requireNonNull(connection, "connection");
@@ -339,6 +347,12 @@ public final class ConsumerOptions {
                 throw new ConfigurationException("name must not be blank but was '" + name + "'");
             }
             this.name = name;
+            return this;
+        }
+
+        /** Told about failures of the Kafka client; none by default. See {@link ConsumerErrorListener}. */
+        public Builder errorListener(ConsumerErrorListener listener) {
+            this.errorListener = Objects.requireNonNull(listener, "listener");
             return this;
         }
 

@@ -15,7 +15,9 @@ import java.util.concurrent.CompletableFuture;
  * to the dead-letter topic fails, the record's offset is not committed and the publish is retried; a record too
  * large for the dead-letter topic is sent without its foreign headers, then without key and value (header
  * {@code ku_dlt_truncated}; the {@code ku_dlt_original_*} headers point at the complete record). After fatal client
- * errors the Kafka consumer is recreated with backoff. Payloads are never logged.
+ * errors the Kafka consumer is recreated with backoff, and the
+ * {@link ConsumerOptions#errorListener() error listener} is told (with a {@link ConsumerException} naming the
+ * cause). Payloads are never logged.
  *
  * <p>Thread-safe. The caller owns it: {@link #start()} once, {@link #close()} when done.
  */
@@ -29,7 +31,11 @@ public interface MessageConsumer extends AutoCloseable {
     /** Starts the poll and worker threads. At most once. */
     MessageConsumer start();
 
-    /** Completes when the consumer first gets partitions assigned (or fails if it is closed first). */
+    /**
+     * Completes when the consumer first gets partitions assigned; fails if it is closed first, or with a
+     * {@link ConsumerException} when authentication or authorization fails before that (the consumer keeps retrying
+     * with backoff; every failure also goes to {@link ConsumerOptions#errorListener()}).
+     */
     CompletableFuture<Void> assigned();
 
     /** Whether it is started and not closed. */

@@ -1,6 +1,7 @@
 package io.kafkautility.internal.consumer;
 
 import io.kafkautility.MessageHeaders;
+import io.kafkautility.consumer.ConsumerException;
 import io.kafkautility.consumer.ConsumerOptions;
 import io.kafkautility.consumer.DeadLetterReason;
 import io.kafkautility.consumer.MessageConsumer;
@@ -45,6 +46,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
@@ -178,8 +181,7 @@ public final class DefaultMessageConsumer implements MessageConsumer {
                 if (!running) {
                     break;
                 }
-                log.warn("Consumer {} failed ({}: {}); recreating the Kafka consumer in {} ms", options.name(),
-                        e.getClass().getSimpleName(), DeadLetterRecords.safeMessage(e), backoff.toMillis());
+                reportFailure(e, backoff);
                 reconnects.increment();
                 abandonBatch(Set.of());
                 closeQuietly(Duration.ZERO);
@@ -191,6 +193,25 @@ public final class DefaultMessageConsumer implements MessageConsumer {
             }
         }
         shutdown();
+    }
+
+    /** Logs a client failure, tells the error listener, fails assigned() if it is not retriable and still pending. */
+    private void reportFailure(RuntimeException e, Duration retryIn) {
+        ConsumerException.Reason reason = e instanceof AuthenticationException ? ConsumerException.Reason.AUTHENTICATION
+                : e instanceof AuthorizationException ? ConsumerException.Reason.AUTHORIZATION
+                : ConsumerException.Reason.CLIENT_ERROR;
+        ConsumerException error = new ConsumerException(options.name(), reason, e.getClass().getSimpleName() + ": "
+                + DeadLetterRecords.safeMessage(e), retryIn, e);
+        log.warn("Consumer {} failed ({}: {}: {}); recreating the Kafka consumer in {} ms", options.name(), reason,
+                e.getClass().getSimpleName(), DeadLetterRecords.safeMessage(e), retryIn.toMillis());
+        if (!error.isRetriable()) {
+            assigned.completeExceptionally(error);
+        }
+        try {
+            options.errorListener().onError(error);
+        } catch (RuntimeException listenerFailure) {
+            log.warn("Consumer {} error listener threw {}; ignored", options.name(), listenerFailure.toString());
+        }
     }
 
     private void shutdown() {
