@@ -6,7 +6,7 @@ import java.time.Duration;
 /**
  * The Kafka client of a {@link MessageConsumer} failed (not a record: bad records are dead-lettered). Given to the
  * {@link ConsumerErrorListener} on every failure, and fails {@link MessageConsumer#assigned()} when a non-retriable
- * one ({@link Reason#AUTHENTICATION}, {@link Reason#AUTHORIZATION}) happens before the first assignment. The consumer
+ * one ({@link Reason#AUTHENTICATION}, {@link Reason#AUTHORIZATION}, {@link Reason#CONFIGURATION}) happens before the first assignment. The consumer
  * itself goes on: it recreates its Kafka client after {@link #retryIn()} (doubling up to
  * {@link ConsumerOptions#maxReconnectBackoff()}), so a fixed ACL or credential rotation is picked up.
  *
@@ -22,6 +22,12 @@ public class ConsumerException extends KafkaUtilityException {
         AUTHENTICATION,
         /** The principal may not read a topic or use the consumer group. */
         AUTHORIZATION,
+        /**
+         * The connection settings do not match the brokers' listeners (e.g. a PLAINTEXT client on a TLS port): found
+         * by probing the bootstrap servers when no partitions were assigned within a few seconds; the cause is a
+         * {@link io.kafkautility.config.ConnectivityException} naming the fix.
+         */
+        CONFIGURATION,
         /** Any other client error (see the cause). */
         CLIENT_ERROR
     }
@@ -60,7 +66,7 @@ public class ConsumerException extends KafkaUtilityException {
         return retryIn;
     }
 
-    /** False for authentication and authorization failures: they need a change of configuration or ACLs. */
+    /** False for authentication, authorization and configuration failures: they need a change of settings or ACLs. */
     @Override
     public boolean isRetriable() {
         return reason == Reason.CLIENT_ERROR;

@@ -22,6 +22,12 @@ public enum SendFailureReason {
     RECORD_TOO_LARGE(false),
     /** The topic name is invalid. */
     INVALID_TOPIC(false),
+    /**
+     * The connection settings do not match the brokers' listeners (e.g. a PLAINTEXT client on a TLS port, or a SASL
+     * mismatch): after a metadata timeout the library probed the bootstrap servers and the brokers' own answers say
+     * so. The cause is a {@link io.kafkautility.config.ConnectivityException} naming the fix.
+     */
+    MISCONFIGURED(false),
     /** The record could not be serialized or encoded. */
     SERIALIZATION(false),
     /** Anything else; see the cause. */

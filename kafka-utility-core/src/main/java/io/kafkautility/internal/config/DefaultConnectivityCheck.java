@@ -97,6 +97,19 @@ public final class DefaultConnectivityCheck {
         return report;
     }
 
+    /**
+     * Only the wire probe, on every bootstrap address, within {@code budget} each: the issues found (an address with
+     * none is usable). No Admin client, no credentials sent.
+     */
+    public static List<List<ConnectivityIssue>> probeOnly(KafkaConnectionOptions options, Duration budget) {
+        DefaultConnectivityCheck check = new DefaultConnectivityCheck(options, Set.of(), Set.of(), budget);
+        List<List<ConnectivityIssue>> perAddress = new ArrayList<>();
+        for (String address : options.bootstrapServers()) {
+            perAddress.add(check.probe(address, (int) Math.max(200, budget.toMillis())));
+        }
+        return perAddress;
+    }
+
     // ---- wire probe -------------------------------------------------------------------------------------------
 
     private List<ConnectivityIssue> probe(String address, int budgetMs) {

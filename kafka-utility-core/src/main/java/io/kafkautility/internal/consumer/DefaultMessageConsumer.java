@@ -1,12 +1,14 @@
 package io.kafkautility.internal.consumer;
 
 import io.kafkautility.MessageHeaders;
+import io.kafkautility.config.ConnectivityException;
 import io.kafkautility.consumer.ConsumerException;
 import io.kafkautility.consumer.ConsumerOptions;
 import io.kafkautility.consumer.DeadLetterReason;
 import io.kafkautility.consumer.MessageConsumer;
 import io.kafkautility.consumer.MessageContext;
 import io.kafkautility.consumer.MessageHandler;
+import io.kafkautility.internal.config.ConnectionMismatch;
 import io.kafkautility.internal.logging.LogText;
 import io.kafkautility.message.Envelope;
 import io.kafkautility.message.EnvelopeCodec;
@@ -64,6 +66,7 @@ public final class DefaultMessageConsumer implements MessageConsumer {
 
     private static final Logger log = LoggerFactory.getLogger(DefaultMessageConsumer.class);
     private static final Duration BUSY_POLL = Duration.ofMillis(2);
+    private static final long DIAGNOSE_AFTER_NANOS = Duration.ofSeconds(5).toNanos();
 
     private final ConsumerOptions options;
     private final KafkaClientPool pool;
@@ -83,6 +86,9 @@ public final class DefaultMessageConsumer implements MessageConsumer {
     private final AtomicLong completed = new AtomicLong();
     private final Counter reconnects;
     private volatile boolean running;
+    private final ConnectionMismatch connectionMismatch;
+    private long clientCreatedAt;
+    private boolean diagnosed;
     private volatile Consumer<byte[], byte[]> consumer;
     private volatile Duration closeBudget;
     private Future<?> batch;
@@ -105,6 +111,7 @@ public final class DefaultMessageConsumer implements MessageConsumer {
         this.reconnects = Counter.builder(MetricNames.CONSUMER_RECONNECTS).tag(MetricNames.TAG_CLIENT, options.name())
                 .register(meters);
         this.closeBudget = options.closeTimeout();
+        this.connectionMismatch = new ConnectionMismatch(options.connection());
     }
 
     private static Thread daemon(Runnable r, String name) {
@@ -147,6 +154,16 @@ public final class DefaultMessageConsumer implements MessageConsumer {
                 if (consumer == null) {
                     consumer = options.consumerFactory().apply(options.consumerProperties());
                     consumer.subscribe(options.topics(), new Rebalance());
+                    clientCreatedAt = System.nanoTime();
+                    diagnosed = false;
+                }
+                if (!diagnosed && !assigned.isDone() && System.nanoTime() - clientCreatedAt > DIAGNOSE_AFTER_NANOS) {
+                    // kafka-clients says nothing about e.g. a PLAINTEXT client on a TLS port: probe once per client
+                    diagnosed = true;
+                    ConnectivityException mismatch = connectionMismatch.find();
+                    if (mismatch != null) {
+                        throw mismatch;
+                    }
                 }
                 if (batch != null && batch.isDone()) {
                     rewindUnfinished();
@@ -199,18 +216,19 @@ public final class DefaultMessageConsumer implements MessageConsumer {
     private void reportFailure(RuntimeException e, Duration retryIn) {
         ConsumerException.Reason reason = e instanceof AuthenticationException ? ConsumerException.Reason.AUTHENTICATION
                 : e instanceof AuthorizationException ? ConsumerException.Reason.AUTHORIZATION
+                : e instanceof ConnectivityException ? ConsumerException.Reason.CONFIGURATION
                 : ConsumerException.Reason.CLIENT_ERROR;
         ConsumerException error = new ConsumerException(options.name(), reason, e.getClass().getSimpleName() + ": "
                 + DeadLetterRecords.safeMessage(e), retryIn, e);
         log.warn("Consumer {} failed ({}: {}: {}); recreating the Kafka consumer in {} ms", options.name(), reason,
                 e.getClass().getSimpleName(), DeadLetterRecords.safeMessage(e), retryIn.toMillis());
-        if (!error.isRetriable()) {
-            assigned.completeExceptionally(error);
-        }
         try {
             options.errorListener().onError(error);
         } catch (RuntimeException listenerFailure) {
             log.warn("Consumer {} error listener threw {}; ignored", options.name(), listenerFailure.toString());
+        }
+        if (!error.isRetriable()) {
+            assigned.completeExceptionally(error);
         }
     }
 

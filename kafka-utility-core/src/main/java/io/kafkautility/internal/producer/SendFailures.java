@@ -1,5 +1,6 @@
 package io.kafkautility.internal.producer;
 
+import io.kafkautility.config.ConnectivityException;
 import io.kafkautility.producer.CircuitOpenException;
 import io.kafkautility.producer.DeliveryState;
 import io.kafkautility.producer.SendException;
@@ -38,6 +39,9 @@ public final class SendFailures {
         Throwable e = unwrap(t);
         if (e instanceof SendException se) {
             return se.reason();
+        }
+        if (e instanceof ConnectivityException) {
+            return SendFailureReason.MISCONFIGURED;
         }
         if (e instanceof TimeoutException) {
             return SendFailureReason.TIMEOUT;
@@ -78,7 +82,8 @@ public final class SendFailures {
         }
         SendFailureReason r = reason(kafkaError);
         return switch (r) {
-            case AUTHORIZATION, AUTHENTICATION, RECORD_TOO_LARGE, INVALID_TOPIC, SERIALIZATION -> DeliveryState.REJECTED;
+            case AUTHORIZATION, AUTHENTICATION, RECORD_TOO_LARGE, INVALID_TOPIC, SERIALIZATION, MISCONFIGURED ->
+                    DeliveryState.REJECTED;
             default -> DeliveryState.AMBIGUOUS;
         };
     }

@@ -5,6 +5,8 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
+import io.kafkautility.config.ConnectivityException;
+import io.kafkautility.internal.config.ConnectionMismatch;
 import io.kafkautility.internal.metrics.DefaultKafkaUtilityMetrics;
 import io.kafkautility.producer.CircuitBreakerListener;
 import io.kafkautility.producer.CircuitOpenException;
@@ -29,6 +31,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,6 +54,7 @@ public final class SharedProducer {
     private final AutoCloseable gauges;
     private final AutoCloseable kafkaMetrics;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final ConnectionMismatch connectionMismatch;
     private int references; // guarded by the pool's lock
 
     public SharedProducer(String name, Producer<byte[], byte[]> producer, ProducerOptions options,
@@ -60,6 +64,7 @@ public final class SharedProducer {
         this.scheduler = scheduler;
         this.metrics = metrics;
         this.closeTimeout = options.closeTimeout();
+        this.connectionMismatch = new ConnectionMismatch(options.connection());
         if (options.circuitBreakerEnabled()) {
             CircuitBreakerConfig config = CircuitBreakerConfig.custom()
                     .failureRateThreshold(options.failureRateThreshold())
@@ -222,13 +227,22 @@ public final class SharedProducer {
 
     private void fail(CompletableFuture<SendResult> f, Throwable kafkaError, boolean synchronous, long nanos,
                       String topic, String messageId, int attempt) {
-        if (breaker != null) {
-            breaker.onError(nanos, TimeUnit.NANOSECONDS, kafkaError);
+        SendException error;
+        // kafka-clients reports a PLAINTEXT client on a TLS port (or a SASL mismatch) only as a metadata timeout
+        ConnectivityException mismatch = synchronous && kafkaError instanceof TimeoutException
+                ? connectionMismatch.find() : null;
+        if (mismatch != null) {
+            error = new SendException(topic, messageId, SendFailureReason.MISCONFIGURED, DeliveryState.NOT_SENT,
+                    attempt, SendFailures.describe(kafkaError) + "; " + mismatch.issues().get(0).message(), mismatch);
+        } else {
+            error = new SendException(topic, messageId, SendFailures.reason(kafkaError),
+                    SendFailures.deliveryState(kafkaError, synchronous), attempt, SendFailures.describe(kafkaError),
+                    kafkaError);
         }
-        SendFailureReason reason = SendFailures.reason(kafkaError);
-        DeliveryState state = SendFailures.deliveryState(kafkaError, synchronous);
-        f.completeExceptionally(new SendException(topic, messageId, reason, state, attempt,
-                SendFailures.describe(kafkaError), kafkaError));
+        if (breaker != null) {
+            breaker.onError(nanos, TimeUnit.NANOSECONDS, error); // same classification as the Kafka error's
+        }
+        f.completeExceptionally(error);
     }
 
     /** Closes the Kafka producer, bounded by the close timeout; pending sends complete exceptionally. */
