@@ -27,6 +27,11 @@ class ConsumerErrorListenerTest {
 
     private static List<ConsumerException> run(Supplier<RuntimeException> failure, AtomicInteger created,
                                                MessageConsumer[] out) {
+        return run(failure, created, out, false);
+    }
+
+    private static List<ConsumerException> run(Supplier<RuntimeException> failure, AtomicInteger created,
+                                               MessageConsumer[] out, boolean secondPoll) {
         List<ConsumerException> errors = new CopyOnWriteArrayList<>();
         KafkaClientPool pool = KafkaClientPool.create();
         MessageConsumer consumer = MessageConsumer.create(ConsumerOptions.builder(CONNECTION, "g", "t").pool(pool)
@@ -38,9 +43,14 @@ class ConsumerErrorListenerTest {
                 .consumerFactory(props -> {
                     created.incrementAndGet();
                     return new MockConsumer<byte[], byte[]>(AutoOffsetResetStrategy.EARLIEST.name()) {
+                        private int polls;
+
                         @Override
                         public synchronized org.apache.kafka.clients.consumer.ConsumerRecords<byte[], byte[]> poll(
                                 Duration timeout) {
+                            if (secondPoll && polls++ == 0) {
+                                return org.apache.kafka.clients.consumer.ConsumerRecords.empty();
+                            }
                             throw failure.get();
                         }
                     };
@@ -71,6 +81,21 @@ class ConsumerErrorListenerTest {
             assertThat(consumer[0].assigned().handle((v, e) -> e).join()).isInstanceOf(ConsumerException.class);
             assertThat(consumer[0].isRunning()).isTrue();
             assertThat(created.get()).isEqualTo(errors.size());
+        } finally {
+            consumer[0].close(Duration.ofSeconds(2));
+        }
+    }
+
+    @Test
+    void aClientFailingOnItsSecondPollStillBacksOffExponentially() {
+        AtomicInteger created = new AtomicInteger();
+        MessageConsumer[] consumer = new MessageConsumer[1];
+        List<ConsumerException> errors = run(() -> new SaslAuthenticationException("Authentication failed"), created,
+                consumer, true);
+        try {
+            await().atMost(Duration.ofSeconds(5)).until(() -> errors.size() >= 3);
+            assertThat(errors).extracting(ConsumerException::retryIn).startsWith(Duration.ofMillis(200),
+                    Duration.ofMillis(400), Duration.ofMillis(800));
         } finally {
             consumer[0].close(Duration.ofSeconds(2));
         }

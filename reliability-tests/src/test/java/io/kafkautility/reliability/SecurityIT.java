@@ -59,7 +59,7 @@ class SecurityIT {
     private static final Duration BOUND = Duration.ofSeconds(15);
     /** The window over which a failing consumer must not spin, and the most client failures allowed in it. */
     private static final Duration WINDOW = Duration.ofSeconds(5);
-    private static final int MAX_FAILURES_IN_WINDOW = 5;
+    private static final int MAX_FAILURES_IN_WINDOW = 4;
 
     @TempDir
     static Path dir;

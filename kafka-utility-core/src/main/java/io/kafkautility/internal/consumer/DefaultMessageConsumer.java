@@ -89,6 +89,7 @@ public final class DefaultMessageConsumer implements MessageConsumer {
     private final ConnectionMismatch connectionMismatch;
     private long clientCreatedAt;
     private boolean diagnosed;
+    private boolean clientAssigned;
     private volatile Consumer<byte[], byte[]> consumer;
     private volatile Duration closeBudget;
     private Future<?> batch;
@@ -156,6 +157,7 @@ public final class DefaultMessageConsumer implements MessageConsumer {
                     consumer.subscribe(options.topics(), new Rebalance());
                     clientCreatedAt = System.nanoTime();
                     diagnosed = false;
+                    clientAssigned = false;
                 }
                 if (!diagnosed && !assigned.isDone() && System.nanoTime() - clientCreatedAt > DIAGNOSE_AFTER_NANOS) {
                     // kafka-clients says nothing about e.g. a PLAINTEXT client on a TLS port: probe once per client
@@ -188,7 +190,11 @@ public final class DefaultMessageConsumer implements MessageConsumer {
                     }
                 }
                 commit(false, null);
-                backoff = options.reconnectBackoff();
+                if (clientAssigned) {
+                    // only a client that joined its group proved the settings work: one that fails on its second
+                    // poll (e.g. authentication) must keep backing off, not reconnect twice a second
+                    backoff = options.reconnectBackoff();
+                }
             } catch (WakeupException e) {
                 // close() woke us up
             } catch (InterruptException e) {
@@ -421,6 +427,7 @@ public final class DefaultMessageConsumer implements MessageConsumer {
             if (batch != null) {
                 consumer.pause(partitions);
             }
+            clientAssigned = true;
             if (!partitions.isEmpty() || !assigned.isDone()) {
                 log.info("Consumer {} assigned {}", options.name(), partitions);
             }
