@@ -192,6 +192,13 @@ class SecurityIT {
     }
 
     @Test
+    void producerWithoutAnyWriteAcl() {
+        // no WRITE on any topic: the idempotent producer's InitProducerId is refused before the topic is even tried
+        produceFails("no-write-acl-anywhere", saslSsl("carol", "carol-secret"), topic,
+                SendFailureReason.AUTHORIZATION, "ClusterAuthorizationException", "TopicAuthorizationException");
+    }
+
+    @Test
     void producerInPlaintextOnTheTlsPort() {
         produceFails("plaintext-on-tls", plaintext(), topic, SendFailureReason.MISCONFIGURED,
                 "expects TLS but security.protocol is PLAINTEXT");
