@@ -12,6 +12,7 @@ import java.util.Map;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
 
@@ -27,6 +28,8 @@ public final class BenchmarkMain {
 
     public static void main(String[] args) throws Exception {
         int rounds = Integer.getInteger("bench.rounds", 3);
+        java.util.Set<String> only = java.util.Set.of(System.getProperty("bench.only",
+                "producer,consumer,requestreply,routing,micro").split(","));
         String bootstrap = System.getenv("KAFKA_BOOTSTRAP_SERVERS");
         boolean embedded = bootstrap == null || bootstrap.isBlank();
         List<Result> results = new ArrayList<>();
@@ -40,7 +43,7 @@ public final class BenchmarkMain {
 
             // 1. producer throughput, 1 and 6 partitions
             ProducerBench producer = new ProducerBench(servers, 20_000);
-            for (int partitions : new int[] {1, 6}) {
+            for (int partitions : only.contains("producer") ? new int[] {1, 6} : new int[0]) {
                 List<Double> raw = new ArrayList<>();
                 List<Double> ours = new ArrayList<>();
                 for (int r = 0; r < rounds; r++) {
@@ -53,6 +56,7 @@ public final class BenchmarkMain {
             }
 
             // 2. consumer throughput over a pre-filled 6-partition topic
+            if (only.contains("consumer")) {
             ConsumerBench consumer = new ConsumerBench(servers, 50_000);
             String filled = topic(cluster, "cons", 6);
             consumer.fill(filled);
@@ -65,8 +69,10 @@ public final class BenchmarkMain {
             results.add(Result.ratioAtLeast("consumer throughput, 6 partitions", "msg/s", Stats.median(rawC),
                     Stats.median(oursC), 0.85));
             log(results.get(results.size() - 1).toString());
+            }
 
             // 3. request-reply against one echo responder
+            if (only.contains("requestreply")) {
             String requests = topic(cluster, "rr-requests", 1);
             String springReplies = topic(cluster, "rr-spring-replies", 1);
             RequestReplyBench rr = new RequestReplyBench(servers);
@@ -102,8 +108,10 @@ public final class BenchmarkMain {
             results.add(Result.ratioAtLeast("request-reply throughput, 64 in flight (vs Spring)", "req/s",
                     Stats.median(springTput), Stats.median(oursTput), 1.25));
             results.subList(results.size() - 3, results.size()).forEach(r -> log(r.toString()));
+            }
 
             // 4. response routing: 10,000 sessions, 2,000 replies/s
+            if (only.contains("routing")) {
             RoutingBench routing = new RoutingBench(servers, registry.url());
             RoutingBench.Outcome outcome = routing.run(topic(cluster, "respostas", 3), 10_000, 2_000,
                     Duration.ofSeconds(5));
@@ -118,15 +126,26 @@ public final class BenchmarkMain {
             notes.add("response routing delivered " + outcome.oursMillis().size() + " frames; raw baseline saw "
                     + outcome.rawMillis().size() + " records");
             results.subList(results.size() - 3, results.size()).forEach(r -> log(r.toString()));
+            }
         }
 
         // 5. JMH micro-benchmarks (forked JVM, short settings)
-        Collection<RunResult> micro = new Runner(new OptionsBuilder()
-                .include(MicroBenchmarks.class.getName())
+        if (only.contains("micro")) {
+        ChainedOptionsBuilder jmh = new OptionsBuilder()
+                .include(MicroBenchmarks.class.getName() + "." + System.getProperty("bench.micro", ".*"))
                 .forks(1).warmupIterations(2).warmupTime(TimeValue.seconds(1))
                 .measurementIterations(3).measurementTime(TimeValue.seconds(1))
-                .jvmArgs("-Xmx512m")
-                .build()).run();
+                .jvmArgs("-Xmx512m");
+        String profiler = System.getProperty("bench.jmhProfiler", "");
+        if (!profiler.isBlank()) { // e.g. -Dbench.jmhProfiler=stack, to see where a micro-benchmark spends its time
+            int colon = profiler.indexOf(':');
+            if (colon < 0) {
+                jmh.addProfiler(profiler);
+            } else {
+                jmh.addProfiler(profiler.substring(0, colon), profiler.substring(colon + 1));
+            }
+        }
+        Collection<RunResult> micro = new Runner(jmh.build()).run();
         Map<String, Double> us = new java.util.HashMap<>();
         for (RunResult r : micro) {
             String name = r.getParams().getBenchmark();
@@ -139,6 +158,11 @@ public final class BenchmarkMain {
                         Double.NaN)));
         results.add(Result.info("envelope parse (JMH; baseline: Jackson readTree of the same bytes)", "us",
                 us.getOrDefault("jacksonParseBaseline", Double.NaN), us.getOrDefault("envelopeParse", Double.NaN)));
+        results.add(Result.info("producer path per send: envelope, validation, headers, encoding (JMH)", "us",
+                Double.NaN, us.getOrDefault("producerPath", Double.NaN)));
+        results.add(Result.info("consumer path per record: parse, envelope, validation (JMH)", "us", Double.NaN,
+                us.getOrDefault("consumerPath", Double.NaN)));
+        }
 
         String table = Report.table(results);
         System.out.println();
@@ -151,8 +175,8 @@ public final class BenchmarkMain {
                 + "sequential requests after 300 warm-up, then 10,000 with 64 in flight. Routing: 10,000 sessions, "
                 + "2,000 replies/s for 5 s, Avro in the Confluent wire format. Total time "
                 + String.format("%.0f s", (System.nanoTime() - start) / 1e9) + ".";
-        Report.write(Path.of("RESULTS.md"), Report.markdown(results, setup, notes));
-        System.out.println("written " + Path.of("RESULTS.md").toAbsolutePath());
+        Report.write(Path.of(only.size() == 5 ? "RESULTS.md" : "target/RESULTS-partial.md"), Report.markdown(results, setup, notes));
+        System.out.println("written " + (only.size() == 5 ? "RESULTS.md" : "target/RESULTS-partial.md"));
         System.exit(0);
     }
 
