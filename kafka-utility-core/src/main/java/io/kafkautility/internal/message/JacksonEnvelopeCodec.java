@@ -286,7 +286,7 @@ public final class JacksonEnvelopeCodec implements EnvelopeCodec {
 
     private static Instant parseTime(String time) {
         try {
-            return OffsetDateTime.parse(time, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
+            return Rfc3339.parse(time);
         } catch (DateTimeParseException e) {
             throw new IllegalArgumentException("time must be an RFC 3339 timestamp");
         }
