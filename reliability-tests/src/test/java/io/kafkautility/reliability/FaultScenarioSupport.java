@@ -1,0 +1,267 @@
+package io.kafkautility.reliability;
+
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kafkautility.config.KafkaConnectionOptions;
+import io.kafkautility.consumer.ConsumerOptions;
+import io.kafkautility.consumer.MessageConsumer;
+import io.kafkautility.consumer.MessageHandler;
+import io.kafkautility.message.Envelope;
+import io.kafkautility.message.MessageTypes;
+import io.kafkautility.producer.CircuitOpenException;
+import io.kafkautility.producer.DeliveryState;
+import io.kafkautility.producer.KafkaClientPool;
+import io.kafkautility.producer.MessageProducer;
+import io.kafkautility.producer.ProducerClosedException;
+import io.kafkautility.producer.ProducerOptions;
+import io.kafkautility.producer.SendException;
+import io.kafkautility.testkit.fault.ReliabilityLedger;
+import io.kafkautility.testkit.fault.ReliabilityReport;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Shared pieces of the library fault scenarios (LibraryBrokerFaultIT, LibraryNetworkFaultIT, DeadLetterUnavailableIT):
+ * events whose envelope id is the ledger id, a {@link Load} that sends through the library's {@link MessageProducer}
+ * and classifies every outcome from the library's own typed exceptions, a library {@link MessageConsumer} that records
+ * each delivery by envelope id, and the final "wait until everything acked was consumed, print the RELIABILITY line".
+ */
+final class FaultScenarioSupport {
+
+    /** Messages per scenario. */
+    static final int MESSAGES = Integer.getInteger("reliability.messages", 20_000);
+    static final Duration DEADLINE = Duration.ofSeconds(120);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private FaultScenarioSupport() {
+    }
+
+    static KafkaConnectionOptions connection(String bootstrap, String clientId) {
+        return KafkaConnectionOptions.builder().bootstrapServers(bootstrap).clientId(clientId).build();
+    }
+
+    /**
+     * Producer options for fault tests: short Kafka timeouts so a fault shows within seconds, the library's safe retry
+     * on (also while the breaker is open, so an outage paces the load instead of burning ids), small breaker window.
+     */
+    static ProducerOptions.Builder producerOptions(KafkaConnectionOptions connection) {
+        return ProducerOptions.builder(connection)
+                .maxBlock(Duration.ofSeconds(1))
+                .requestTimeout(Duration.ofSeconds(2))
+                .deliveryTimeout(Duration.ofSeconds(8))
+                .slidingWindowSize(10).minimumCalls(5).openDuration(Duration.ofSeconds(2)).halfOpenCalls(2)
+                .maxAttempts(4).backoff(Duration.ofMillis(200), 2.0, Duration.ofSeconds(1))
+                .retryOnCircuitOpen(true)
+                .closeTimeout(Duration.ofSeconds(5));
+    }
+
+    /** The logical document of an event: stable across any re-send, so a re-send under a new id would show. */
+    static String documentOf(String id) {
+        return "doc-" + id;
+    }
+
+    /** A valid rag.document.deleted event whose envelope id (the stable message id) is {@code id}. */
+    static Envelope event(String id) {
+        ObjectNode data = JSON.createObjectNode().put("documentId", documentOf(id))
+                .put("deletedAt", "2026-11-22T10:00:00Z");
+        return Envelope.builder().id(id).messageType(MessageTypes.DOCUMENT_DELETED).source("reliability-tests")
+                .data(data).build();
+    }
+
+    /** Consumer options recording every delivery in the ledger by envelope id. */
+    static ConsumerOptions.Builder consumerOptions(KafkaConnectionOptions connection, KafkaClientPool pool,
+            String group, String topic, Deliveries deliveries) {
+        return ConsumerOptions.builder(connection, group, topic).pool(pool)
+                .closeTimeout(Duration.ofSeconds(5))
+                .handler(MessageTypes.DOCUMENT_DELETED, deliveries.handler());
+    }
+
+    /**
+     * Waits until every acked id was consumed (and the consumer is still running), then computes, prints and returns
+     * the report, asserting lost == 0 and unexpected == 0.
+     */
+    static ReliabilityReport awaitConsumedAndCheck(ReliabilityLedger ledger, MessageConsumer consumer) {
+        await().atMost(DEADLINE).pollInterval(Duration.ofMillis(200)).until(() -> ledger.ackedNotConsumed() == 0);
+        if (!consumer.isRunning()) {
+            throw new AssertionError("the consumer stopped running during " + ledger.testName());
+        }
+        ReliabilityReport report = ledger.check();
+        System.out.println(report.line());
+        return report.assertNothingLost();
+    }
+
+    /** Records deliveries by envelope id (ledger) and which ids carried each logical document. */
+    static final class Deliveries {
+        private final ReliabilityLedger ledger;
+        private final Map<String, Set<String>> idsByDocument = new ConcurrentHashMap<>();
+
+        Deliveries(ReliabilityLedger ledger) {
+            this.ledger = ledger;
+        }
+
+        MessageHandler handler() {
+            return (message, context) -> record(message);
+        }
+
+        void record(Envelope message) {
+            ledger.consumed(message.id());
+            idsByDocument.computeIfAbsent(message.data().get("documentId").asText(), k -> ConcurrentHashMap.newKeySet())
+                    .add(message.id());
+        }
+
+        /** Logical documents delivered under more than one message id (what a blind re-send would produce). */
+        long documentsUnderSeveralIds() {
+            return idsByDocument.values().stream().mapToLong(ids -> ids.size() - 1L).sum();
+        }
+    }
+
+    /**
+     * Sends {@code limit} events through the library producer from one thread, at most {@code maxInFlight} outstanding,
+     * never re-sending: each id is sent once and its outcome is taken from the library's typed result. The library's
+     * own classification decides: ack; {@link CircuitOpenException}, {@link ProducerClosedException} or a
+     * {@link SendException} that is {@code NOT_SENT} or {@code REJECTED} = failed (must never be consumed); a
+     * {@code SendException} that is {@code AMBIGUOUS} = ambiguous. Anything else (an untyped error) is counted
+     * separately so the test can fail on it.
+     */
+    static final class Load implements AutoCloseable {
+        private final ReliabilityLedger ledger;
+        private final MessageProducer producer;
+        private final String topic;
+        private final int limit;
+        private final Semaphore inFlight;
+        private final int maxInFlight;
+        private final AtomicLong completed = new AtomicLong();
+        private final AtomicLong acked = new AtomicLong();
+        private final AtomicLong notAcked = new AtomicLong();
+        private final AtomicLong retriedAcks = new AtomicLong();
+        private final Map<String, AtomicLong> failures = new ConcurrentHashMap<>();
+        private final Thread thread;
+        private volatile boolean running = true;
+
+        private Load(ReliabilityLedger ledger, MessageProducer producer, String topic, int limit, int maxInFlight) {
+            this.ledger = ledger;
+            this.producer = producer;
+            this.topic = topic;
+            this.limit = limit;
+            this.maxInFlight = maxInFlight;
+            this.inFlight = new Semaphore(maxInFlight);
+            this.thread = new Thread(this::run, "load-" + ledger.testName());
+            this.thread.setDaemon(true);
+        }
+
+        static Load start(ReliabilityLedger ledger, MessageProducer producer, String topic) {
+            return start(ledger, producer, topic, MESSAGES, 500);
+        }
+
+        static Load start(ReliabilityLedger ledger, MessageProducer producer, String topic, int limit,
+                int maxInFlight) {
+            Load load = new Load(ledger, producer, topic, limit, maxInFlight);
+            load.thread.start();
+            return load;
+        }
+
+        private void run() {
+            for (int i = 0; i < limit && running; i++) {
+                try {
+                    inFlight.acquire();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+                String id = ledger.nextId();
+                ledger.sent(id);
+                CompletableFuture<?> f;
+                try {
+                    f = producer.send(topic, id, event(id)).thenAccept(r -> {
+                        if (r.attempts() > 1) {
+                            retriedAcks.incrementAndGet();
+                        }
+                    });
+                } catch (RuntimeException e) { // the library promises never to throw here: count it as untyped
+                    f = CompletableFuture.failedFuture(e);
+                }
+                f.whenComplete((r, e) -> complete(id, e));
+            }
+        }
+
+        private void complete(String id, Throwable error) {
+            Throwable e = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+            if (e == null) {
+                ledger.acked(id);
+                acked.incrementAndGet();
+            } else {
+                notAcked.incrementAndGet();
+                String kind;
+                if (e instanceof SendException se) {
+                    kind = "SendException." + se.deliveryState() + "." + se.reason();
+                    if (se.deliveryState() == DeliveryState.AMBIGUOUS) {
+                        ledger.ambiguous(id);
+                    } else {
+                        ledger.failed(id);
+                    }
+                } else if (e instanceof CircuitOpenException || e instanceof ProducerClosedException) {
+                    kind = e.getClass().getSimpleName();
+                    ledger.failed(id);
+                } else {
+                    kind = "UNTYPED." + e.getClass().getName();
+                    ledger.ambiguous(id);
+                }
+                failures.computeIfAbsent(kind, k -> new AtomicLong()).incrementAndGet();
+            }
+            completed.incrementAndGet();
+            inFlight.release();
+        }
+
+        long acked() {
+            return acked.get();
+        }
+
+        /** Sends completed with an error (failed or ambiguous) so far. */
+        long notAcked() {
+            return notAcked.get();
+        }
+
+        /** Acks that needed more than one library attempt (only ever after a failure that was certainly not sent). */
+        long retriedAcks() {
+            return retriedAcks.get();
+        }
+
+        /** Failure counts by kind (exception, delivery state, reason). */
+        Map<String, Long> failures() {
+            Map<String, Long> m = new TreeMap<>();
+            failures.forEach((k, v) -> m.put(k, v.get()));
+            return m;
+        }
+
+        /** Waits until all {@code limit} sends were issued and every one completed. */
+        void awaitDone(Duration timeout) {
+            await().atMost(timeout).pollInterval(Duration.ofMillis(100)).until(() -> completed.get() == limit);
+        }
+
+        @Override
+        public void close() {
+            running = false;
+            thread.interrupt();
+            try {
+                thread.join(TimeUnit.SECONDS.toMillis(10));
+                // every issued send must still complete (no future is left hanging)
+                if (!inFlight.tryAcquire(maxInFlight, DEADLINE.toSeconds(), TimeUnit.SECONDS)) {
+                    throw new AssertionError(ledger.testName() + ": sends still outstanding after " + DEADLINE);
+                }
+                inFlight.release(maxInFlight);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

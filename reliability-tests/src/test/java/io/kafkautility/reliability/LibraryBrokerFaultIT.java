@@ -1,0 +1,170 @@
+package io.kafkautility.reliability;
+
+import static io.kafkautility.reliability.FaultScenarioSupport.DEADLINE;
+import static io.kafkautility.reliability.FaultScenarioSupport.MESSAGES;
+import static io.kafkautility.reliability.FaultScenarioSupport.awaitConsumedAndCheck;
+import static io.kafkautility.reliability.FaultScenarioSupport.connection;
+import static io.kafkautility.reliability.FaultScenarioSupport.consumerOptions;
+import static io.kafkautility.reliability.FaultScenarioSupport.producerOptions;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.kafkautility.config.KafkaConnectionOptions;
+import io.kafkautility.consumer.MessageConsumer;
+import io.kafkautility.producer.KafkaClientPool;
+import io.kafkautility.producer.MessageProducer;
+import io.kafkautility.reliability.FaultScenarioSupport.Deliveries;
+import io.kafkautility.reliability.FaultScenarioSupport.Load;
+import io.kafkautility.testkit.BrokerProcessOptions;
+import io.kafkautility.testkit.KafkaBrokerProcess;
+import io.kafkautility.testkit.TopicNames;
+import io.kafkautility.testkit.fault.ReliabilityLedger;
+import io.kafkautility.testkit.fault.ReliabilityReport;
+import java.time.Duration;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Broker process faults (down at start-up, SIGKILL + restart, SIGSTOP past the request timeout) with the library's
+ * own producer and consumer working concurrently; every scenario prints a RELIABILITY line and asserts that nothing
+ * acked was lost and nothing unexpected (never sent, or reported as certainly not sent) was consumed.
+ */
+class LibraryBrokerFaultIT {
+
+    private static KafkaBrokerProcess broker;
+
+    @BeforeAll
+    static void startBroker() {
+        broker = KafkaBrokerProcess.startNew(BrokerProcessOptions.defaults());
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        if (broker != null) {
+            broker.close();
+        }
+    }
+
+    @BeforeEach
+    void brokerRunning() {
+        if (broker.state() == KafkaBrokerProcess.State.PAUSED) {
+            broker.resume();
+        } else if (broker.state() != KafkaBrokerProcess.State.RUNNING) {
+            broker.start();
+        }
+    }
+
+    /** A scenario on the class broker: load + consumer running, {@code fault} injects and heals, then the check. */
+    private static ReliabilityReport run(String name, Consumer<Scenario> fault) {
+        String topic = TopicNames.unique(name);
+        broker.createTopic(topic, 3, (short) 1);
+        ReliabilityLedger ledger = ReliabilityLedger.create(name);
+        Deliveries deliveries = new Deliveries(ledger);
+        KafkaConnectionOptions conn = connection(broker.bootstrapServers(), name);
+        ReliabilityReport report;
+        try (KafkaClientPool pool = KafkaClientPool.builder().name(name).build();
+                MessageProducer producer = pool.newProducer(producerOptions(conn).build());
+                MessageConsumer consumer = MessageConsumer.create(consumerOptions(conn, pool,
+                        TopicNames.unique("group"), topic, deliveries).build()).start();
+                Load load = Load.start(ledger, producer, topic)) {
+            fault.accept(new Scenario(ledger, load, producer));
+            load.awaitDone(DEADLINE);
+            report = awaitConsumedAndCheck(ledger, consumer);
+            System.out.printf("%s: failures by kind %s; acks after a library retry %d%n", name, load.failures(),
+                    load.retriedAcks());
+            assertThat(load.failures()).as("every failure is one of the library's typed exceptions")
+                    .allSatisfy((kind, n) -> assertThat(kind).doesNotStartWith("UNTYPED"));
+        }
+        assertThat(report.pending()).as("every send future completed").isZero();
+        return report;
+    }
+
+    private record Scenario(ReliabilityLedger ledger, Load load, MessageProducer producer) {
+        /** Waits until the load ran into the fault: some send completed without an ack after {@code before}. */
+        void awaitFaultSeen(long notAckedBefore) {
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> load.notAcked() > notAckedBefore);
+        }
+
+        void awaitAcked(long n) {
+            await().atMost(DEADLINE).pollInterval(Duration.ofMillis(50)).until(() -> load.acked() >= n);
+        }
+    }
+
+    /**
+     * Scenario 1: the producer and consumer are built (and the load started) while the broker process does not exist
+     * yet. Construction must not fail; sends fail with the library's typed exceptions (counted failed, never consumed)
+     * or wait; once the broker is up and the topic exists, everything acked is consumed.
+     */
+    @Test
+    void brokerDownAtStartUp() {
+        String name = "library-broker-down-at-startup";
+        String topic = TopicNames.unique(name);
+        ReliabilityLedger ledger = ReliabilityLedger.create(name);
+        Deliveries deliveries = new Deliveries(ledger);
+        ReliabilityReport report;
+        try (KafkaBrokerProcess late = KafkaBrokerProcess.create(BrokerProcessOptions.defaults())) {
+            KafkaConnectionOptions conn = connection(late.bootstrapServers(), name);
+            try (KafkaClientPool pool = KafkaClientPool.builder().name(name).build();
+                    MessageProducer producer = pool.newProducer(producerOptions(conn).build());
+                    MessageConsumer consumer = MessageConsumer.create(consumerOptions(conn, pool,
+                            TopicNames.unique("group"), topic, deliveries)
+                            // find the topic soon after it is created (it cannot exist before the broker does)
+                            .kafkaProperty(ConsumerConfig.METADATA_MAX_AGE_CONFIG, 1_000).build()).start();
+                    Load load = Load.start(ledger, producer, topic)) {
+                ledger.outageStarted();
+                await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                        .until(() -> load.notAcked() >= 10);
+                assertThat(load.acked()).isZero();
+                assertThat(consumer.isRunning()).isTrue();
+                System.out.printf("%s: with no broker, after %d typed failures: %s%n", name, load.notAcked(),
+                        load.failures());
+                late.start();
+                late.createTopic(topic, 3, (short) 1);
+                ledger.outageEnded();
+                load.awaitDone(DEADLINE);
+                report = awaitConsumedAndCheck(ledger, consumer);
+                System.out.printf("%s: failures by kind %s; acks after a library retry %d%n", name, load.failures(),
+                        load.retriedAcks());
+                assertThat(load.failures()).allSatisfy((kind, n) -> assertThat(kind).doesNotStartWith("UNTYPED"));
+            }
+        }
+        assertThat(report.pending()).isZero();
+        assertThat(report.failed()).as("sends while the broker was down failed clearly").isPositive();
+        assertThat(report.acked()).as("the stream recovered once the broker was up").isGreaterThan(MESSAGES / 2);
+    }
+
+    /** Scenario 2: SIGKILL the broker mid-stream, wait until the producer sees it, restart it on the same data. */
+    @Test
+    void brokerKilledAndRestartedMidStream() {
+        ReliabilityReport report = run("library-broker-kill", s -> {
+            s.awaitAcked(5_000);
+            long before = s.load().notAcked();
+            broker.kill();
+            s.ledger().outageStarted();
+            s.awaitFaultSeen(before);
+            broker.start();
+            s.ledger().outageEnded();
+        });
+        assertThat(report.acked()).isGreaterThan(5_000);
+    }
+
+    /** Scenario 3: SIGSTOP the broker until sends time out (request timeout 2 s, delivery timeout 8 s), SIGCONT. */
+    @Test
+    void brokerPausedPastTheRequestTimeoutThenResumed() {
+        ReliabilityReport report = run("library-broker-pause", s -> {
+            s.awaitAcked(5_000);
+            long before = s.load().notAcked();
+            broker.pause();
+            s.ledger().outageStarted();
+            s.awaitFaultSeen(before);
+            broker.resume();
+            s.ledger().outageEnded();
+        });
+        assertThat(report.acked()).isGreaterThan(5_000);
+    }
+}
