@@ -17,6 +17,8 @@ import io.kafkautility.producer.MessageProducer;
 import io.kafkautility.producer.ProducerClosedException;
 import io.kafkautility.producer.ProducerOptions;
 import io.kafkautility.producer.SendException;
+import io.kafkautility.testkit.KafkaCluster;
+import io.kafkautility.testkit.TopicNames;
 import io.kafkautility.testkit.fault.ReliabilityLedger;
 import io.kafkautility.testkit.fault.ReliabilityReport;
 import java.time.Duration;
@@ -29,6 +31,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 /**
  * Shared pieces of the library fault scenarios (LibraryBrokerFaultIT, LibraryNetworkFaultIT, DeadLetterUnavailableIT):
@@ -65,14 +68,13 @@ final class FaultScenarioSupport {
                 .closeTimeout(Duration.ofSeconds(5));
     }
 
-    /** The logical document of an event: stable across any re-send, so a re-send under a new id would show. */
-    static String documentOf(String id) {
-        return "doc-" + id;
-    }
-
-    /** A valid rag.document.deleted event whose envelope id (the stable message id) is {@code id}. */
-    static Envelope event(String id) {
-        ObjectNode data = JSON.createObjectNode().put("documentId", documentOf(id))
+    /**
+     * A valid rag.document.deleted event whose envelope id (the stable message id) is {@code id}, about the logical
+     * {@code documentId} (chosen independently of the id, so a re-send under a new id would show as the same
+     * document under two ids).
+     */
+    static Envelope event(String id, String documentId) {
+        ObjectNode data = JSON.createObjectNode().put("documentId", documentId)
                 .put("deletedAt", "2026-11-22T10:00:00Z");
         return Envelope.builder().id(id).messageType(MessageTypes.DOCUMENT_DELETED).source("reliability-tests")
                 .data(data).build();
@@ -98,6 +100,57 @@ final class FaultScenarioSupport {
         ReliabilityReport report = ledger.check();
         System.out.println(report.line());
         return report.assertNothingLost();
+    }
+
+    /**
+     * One scenario: a library consumer (own group) and a library producer load of {@link #MESSAGES} events on a new
+     * 3-partition topic, both through {@code bootstrap}; {@code fault} injects and heals its fault while they run;
+     * then every send must complete, every acked id must be consumed, nothing unexpected consumed, and every failure
+     * must be one of the library's typed exceptions. Prints the RELIABILITY line.
+     */
+    static ReliabilityReport run(String name, KafkaCluster admin, String bootstrap, Consumer<Scenario> fault) {
+        String topic = TopicNames.unique(name);
+        admin.createTopic(topic, 3, (short) 1);
+        ReliabilityLedger ledger = ReliabilityLedger.create(name);
+        Deliveries deliveries = new Deliveries(ledger);
+        KafkaConnectionOptions conn = connection(bootstrap, name);
+        ReliabilityReport report;
+        try (KafkaClientPool pool = KafkaClientPool.builder().name(name).build();
+                MessageProducer producer = pool.newProducer(producerOptions(conn).build());
+                MessageConsumer consumer = MessageConsumer.create(consumerOptions(conn, pool,
+                        TopicNames.unique("group"), topic, deliveries).build()).start();
+                Load load = Load.start(ledger, producer, topic)) {
+            fault.accept(new Scenario(ledger, load, producer, deliveries));
+            load.awaitDone(DEADLINE);
+            report = awaitConsumedAndCheck(ledger, consumer);
+            assertTyped(name, load);
+        }
+        if (report.pending() != 0) {
+            throw new AssertionError("every send future must complete: " + report.line());
+        }
+        return report;
+    }
+
+    static void assertTyped(String name, Load load) {
+        System.out.printf("%s: failures by kind %s; acks after a library retry %d%n", name, load.failures(),
+                load.retriedAcks());
+        load.failures().keySet().stream().filter(k -> k.startsWith("UNTYPED")).findAny().ifPresent(k -> {
+            throw new AssertionError(name + ": a send failed with an untyped error " + k + ": " + load.failures());
+        });
+    }
+
+    /** What a fault action can see and wait for while the load and the consumer run. */
+    record Scenario(ReliabilityLedger ledger, Load load, MessageProducer producer, Deliveries deliveries) {
+        /** Waits until the load ran into the fault: some send completed without an ack after {@code before}. */
+        void awaitFaultSeen(long notAckedBefore) {
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> load.notAcked() > notAckedBefore);
+        }
+
+        /** Waits until at least {@code n} sends were acked. */
+        void awaitAcked(long n) {
+            await().atMost(DEADLINE).pollInterval(Duration.ofMillis(50)).until(() -> load.acked() >= n);
+        }
     }
 
     /** Records deliveries by envelope id (ledger) and which ids carried each logical document. */
@@ -182,7 +235,7 @@ final class FaultScenarioSupport {
                 ledger.sent(id);
                 CompletableFuture<?> f;
                 try {
-                    f = producer.send(topic, id, event(id)).thenAccept(r -> {
+                    f = producer.send(topic, id, event(id, "doc-" + topic + "-" + i)).thenAccept(r -> {
                         if (r.attempts() > 1) {
                             retriedAcks.incrementAndGet();
                         }

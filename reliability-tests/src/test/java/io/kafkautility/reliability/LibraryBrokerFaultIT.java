@@ -2,10 +2,12 @@ package io.kafkautility.reliability;
 
 import static io.kafkautility.reliability.FaultScenarioSupport.DEADLINE;
 import static io.kafkautility.reliability.FaultScenarioSupport.MESSAGES;
+import static io.kafkautility.reliability.FaultScenarioSupport.assertTyped;
 import static io.kafkautility.reliability.FaultScenarioSupport.awaitConsumedAndCheck;
 import static io.kafkautility.reliability.FaultScenarioSupport.connection;
 import static io.kafkautility.reliability.FaultScenarioSupport.consumerOptions;
 import static io.kafkautility.reliability.FaultScenarioSupport.producerOptions;
+import static io.kafkautility.reliability.FaultScenarioSupport.run;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -21,7 +23,6 @@ import io.kafkautility.testkit.TopicNames;
 import io.kafkautility.testkit.fault.ReliabilityLedger;
 import io.kafkautility.testkit.fault.ReliabilityReport;
 import java.time.Duration;
-import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -58,43 +59,6 @@ class LibraryBrokerFaultIT {
         }
     }
 
-    /** A scenario on the class broker: load + consumer running, {@code fault} injects and heals, then the check. */
-    private static ReliabilityReport run(String name, Consumer<Scenario> fault) {
-        String topic = TopicNames.unique(name);
-        broker.createTopic(topic, 3, (short) 1);
-        ReliabilityLedger ledger = ReliabilityLedger.create(name);
-        Deliveries deliveries = new Deliveries(ledger);
-        KafkaConnectionOptions conn = connection(broker.bootstrapServers(), name);
-        ReliabilityReport report;
-        try (KafkaClientPool pool = KafkaClientPool.builder().name(name).build();
-                MessageProducer producer = pool.newProducer(producerOptions(conn).build());
-                MessageConsumer consumer = MessageConsumer.create(consumerOptions(conn, pool,
-                        TopicNames.unique("group"), topic, deliveries).build()).start();
-                Load load = Load.start(ledger, producer, topic)) {
-            fault.accept(new Scenario(ledger, load, producer));
-            load.awaitDone(DEADLINE);
-            report = awaitConsumedAndCheck(ledger, consumer);
-            System.out.printf("%s: failures by kind %s; acks after a library retry %d%n", name, load.failures(),
-                    load.retriedAcks());
-            assertThat(load.failures()).as("every failure is one of the library's typed exceptions")
-                    .allSatisfy((kind, n) -> assertThat(kind).doesNotStartWith("UNTYPED"));
-        }
-        assertThat(report.pending()).as("every send future completed").isZero();
-        return report;
-    }
-
-    private record Scenario(ReliabilityLedger ledger, Load load, MessageProducer producer) {
-        /** Waits until the load ran into the fault: some send completed without an ack after {@code before}. */
-        void awaitFaultSeen(long notAckedBefore) {
-            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
-                    .until(() -> load.notAcked() > notAckedBefore);
-        }
-
-        void awaitAcked(long n) {
-            await().atMost(DEADLINE).pollInterval(Duration.ofMillis(50)).until(() -> load.acked() >= n);
-        }
-    }
-
     /**
      * Scenario 1: the producer and consumer are built (and the load started) while the broker process does not exist
      * yet. Construction must not fail; sends fail with the library's typed exceptions (counted failed, never consumed)
@@ -128,9 +92,7 @@ class LibraryBrokerFaultIT {
                 ledger.outageEnded();
                 load.awaitDone(DEADLINE);
                 report = awaitConsumedAndCheck(ledger, consumer);
-                System.out.printf("%s: failures by kind %s; acks after a library retry %d%n", name, load.failures(),
-                        load.retriedAcks());
-                assertThat(load.failures()).allSatisfy((kind, n) -> assertThat(kind).doesNotStartWith("UNTYPED"));
+                assertTyped(name, load);
             }
         }
         assertThat(report.pending()).isZero();
@@ -141,7 +103,7 @@ class LibraryBrokerFaultIT {
     /** Scenario 2: SIGKILL the broker mid-stream, wait until the producer sees it, restart it on the same data. */
     @Test
     void brokerKilledAndRestartedMidStream() {
-        ReliabilityReport report = run("library-broker-kill", s -> {
+        ReliabilityReport report = run("library-broker-kill", broker, broker.bootstrapServers(), s -> {
             s.awaitAcked(5_000);
             long before = s.load().notAcked();
             broker.kill();
@@ -156,7 +118,7 @@ class LibraryBrokerFaultIT {
     /** Scenario 3: SIGSTOP the broker until sends time out (request timeout 2 s, delivery timeout 8 s), SIGCONT. */
     @Test
     void brokerPausedPastTheRequestTimeoutThenResumed() {
-        ReliabilityReport report = run("library-broker-pause", s -> {
+        ReliabilityReport report = run("library-broker-pause", broker, broker.bootstrapServers(), s -> {
             s.awaitAcked(5_000);
             long before = s.load().notAcked();
             broker.pause();
