@@ -11,6 +11,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.kafkautility.MessageHeaders;
 import io.kafkautility.config.KafkaConnectionOptions;
+import io.kafkautility.consumer.ConsumerOptions;
 import io.kafkautility.consumer.MessageConsumer;
 import io.kafkautility.message.MessageTypes;
 import io.kafkautility.metrics.MetricNames;
@@ -104,6 +105,40 @@ class DeadLetterUnavailableIT {
                 .collect(Collectors.toMap(e -> e.getKey().partition(), e -> e.getValue().offset()));
     }
 
+    private static void awaitDeadLetterFailures(MeterRegistry meters, double atLeast) {
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                .until(() -> count(meters, MetricNames.CONSUMER_DEAD_LETTER_FAILURES) >= atLeast);
+    }
+
+    /** Whether no partition's committed offset is past its first rejected (not yet dead-lettered) record. */
+    private static boolean heldBack(Map<Integer, Long> committed, Map<Integer, Long> firstRejectedOffset) {
+        return firstRejectedOffset.entrySet().stream()
+                .allMatch(e -> committed.getOrDefault(e.getKey(), 0L) <= e.getValue());
+    }
+
+    /**
+     * For 3 s while the DLT stays unavailable: the consumer commits nothing past any rejected record, finishes
+     * nothing more (it is held at the record), keeps running, and retries the publish with backoff (no spin).
+     */
+    private static void assertHeldWithoutSpinning(MessageConsumer consumer, MeterRegistry meters, Admin admin,
+            String group, String topic, Map<Integer, Long> firstRejectedOffset) throws Exception {
+        long completedBefore = consumer.completedCount();
+        double failuresBefore = count(meters, MetricNames.CONSUMER_DEAD_LETTER_FAILURES);
+        long t0 = System.nanoTime();
+        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200))
+                .until(() -> heldBack(committed(admin, group, topic), firstRejectedOffset));
+        double failuresDuring = count(meters, MetricNames.CONSUMER_DEAD_LETTER_FAILURES) - failuresBefore;
+        long windowMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+        System.out.printf("DLT missing; over %d ms: committed %s, first rejected offsets %s, %d records finished, "
+                + "%.0f dead-letter failures (retried with backoff)%n", windowMs, committed(admin, group, topic),
+                firstRejectedOffset, consumer.completedCount() - completedBefore, failuresDuring);
+        assertThat(firstRejectedOffset).as("a rejected record is waiting for the DLT").isNotEmpty();
+        assertThat(consumer.completedCount()).as("nothing finished past the held record").isEqualTo(completedBefore);
+        assertThat(failuresDuring).as("dead-letter retries back off (no spin)").isLessThanOrEqualTo(windowMs / 100.0
+                + 10);
+        assertThat(consumer.isRunning()).isTrue();
+    }
+
     @Test
     void aRecordThatCannotBeDeadLetteredIsHeldNotCommittedPastNotLostAndTheConsumerGoesOnOnceTheTopicExists()
             throws Exception {
@@ -122,61 +157,53 @@ class DeadLetterUnavailableIT {
         try (Admin admin = broker.admin();
                 KafkaClientPool pool = boundTo(KafkaClientPool.builder().name(name).build(), meters);
                 MessageProducer producer = pool.newProducer(producerOptions(conn).build());
-                MessageConsumer consumer = MessageConsumer.create(consumerOptions(conn, pool, group, topic, deliveries)
-                        .maxAttempts(2).backoff(Duration.ofMillis(10), Duration.ofMillis(200))
-                        .deadLetterMaxBlock(Duration.ofMillis(500))
-                        .handler(MessageTypes.DOCUMENT_DELETED, (m, ctx) -> {
-                            if (isPoison(m.id())) {
-                                rejected.add(m.id());
-                                firstRejectedOffset.merge(ctx.partition(), ctx.offset(), Math::min);
-                                throw new IllegalStateException("rejected by the test handler");
-                            }
-                            deliveries.record(m);
-                        }).build()).start();
                 Load load = Load.start(ledger, producer, topic)) {
+            ConsumerOptions options = consumerOptions(conn, pool, group, topic, deliveries)
+                    .maxAttempts(2).backoff(Duration.ofMillis(10), Duration.ofMillis(200))
+                    .deadLetterMaxBlock(Duration.ofMillis(500))
+                    .handler(MessageTypes.DOCUMENT_DELETED, (m, ctx) -> {
+                        if (isPoison(m.id())) {
+                            rejected.add(m.id());
+                            firstRejectedOffset.merge(ctx.partition(), ctx.offset(), Math::min);
+                            throw new IllegalStateException("rejected by the test handler");
+                        }
+                        deliveries.record(m);
+                    }).build();
             ledger.outageStarted(); // the dead-letter topic is unavailable from the start
-            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
-                    .until(() -> count(meters, MetricNames.CONSUMER_DEAD_LETTER_FAILURES) >= 3);
+            MessageConsumer first = MessageConsumer.create(options).start();
+            try {
+                awaitDeadLetterFailures(meters, 3);
+                assertHeldWithoutSpinning(first, meters, admin, group, topic, firstRejectedOffset);
+            } finally {
+                long t0 = System.nanoTime();
+                first.close(); // while its worker is retrying the dead-letter publish
+                System.out.printf("%s: consumer closed while retrying the dead-letter publish in %d ms%n", name,
+                        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+            }
+            assertThat(first.isRunning()).isFalse();
+            assertThat(heldBack(committed(admin, group, topic), firstRejectedOffset))
+                    .as("close committed nothing past the held record").isTrue();
 
-            // while it stays unavailable: the consumer is stuck at the record, commits nothing past any rejected
-            // record, finishes nothing more, and retries with backoff instead of spinning
-            long completedBefore = consumer.completedCount();
-            double failuresBefore = count(meters, MetricNames.CONSUMER_DEAD_LETTER_FAILURES);
-            long t0 = System.nanoTime();
-            await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200))
-                    .until(() -> {
-                        Map<Integer, Long> c = committed(admin, group, topic);
-                        return firstRejectedOffset.entrySet().stream()
-                                .allMatch(e -> c.getOrDefault(e.getKey(), 0L) <= e.getValue());
-                    });
-            double failuresDuring = count(meters, MetricNames.CONSUMER_DEAD_LETTER_FAILURES) - failuresBefore;
-            long windowMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
-            System.out.printf("%s: DLT missing; over %d ms: committed %s, first rejected offsets %s, %s records "
-                    + "finished, %.0f dead-letter failures (retried with backoff)%n", name, windowMs,
-                    committed(admin, group, topic), firstRejectedOffset, consumer.completedCount() - completedBefore,
-                    failuresDuring);
-            assertThat(firstRejectedOffset).as("a rejected record is waiting for the DLT").isNotEmpty();
-            assertThat(consumer.completedCount()).as("nothing finished past the held record")
-                    .isEqualTo(completedBefore);
-            assertThat(failuresDuring).as("dead-letter retries back off (no spin)")
-                    .isLessThanOrEqualTo(windowMs / 100.0 + 10);
-            assertThat(consumer.isRunning()).isTrue();
-
-            broker.createTopic(deadLetterTopic, 1, (short) 1);
-            ledger.outageEnded();
-            load.awaitDone(DEADLINE);
-            Set<String> ackedPoison = IntStream.rangeClosed(1, MESSAGES).filter(i -> i % POISON_EVERY == 0)
-                    .mapToObj(i -> name + "-" + i)
-                    .filter(id -> ledger.outcome(id) == ReliabilityLedger.SendOutcome.ACKED)
-                    .collect(Collectors.toSet());
-            // every acked non-poison record handled, every acked poison record dead-lettered, all of it committed
-            await().atMost(DEADLINE).pollInterval(Duration.ofMillis(200)).until(() ->
-                    ledger.ackedNotConsumed() == ackedPoison.size()
-                            && count(meters, MetricNames.CONSUMER_DEAD_LETTERED) >= ackedPoison.size());
-            Map<Integer, Long> end = endOffsets(admin, topic);
-            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
-                    .until(() -> committed(admin, group, topic).equals(end));
-            assertThat(consumer.isRunning()).isTrue();
+            // a new member of the group gets the held record again and is held the same way until the DLT exists
+            try (MessageConsumer second = MessageConsumer.create(options).start()) {
+                awaitDeadLetterFailures(meters, count(meters, MetricNames.CONSUMER_DEAD_LETTER_FAILURES) + 3);
+                assertThat(heldBack(committed(admin, group, topic), firstRejectedOffset)).isTrue();
+                broker.createTopic(deadLetterTopic, 1, (short) 1);
+                ledger.outageEnded();
+                load.awaitDone(DEADLINE);
+                Set<String> ackedPoison = IntStream.rangeClosed(1, MESSAGES).filter(i -> i % POISON_EVERY == 0)
+                        .mapToObj(i -> name + "-" + i)
+                        .filter(id -> ledger.outcome(id) == ReliabilityLedger.SendOutcome.ACKED)
+                        .collect(Collectors.toSet());
+                // every acked non-poison record handled, every acked poison record dead-lettered, all committed
+                await().atMost(DEADLINE).pollInterval(Duration.ofMillis(200)).until(() ->
+                        ledger.ackedNotConsumed() == ackedPoison.size()
+                                && count(meters, MetricNames.CONSUMER_DEAD_LETTERED) >= ackedPoison.size());
+                Map<Integer, Long> end = endOffsets(admin, topic);
+                await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                        .until(() -> committed(admin, group, topic).equals(end));
+                assertThat(second.isRunning()).isTrue();
+            }
             assertTyped(name, load);
         }
 
