@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kafkautility.MessageHeaders;
 import io.kafkautility.config.KafkaConnectionOptions;
 import io.kafkautility.consumer.ConsumerOptions;
 import io.kafkautility.consumer.MessageConsumer;
@@ -19,9 +20,13 @@ import io.kafkautility.producer.ProducerOptions;
 import io.kafkautility.producer.SendException;
 import io.kafkautility.testkit.KafkaCluster;
 import io.kafkautility.testkit.TopicNames;
+import io.kafkautility.testkit.fault.LogDrainer;
 import io.kafkautility.testkit.fault.ReliabilityLedger;
 import io.kafkautility.testkit.fault.ReliabilityReport;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -32,6 +37,9 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * Shared pieces of the library fault scenarios (LibraryBrokerFaultIT, LibraryNetworkFaultIT, DeadLetterUnavailableIT):
@@ -120,7 +128,7 @@ final class FaultScenarioSupport {
                 MessageConsumer consumer = MessageConsumer.create(consumerOptions(conn, pool,
                         TopicNames.unique("group"), topic, deliveries).build()).start();
                 Load load = Load.start(ledger, producer, topic)) {
-            fault.accept(new Scenario(ledger, load, producer, deliveries));
+            fault.accept(new Scenario(topic, ledger, load, producer, deliveries));
             load.awaitDone(DEADLINE);
             report = awaitConsumedAndCheck(ledger, consumer);
             assertTyped(name, load);
@@ -140,7 +148,7 @@ final class FaultScenarioSupport {
     }
 
     /** What a fault action can see and wait for while the load and the consumer run. */
-    record Scenario(ReliabilityLedger ledger, Load load, MessageProducer producer, Deliveries deliveries) {
+    record Scenario(String topic, ReliabilityLedger ledger, Load load, MessageProducer producer, Deliveries deliveries) {
         /** Waits until the load ran into the fault: some send completed without an ack after {@code before}. */
         void awaitFaultSeen(long notAckedBefore) {
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
@@ -151,6 +159,25 @@ final class FaultScenarioSupport {
         void awaitAcked(long n) {
             await().atMost(DEADLINE).pollInterval(Duration.ofMillis(50)).until(() -> load.acked() >= n);
         }
+    }
+
+    /**
+     * Reads {@code topic} from the start with a plain Kafka consumer (not through any proxy) and returns how many
+     * records repeat a message id ({@link MessageHeaders#MESSAGE_ID}) already in the log: copies written by the
+     * producer side, as opposed to a consumer's redeliveries.
+     */
+    static long logDuplicates(KafkaCluster cluster, String topic) {
+        Map<String, Object> props = new HashMap<>(cluster.clientProperties());
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2_000);
+        Set<String> ids = new HashSet<>();
+        long records;
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
+            records = LogDrainer.drain(consumer, topic, DEADLINE, r -> ids.add(new String(
+                    r.headers().lastHeader(MessageHeaders.MESSAGE_ID).value(), StandardCharsets.UTF_8)));
+        }
+        return records - ids.size();
     }
 
     /** Records deliveries by envelope id (ledger) and which ids carried each logical document. */
