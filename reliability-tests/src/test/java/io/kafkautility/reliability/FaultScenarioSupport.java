@@ -37,6 +37,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -117,6 +118,12 @@ final class FaultScenarioSupport {
      * must be one of the library's typed exceptions. Prints the RELIABILITY line.
      */
     static ReliabilityReport run(String name, KafkaCluster admin, String bootstrap, Consumer<Scenario> fault) {
+        return run(name, admin, bootstrap, UnaryOperator.identity(), fault);
+    }
+
+    /** {@link #run(String, KafkaCluster, String, Consumer)} with the producer options changed by {@code tweak}. */
+    static ReliabilityReport run(String name, KafkaCluster admin, String bootstrap,
+            UnaryOperator<ProducerOptions.Builder> tweak, Consumer<Scenario> fault) {
         String topic = TopicNames.unique(name);
         admin.createTopic(topic, 3, (short) 1);
         ReliabilityLedger ledger = ReliabilityLedger.create(name);
@@ -124,7 +131,7 @@ final class FaultScenarioSupport {
         KafkaConnectionOptions conn = connection(bootstrap, name);
         ReliabilityReport report;
         try (KafkaClientPool pool = KafkaClientPool.builder().name(name).build();
-                MessageProducer producer = pool.newProducer(producerOptions(conn).build());
+                MessageProducer producer = pool.newProducer(tweak.apply(producerOptions(conn)).build());
                 MessageConsumer consumer = MessageConsumer.create(consumerOptions(conn, pool,
                         TopicNames.unique("group"), topic, deliveries).build()).start();
                 Load load = Load.start(ledger, producer, topic)) {
