@@ -15,7 +15,6 @@ import io.kafkautility.validation.DecodeResult;
 import io.kafkautility.validation.MessageValidator;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
@@ -63,6 +62,7 @@ public final class DefaultMessageConsumer implements MessageConsumer {
     private final MessageValidator validator;
     private final MessageProducer deadLetters;
     private final MeterRegistry meters;
+    private final ConsumerMeters recordMeters;
     private final MessageIdWindow seenIds;
     private final ExecutorService worker;
     private final Thread pollThread;
@@ -91,6 +91,7 @@ public final class DefaultMessageConsumer implements MessageConsumer {
                 .maxBlock(options.deadLetterMaxBlock())
                 .build());
         this.meters = pool.metrics().registry();
+        this.recordMeters = new ConsumerMeters(meters);
         this.seenIds = new MessageIdWindow(options.dedupWindow());
         this.worker = Executors.newSingleThreadExecutor(r -> daemon(r, "ku-consumer-worker-" + options.name()));
         this.pollThread = daemon(this::pollLoop, "ku-consumer-poll-" + options.name());
@@ -412,13 +413,10 @@ public final class DefaultMessageConsumer implements MessageConsumer {
             return deadLetter(record, DeadLetterReason.NULL_VALUE.name(), null, 0, "unknown");
         }
         DecodeResult decoded = validator.decode(record.value(), headers);
-        Counter.builder(MetricNames.CONSUMER_CONSUMED).tag(MetricNames.TAG_TOPIC, record.topic())
-                .tag(MetricNames.TAG_TYPE, decoded.isValid() ? decoded.envelope().type() : "unknown")
-                .register(meters).increment();
+        recordMeters.consumed(record.topic(), decoded.isValid() ? decoded.envelope().type() : "unknown");
         if (!decoded.isValid()) {
             String reason = decoded.reason().map(Enum::name).orElse("INVALID");
-            Counter.builder(MetricNames.CONSUMER_VALIDATION_FAILURES).tag(MetricNames.TAG_TOPIC, record.topic())
-                    .tag(MetricNames.TAG_REASON, reason).register(meters).increment();
+            recordMeters.validationFailure(record.topic(), reason);
             log.warn("Record {}-{}@{} rejected: {} ({}); sending it to the dead-letter topic", record.topic(),
                     record.partition(), record.offset(), reason, decoded.message().orElse(""));
             return deadLetter(record, reason, decoded.failure().orElse(null), 0, "unknown");
@@ -444,12 +442,9 @@ public final class DefaultMessageConsumer implements MessageConsumer {
             try {
                 handler.handle(envelope, new MessageContext(record.topic(), record.partition(), record.offset(),
                         timestamp, attempt, headers));
-                Timer.builder(MetricNames.CONSUMER_PROCESSING_LATENCY).tag(MetricNames.TAG_TOPIC, record.topic())
-                        .tag(MetricNames.TAG_TYPE, type).register(meters)
-                        .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
-                envelope.time().ifPresent(t -> Timer.builder(MetricNames.CONSUMER_END_TO_END_LATENCY)
-                        .tag(MetricNames.TAG_TOPIC, record.topic()).tag(MetricNames.TAG_TYPE, type).register(meters)
-                        .record(Duration.between(t, Instant.now()).abs()));
+                recordMeters.processing(record.topic(), type, System.nanoTime() - start);
+                envelope.time().ifPresent(t -> recordMeters.endToEnd(record.topic(), type,
+                        Duration.between(t, Instant.now()).abs()));
                 seenIds.add(envelope.id());
                 count(record.topic(), type, "processed");
                 return true;
@@ -468,8 +463,7 @@ public final class DefaultMessageConsumer implements MessageConsumer {
                     }
                     return done;
                 }
-                Counter.builder(MetricNames.CONSUMER_RETRIES).tag(MetricNames.TAG_TOPIC, record.topic())
-                        .tag(MetricNames.TAG_TYPE, type).register(meters).increment();
+                recordMeters.retry(record.topic(), type);
                 log.debug("Record {}-{}@{} attempt {} failed ({}); retrying in {} ms", record.topic(),
                         record.partition(), record.offset(), attempt, e.getClass().getSimpleName(),
                         backoff.toMillis());
@@ -489,8 +483,7 @@ public final class DefaultMessageConsumer implements MessageConsumer {
             try {
                 deadLetters.sendRecord(DeadLetterRecords.of(record, topic, reason, error, attempts, Instant.now()))
                         .get(options.deadLetterMaxBlock().toMillis() + 30_000, TimeUnit.MILLISECONDS);
-                Counter.builder(MetricNames.CONSUMER_DEAD_LETTERED).tag(MetricNames.TAG_TOPIC, record.topic())
-                        .tag(MetricNames.TAG_REASON, reason).register(meters).increment();
+                recordMeters.deadLettered(record.topic(), reason);
                 count(record.topic(), type, "dead_lettered");
                 return true;
             } catch (InterruptedException e) {
@@ -498,8 +491,7 @@ public final class DefaultMessageConsumer implements MessageConsumer {
                 return false;
             } catch (ExecutionException | TimeoutException | RuntimeException e) {
                 Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
-                Counter.builder(MetricNames.CONSUMER_DEAD_LETTER_FAILURES).tag(MetricNames.TAG_TOPIC, record.topic())
-                        .register(meters).increment();
+                recordMeters.deadLetterFailure(record.topic());
                 log.warn("Dead-letter publish of {}-{}@{} to {} failed ({}: {}); its offset is held back, retrying "
                                 + "in {} ms", record.topic(), record.partition(), record.offset(), topic,
                         cause.getClass().getSimpleName(), DeadLetterRecords.safeMessage(cause), backoff.toMillis());
@@ -517,8 +509,7 @@ public final class DefaultMessageConsumer implements MessageConsumer {
     }
 
     private void count(String topic, String type, String outcome) {
-        Counter.builder(MetricNames.CONSUMER_RECORDS).tag(MetricNames.TAG_TOPIC, topic)
-                .tag(MetricNames.TAG_TYPE, type).tag(MetricNames.TAG_OUTCOME, outcome).register(meters).increment();
+        recordMeters.outcome(topic, type, outcome);
     }
 
     /** Waits {@code d} unless {@code stop} becomes true (checked when notified); false if stopped. */
