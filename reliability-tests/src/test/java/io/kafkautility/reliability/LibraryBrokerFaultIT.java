@@ -23,7 +23,6 @@ import io.kafkautility.testkit.TopicNames;
 import io.kafkautility.testkit.fault.ReliabilityLedger;
 import io.kafkautility.testkit.fault.ReliabilityReport;
 import java.time.Duration;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -76,9 +75,7 @@ class LibraryBrokerFaultIT {
             try (KafkaClientPool pool = KafkaClientPool.builder().name(name).build();
                     MessageProducer producer = pool.newProducer(producerOptions(conn).build());
                     MessageConsumer consumer = MessageConsumer.create(consumerOptions(conn, pool,
-                            TopicNames.unique("group"), topic, deliveries)
-                            // find the topic soon after it is created (it cannot exist before the broker does)
-                            .kafkaProperty(ConsumerConfig.METADATA_MAX_AGE_CONFIG, 1_000).build()).start();
+                            TopicNames.unique("group"), topic, deliveries).build()).start();
                     Load load = Load.start(ledger, producer, topic)) {
                 ledger.outageStarted();
                 await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
