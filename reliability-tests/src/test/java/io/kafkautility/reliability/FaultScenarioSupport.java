@@ -18,6 +18,7 @@ import io.kafkautility.producer.MessageProducer;
 import io.kafkautility.producer.ProducerClosedException;
 import io.kafkautility.producer.ProducerOptions;
 import io.kafkautility.producer.SendException;
+import io.kafkautility.producer.SendResult;
 import io.kafkautility.testkit.KafkaCluster;
 import io.kafkautility.testkit.TopicNames;
 import io.kafkautility.testkit.fault.LogDrainer;
@@ -37,6 +38,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -222,8 +224,7 @@ final class FaultScenarioSupport {
      */
     static final class Load implements AutoCloseable {
         private final ReliabilityLedger ledger;
-        private final MessageProducer producer;
-        private final String topic;
+        private final Function<String, CompletableFuture<SendResult>> send;
         private final int limit;
         private final Semaphore inFlight;
         private final int maxInFlight;
@@ -235,10 +236,10 @@ final class FaultScenarioSupport {
         private final Thread thread;
         private volatile boolean running = true;
 
-        private Load(ReliabilityLedger ledger, MessageProducer producer, String topic, int limit, int maxInFlight) {
+        private Load(ReliabilityLedger ledger, Function<String, CompletableFuture<SendResult>> send, int limit,
+                int maxInFlight) {
             this.ledger = ledger;
-            this.producer = producer;
-            this.topic = topic;
+            this.send = send;
             this.limit = limit;
             this.maxInFlight = maxInFlight;
             this.inFlight = new Semaphore(maxInFlight);
@@ -246,13 +247,17 @@ final class FaultScenarioSupport {
             this.thread.setDaemon(true);
         }
 
+        /** {@link #MESSAGES} events through {@code producer}, each about its own document, 500 in flight. */
         static Load start(ReliabilityLedger ledger, MessageProducer producer, String topic) {
-            return start(ledger, producer, topic, MESSAGES, 500);
+            AtomicLong documents = new AtomicLong();
+            return start(ledger, MESSAGES, 500, id -> producer.send(topic, id,
+                    event(id, "doc-" + topic + "-" + documents.incrementAndGet())));
         }
 
-        static Load start(ReliabilityLedger ledger, MessageProducer producer, String topic, int limit,
-                int maxInFlight) {
-            Load load = new Load(ledger, producer, topic, limit, maxInFlight);
+        /** {@code limit} sends of ids from the ledger through {@code send} (id to the library's send future). */
+        static Load start(ReliabilityLedger ledger, int limit, int maxInFlight,
+                Function<String, CompletableFuture<SendResult>> send) {
+            Load load = new Load(ledger, send, limit, maxInFlight);
             load.thread.start();
             return load;
         }
@@ -269,7 +274,7 @@ final class FaultScenarioSupport {
                 ledger.sent(id);
                 CompletableFuture<?> f;
                 try {
-                    f = producer.send(topic, id, event(id, "doc-" + topic + "-" + i)).thenAccept(r -> {
+                    f = send.apply(id).thenAccept(r -> {
                         if (r.attempts() > 1) {
                             retriedAcks.incrementAndGet();
                         }

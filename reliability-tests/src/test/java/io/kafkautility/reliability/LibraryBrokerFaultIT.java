@@ -11,6 +11,10 @@ import static io.kafkautility.reliability.FaultScenarioSupport.run;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.kafkautility.client.document.DocumentDeletedEvent;
+import io.kafkautility.client.document.DocumentEventListener;
+import io.kafkautility.client.document.DocumentServiceKafkaClient;
+import io.kafkautility.client.document.DocumentSubscription;
 import io.kafkautility.config.KafkaConnectionOptions;
 import io.kafkautility.consumer.MessageConsumer;
 import io.kafkautility.producer.KafkaClientPool;
@@ -23,6 +27,9 @@ import io.kafkautility.testkit.TopicNames;
 import io.kafkautility.testkit.fault.ReliabilityLedger;
 import io.kafkautility.testkit.fault.ReliabilityReport;
 import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -125,5 +132,49 @@ class LibraryBrokerFaultIT {
             s.ledger().outageEnded();
         });
         assertThat(report.acked()).isGreaterThan(5_000);
+    }
+
+    /**
+     * Scenario 2 through the typed client with every library default: {@link DocumentServiceKafkaClient} publishes
+     * (one document per send, the ledger id as document id), its own subscription consumes, and the broker is killed
+     * and restarted at once mid-stream. Each document must also arrive under one message id only.
+     */
+    @Test
+    void typedDocumentClientSurvivesTheBrokerBeingKilledAndRestarted() {
+        String name = "library-typed-client-broker-kill";
+        String topic = TopicNames.unique(name);
+        broker.createTopic(topic, 3, (short) 1);
+        ReliabilityLedger ledger = ReliabilityLedger.create(name);
+        Map<String, Set<String>> messageIds = new ConcurrentHashMap<>();
+        ReliabilityReport report;
+        try (DocumentServiceKafkaClient documents = DocumentServiceKafkaClient.builder()
+                        .connection(connection(broker.bootstrapServers(), name)).topic(topic).build();
+                DocumentSubscription subscription = documents.subscribe(TopicNames.unique("group"),
+                        new DocumentEventListener() {
+                            @Override
+                            public void onDeleted(DocumentDeletedEvent event, Meta meta) {
+                                ledger.consumed(event.documentId());
+                                messageIds.computeIfAbsent(event.documentId(), k -> ConcurrentHashMap.newKeySet())
+                                        .add(meta.messageId());
+                            }
+                        });
+                Load load = Load.start(ledger, MESSAGES, 500,
+                        id -> documents.sendDocumentDeletedEvent(id, "reliability test"))) {
+            await().atMost(DEADLINE).pollInterval(Duration.ofMillis(50)).until(() -> load.acked() >= 5_000);
+            broker.kill();
+            ledger.outageStarted();
+            broker.start();
+            ledger.outageEnded();
+            load.awaitDone(DEADLINE);
+            await().atMost(DEADLINE).pollInterval(Duration.ofMillis(200)).until(() -> ledger.ackedNotConsumed() == 0);
+            report = ledger.check();
+            System.out.println(report.line());
+            report.assertNothingLost();
+            assertTyped(name, load);
+        }
+        assertThat(report.pending()).isZero();
+        assertThat(report.acked()).isGreaterThan(5_000);
+        assertThat(messageIds.values()).as("a redelivered document keeps its message id").allSatisfy(ids ->
+                assertThat(ids).hasSize(1));
     }
 }
