@@ -43,6 +43,7 @@ import java.util.function.UnaryOperator;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * Shared pieces of the library fault scenarios (LibraryBrokerFaultIT, LibraryNetworkFaultIT, DeadLetterUnavailableIT):
@@ -104,7 +105,14 @@ final class FaultScenarioSupport {
      * the report, asserting lost == 0 and unexpected == 0.
      */
     static ReliabilityReport awaitConsumedAndCheck(ReliabilityLedger ledger, MessageConsumer consumer) {
-        await().atMost(DEADLINE).pollInterval(Duration.ofMillis(200)).until(() -> ledger.ackedNotConsumed() == 0);
+        try {
+            await().atMost(DEADLINE).pollInterval(Duration.ofMillis(200))
+                    .until(() -> ledger.ackedNotConsumed() == 0);
+        } catch (ConditionTimeoutException e) {
+            ReliabilityReport report = ledger.check();
+            System.out.println(report.line());
+            throw new AssertionError("acked ids still not consumed after " + DEADLINE + ": " + report.line(), e);
+        }
         if (!consumer.isRunning()) {
             throw new AssertionError("the consumer stopped running during " + ledger.testName());
         }
