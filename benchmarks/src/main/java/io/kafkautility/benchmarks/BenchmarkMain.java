@@ -7,153 +7,218 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
  * Runs every benchmark, alternating baseline and kafka-utility for several rounds on the same broker in this process,
  * prints one line per benchmark (medians of the rounds and their ratio) and writes {@code benchmarks/RESULTS.md}.
- * Broker: {@code KAFKA_BOOTSTRAP_SERVERS} when set, else an in-JVM KRaft broker. {@code -Dbench.rounds} (default 3).
+ * Broker: {@code KAFKA_BOOTSTRAP_SERVERS} when set, else an in-JVM KRaft broker.
+ *
+ * <p>Switches: {@code -Dbench.rounds} (measured rounds, default 3), {@code -Dbench.warmupRounds} (unmeasured rounds
+ * first, default 1), {@code -Dbench.only=producer,consumer,requestreply,routing,micro} (a subset writes
+ * {@code target/RESULTS-partial.md} instead), {@code -Dbench.micro} (JMH method regex) and
+ * {@code -Dbench.jmhProfiler} (e.g. {@code stack}).
  */
 public final class BenchmarkMain {
+
+    private static final String ALL = "producer,consumer,requestreply,routing,micro";
+
+    private final int rounds = Integer.getInteger("bench.rounds", 3);
+    private final int warmupRounds = Integer.getInteger("bench.warmupRounds", 1);
+    private final List<Result> results = new ArrayList<>();
+    private final List<String> notes = new ArrayList<>();
 
     private BenchmarkMain() {
     }
 
     public static void main(String[] args) throws Exception {
-        int rounds = Integer.getInteger("bench.rounds", 3);
+        Set<String> only = Set.of(System.getProperty("bench.only", ALL).split(","));
         String bootstrap = System.getenv("KAFKA_BOOTSTRAP_SERVERS");
         boolean embedded = bootstrap == null || bootstrap.isBlank();
-        List<Result> results = new ArrayList<>();
-        List<String> notes = new ArrayList<>();
+        BenchmarkMain bench = new BenchmarkMain();
         long start = System.nanoTime();
-        try (KafkaCluster cluster = embedded ? KafkaCluster.embedded() : KafkaCluster.external(bootstrap);
-             SchemaRegistryServer registry = SchemaRegistryServer.start()) {
-            String servers = cluster.bootstrapServers();
-            log("broker " + servers + (embedded ? " (in-JVM KRaft)" : " (KAFKA_BOOTSTRAP_SERVERS)") + ", " + rounds
-                    + " rounds");
-
-            // 1. producer throughput, 1 and 6 partitions
-            ProducerBench producer = new ProducerBench(servers, 20_000);
-            for (int partitions : new int[] {1, 6}) {
-                List<Double> raw = new ArrayList<>();
-                List<Double> ours = new ArrayList<>();
-                for (int r = 0; r < rounds; r++) {
-                    raw.add(producer.raw(topic(cluster, "prod-raw", partitions)));
-                    ours.add(producer.ours(topic(cluster, "prod-ours", partitions)));
+        if (only.stream().anyMatch(b -> !b.equals("micro"))) {
+            try (KafkaCluster cluster = embedded ? KafkaCluster.embedded() : KafkaCluster.external(bootstrap);
+                 SchemaRegistryServer registry = SchemaRegistryServer.start()) {
+                log("broker " + cluster.bootstrapServers() + (embedded ? " (in-JVM KRaft)"
+                        : " (KAFKA_BOOTSTRAP_SERVERS)") + ", " + bench.rounds + " rounds after " + bench.warmupRounds
+                        + " warm-up round(s)");
+                if (only.contains("producer")) {
+                    bench.producer(cluster);
                 }
-                results.add(Result.ratioAtLeast("producer throughput, " + partitions + " partition(s)", "msg/s",
-                        Stats.median(raw), Stats.median(ours), 0.90));
-                log(results.get(results.size() - 1).toString());
-            }
-
-            // 2. consumer throughput over a pre-filled 6-partition topic
-            ConsumerBench consumer = new ConsumerBench(servers, 50_000);
-            String filled = topic(cluster, "cons", 6);
-            consumer.fill(filled);
-            List<Double> rawC = new ArrayList<>();
-            List<Double> oursC = new ArrayList<>();
-            for (int r = 0; r < rounds; r++) {
-                rawC.add(consumer.raw(filled));
-                oursC.add(consumer.ours(filled));
-            }
-            results.add(Result.ratioAtLeast("consumer throughput, 6 partitions", "msg/s", Stats.median(rawC),
-                    Stats.median(oursC), 0.85));
-            log(results.get(results.size() - 1).toString());
-
-            // 3. request-reply against one echo responder
-            String requests = topic(cluster, "rr-requests", 1);
-            String springReplies = topic(cluster, "rr-spring-replies", 1);
-            RequestReplyBench rr = new RequestReplyBench(servers);
-            byte[] payload = Payloads.bytes(io.kafkautility.message.EnvelopeCodec.create(), 7);
-            List<Double> springP50 = new ArrayList<>();
-            List<Double> springP99 = new ArrayList<>();
-            List<Double> oursP50 = new ArrayList<>();
-            List<Double> oursP99 = new ArrayList<>();
-            List<Double> springTput = new ArrayList<>();
-            List<Double> oursTput = new ArrayList<>();
-            try (EchoResponder echo = new EchoResponder(servers, requests).start();
-                 RequestReplyBench.Requester spring = rr.spring(requests, springReplies);
-                 RequestReplyBench.Requester ours = rr.ours(requests)) {
-                long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-                while (!echo.assigned() && System.nanoTime() < deadline) {
-                    Thread.sleep(20);
+                if (only.contains("consumer")) {
+                    bench.consumer(cluster);
                 }
-                for (int r = 0; r < Math.max(2, rounds - 1); r++) {
-                    List<Double> s = Stats.nanosToMillis(RequestReplyBench.sequential(spring, 300, 2000, payload));
-                    List<Double> o = Stats.nanosToMillis(RequestReplyBench.sequential(ours, 300, 2000, payload));
-                    springP50.add(Stats.percentile(s, 50));
-                    springP99.add(Stats.percentile(s, 99));
-                    oursP50.add(Stats.percentile(o, 50));
-                    oursP99.add(Stats.percentile(o, 99));
-                    springTput.add(RequestReplyBench.throughput(spring, 64, 10_000, payload));
-                    oursTput.add(RequestReplyBench.throughput(ours, 64, 10_000, payload));
+                if (only.contains("requestreply")) {
+                    bench.requestReply(cluster);
+                }
+                if (only.contains("routing")) {
+                    bench.routing(cluster, registry);
                 }
             }
-            results.add(Result.info("request-reply sequential p50 (vs Spring)", "ms", Stats.median(springP50),
-                    Stats.median(oursP50)));
-            results.add(Result.ratioAtMost("request-reply sequential p99 (vs Spring)", "ms", Stats.median(springP99),
-                    Stats.median(oursP99), 1.0));
-            results.add(Result.ratioAtLeast("request-reply throughput, 64 in flight (vs Spring)", "req/s",
-                    Stats.median(springTput), Stats.median(oursTput), 1.25));
-            results.subList(results.size() - 3, results.size()).forEach(r -> log(r.toString()));
-
-            // 4. response routing: 10,000 sessions, 2,000 replies/s
-            RoutingBench routing = new RoutingBench(servers, registry.url());
-            RoutingBench.Outcome outcome = routing.run(topic(cluster, "respostas", 3), 10_000, 2_000,
-                    Duration.ofSeconds(5));
-            double rawP99 = Stats.percentile(outcome.rawMillis(), 99);
-            double routedP99 = Stats.percentile(outcome.oursMillis(), 99);
-            results.add(Result.info("response routing p50, append to frame (vs raw poll)", "ms",
-                    Stats.median(outcome.rawMillis()), Stats.median(outcome.oursMillis())));
-            results.add(new Result("response routing p99, append to frame (vs raw poll)", "ms", rawP99, routedP99,
-                    false, "added <= 5 ms", routedP99 - rawP99 <= 5.0));
-            double perSession = RoutingBench.bytesPerIdleSession(10_000);
-            results.add(Result.absoluteAtMost("heap per idle session", "bytes", Double.NaN, perSession, 2048));
-            notes.add("response routing delivered " + outcome.oursMillis().size() + " frames; raw baseline saw "
-                    + outcome.rawMillis().size() + " records");
-            results.subList(results.size() - 3, results.size()).forEach(r -> log(r.toString()));
         }
+        if (only.contains("micro")) {
+            bench.micro();
+        }
+        System.out.println();
+        System.out.println(Report.table(bench.results));
+        String setup = "Each line: median of the rounds, baseline and kafka-utility alternating on the same "
+                + (embedded ? "in-JVM KRaft broker" : "broker") + " in one process, after " + bench.warmupRounds
+                + " unmeasured warm-up round(s). Producer: 20,000 1 KiB events per round, acks=all, idempotent (raw "
+                + "sends pre-serialized bytes; ours sends typed data through envelope, validation and metrics). "
+                + "Consumer: 50,000 pre-filled events, fresh group per round (ours: decode, validate, handler, "
+                + "commit). Request-reply: one echo responder for both, 2,000 sequential requests after 300 warm-up, "
+                + "then 10,000 with 64 in flight; Spring's ReplyingKafkaTemplate tuned for replies (linger.ms=0, "
+                + "fetch.max.wait.ms=1, auto-commit instead of a synchronous commit per poll). Routing: 10,000 "
+                + "sessions, 2,000 replies/s for 5 s after 1 s of unmeasured traffic, Avro in the Confluent wire "
+                + "format. Total time " + String.format("%.0f s", (System.nanoTime() - start) / 1e9) + ".";
+        Path out = Path.of(only.containsAll(Set.of(ALL.split(","))) ? "RESULTS.md" : "target/RESULTS-partial.md");
+        Report.write(out, Report.markdown(bench.results, setup, bench.notes));
+        System.out.println("written " + out.toAbsolutePath());
+        System.exit(0);
+    }
 
-        // 5. JMH micro-benchmarks (forked JVM, short settings)
-        Collection<RunResult> micro = new Runner(new OptionsBuilder()
-                .include(MicroBenchmarks.class.getName())
+    /** 1. Producer throughput, 1 and 6 partitions. */
+    private void producer(KafkaCluster cluster) throws Exception {
+        ProducerBench producer = new ProducerBench(cluster.bootstrapServers(), 20_000);
+        for (int partitions : new int[] {1, 6}) {
+            List<Double> raw = new ArrayList<>();
+            List<Double> ours = new ArrayList<>();
+            for (int r = 0; r < warmupRounds + rounds; r++) {
+                double rawRate = producer.raw(topic(cluster, "prod-raw", partitions));
+                double oursRate = producer.ours(topic(cluster, "prod-ours", partitions));
+                if (r >= warmupRounds) {
+                    raw.add(rawRate);
+                    ours.add(oursRate);
+                }
+            }
+            add(Result.ratioAtLeast("producer throughput, " + partitions + " partition(s)", "msg/s",
+                    Stats.median(raw), Stats.median(ours), 0.90));
+        }
+    }
+
+    /** 2. Consumer throughput over a pre-filled 6-partition topic. */
+    private void consumer(KafkaCluster cluster) throws Exception {
+        ConsumerBench consumer = new ConsumerBench(cluster.bootstrapServers(), 50_000);
+        String filled = topic(cluster, "cons", 6);
+        consumer.fill(filled);
+        List<Double> raw = new ArrayList<>();
+        List<Double> ours = new ArrayList<>();
+        for (int r = 0; r < warmupRounds + rounds; r++) {
+            double rawRate = consumer.raw(filled);
+            double oursRate = consumer.ours(filled);
+            if (r >= warmupRounds) {
+                raw.add(rawRate);
+                ours.add(oursRate);
+            }
+        }
+        add(Result.ratioAtLeast("consumer throughput, 6 partitions", "msg/s", Stats.median(raw), Stats.median(ours),
+                0.85));
+    }
+
+    /** 3. Request-reply against one echo responder: ours vs Spring's ReplyingKafkaTemplate. */
+    private void requestReply(KafkaCluster cluster) throws Exception {
+        String servers = cluster.bootstrapServers();
+        String requests = topic(cluster, "rr-requests", 1);
+        String springReplies = topic(cluster, "rr-spring-replies", 1);
+        RequestReplyBench rr = new RequestReplyBench(servers);
+        byte[] payload = Payloads.bytes(io.kafkautility.message.EnvelopeCodec.create(), 7);
+        List<Double> springP50 = new ArrayList<>();
+        List<Double> springP99 = new ArrayList<>();
+        List<Double> oursP50 = new ArrayList<>();
+        List<Double> oursP99 = new ArrayList<>();
+        List<Double> springTput = new ArrayList<>();
+        List<Double> oursTput = new ArrayList<>();
+        try (EchoResponder echo = new EchoResponder(servers, requests).start();
+             RequestReplyBench.Requester spring = rr.spring(requests, springReplies);
+             RequestReplyBench.Requester ours = rr.ours(requests)) {
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (!echo.assigned() && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            for (int r = 0; r < Math.max(2, rounds - 1); r++) {
+                List<Double> s = Stats.nanosToMillis(RequestReplyBench.sequential(spring, 300, 2000, payload));
+                List<Double> o = Stats.nanosToMillis(RequestReplyBench.sequential(ours, 300, 2000, payload));
+                springP50.add(Stats.percentile(s, 50));
+                springP99.add(Stats.percentile(s, 99));
+                oursP50.add(Stats.percentile(o, 50));
+                oursP99.add(Stats.percentile(o, 99));
+                springTput.add(RequestReplyBench.throughput(spring, 64, 10_000, payload));
+                oursTput.add(RequestReplyBench.throughput(ours, 64, 10_000, payload));
+            }
+        }
+        add(Result.info("request-reply sequential p50 (vs Spring)", "ms", Stats.median(springP50),
+                Stats.median(oursP50)));
+        add(Result.ratioAtMost("request-reply sequential p99 (vs Spring)", "ms", Stats.median(springP99),
+                Stats.median(oursP99), 1.0));
+        add(Result.ratioAtLeast("request-reply throughput, 64 in flight (vs Spring)", "req/s",
+                Stats.median(springTput), Stats.median(oursTput), 1.25));
+    }
+
+    /** 4. Response routing: 10,000 sessions, 2,000 replies/s; and heap per idle session. */
+    private void routing(KafkaCluster cluster, SchemaRegistryServer registry) throws Exception {
+        RoutingBench routing = new RoutingBench(cluster.bootstrapServers(), registry.url());
+        RoutingBench.Outcome outcome = routing.run(topic(cluster, "respostas", 3), 10_000, 2_000,
+                Duration.ofSeconds(5));
+        double rawP99 = Stats.percentile(outcome.rawMillis(), 99);
+        double routedP99 = Stats.percentile(outcome.oursMillis(), 99);
+        add(Result.info("response routing p50, append to frame (vs raw poll)", "ms",
+                Stats.median(outcome.rawMillis()), Stats.median(outcome.oursMillis())));
+        add(new Result("response routing p99, append to frame (vs raw poll)", "ms", rawP99, routedP99, false,
+                "added <= 5 ms", routedP99 - rawP99 <= 5.0));
+        add(Result.absoluteAtMost("heap per idle session", "bytes", Double.NaN,
+                RoutingBench.bytesPerIdleSession(10_000), 2048));
+        notes.add("response routing measured " + outcome.oursMillis().size() + " frames; the raw baseline "
+                + outcome.rawMillis().size() + " records");
+    }
+
+    /** 5. JMH micro-benchmarks (forked JVM, short settings). */
+    private void micro() throws Exception {
+        ChainedOptionsBuilder jmh = new OptionsBuilder()
+                .include(MicroBenchmarks.class.getName() + "." + System.getProperty("bench.micro", ".*"))
                 .forks(1).warmupIterations(2).warmupTime(TimeValue.seconds(1))
                 .measurementIterations(3).measurementTime(TimeValue.seconds(1))
-                .jvmArgs("-Xmx512m")
-                .build()).run();
-        Map<String, Double> us = new java.util.HashMap<>();
+                .jvmArgs("-Xmx512m");
+        String profiler = System.getProperty("bench.jmhProfiler", "");
+        if (!profiler.isBlank()) { // e.g. -Dbench.jmhProfiler=stack, to see where a micro-benchmark spends its time
+            int colon = profiler.indexOf(':');
+            if (colon < 0) {
+                jmh.addProfiler(profiler);
+            } else {
+                jmh.addProfiler(profiler.substring(0, colon), profiler.substring(colon + 1));
+            }
+        }
+        Collection<RunResult> micro = new Runner(jmh.build()).run();
+        Map<String, Double> us = new HashMap<>();
         for (RunResult r : micro) {
             String name = r.getParams().getBenchmark();
             us.put(name.substring(name.lastIndexOf('.') + 1), r.getPrimaryResult().getScore());
         }
-        results.add(Result.absoluteAtMost("validation of a 1 KiB event (JMH)", "us", Double.NaN,
+        add(Result.absoluteAtMost("validation of a 1 KiB event (JMH)", "us", Double.NaN,
                 us.getOrDefault("validate", Double.NaN), 5.0));
-        results.add(Result.info("envelope serialize (JMH; baseline: Jackson writes the data only)", "us",
+        add(Result.info("envelope serialize (JMH; baseline: Jackson writes the data only)", "us",
                 us.getOrDefault("jacksonSerializeBaseline", Double.NaN), us.getOrDefault("envelopeSerialize",
                         Double.NaN)));
-        results.add(Result.info("envelope parse (JMH; baseline: Jackson readTree of the same bytes)", "us",
+        add(Result.info("envelope parse (JMH; baseline: Jackson readTree of the same bytes)", "us",
                 us.getOrDefault("jacksonParseBaseline", Double.NaN), us.getOrDefault("envelopeParse", Double.NaN)));
+        add(Result.info("producer path per send: envelope, validation, headers, encoding (JMH)", "us", Double.NaN,
+                us.getOrDefault("producerPath", Double.NaN)));
+        add(Result.info("consumer path per record: parse, envelope, validation (JMH)", "us", Double.NaN,
+                us.getOrDefault("consumerPath", Double.NaN)));
+    }
 
-        String table = Report.table(results);
-        System.out.println();
-        System.out.println(table);
-        String setup = "Each line: median of the rounds, baseline and kafka-utility alternating on the same "
-                + (embedded ? "in-JVM KRaft broker" : "broker") + " in one process. Producer: 20,000 1 KiB events "
-                + "per round, acks=all, idempotent (raw sends pre-serialized bytes; ours sends typed data through "
-                + "envelope, validation and metrics). Consumer: 50,000 pre-filled events, fresh group per round "
-                + "(ours: decode, validate, handler, commit). Request-reply: one echo responder for both, 2,000 "
-                + "sequential requests after 300 warm-up, then 10,000 with 64 in flight. Routing: 10,000 sessions, "
-                + "2,000 replies/s for 5 s, Avro in the Confluent wire format. Total time "
-                + String.format("%.0f s", (System.nanoTime() - start) / 1e9) + ".";
-        Report.write(Path.of("RESULTS.md"), Report.markdown(results, setup, notes));
-        System.out.println("written " + Path.of("RESULTS.md").toAbsolutePath());
-        System.exit(0);
+    private void add(Result result) {
+        results.add(result);
+        log(result.toString());
     }
 
     private static String topic(KafkaCluster cluster, String prefix, int partitions) {

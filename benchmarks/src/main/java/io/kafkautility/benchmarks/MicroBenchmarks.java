@@ -56,6 +56,24 @@ public class MicroBenchmarks {
         return codec.decode(bytes);
     }
 
+    /** Everything the library adds on the caller's thread before {@code KafkaProducer.send}. */
+    @Benchmark
+    public Object producerPath() {
+        Envelope e = Envelope.builder().messageType(MessageTypes.DOCUMENT_PROCESSED).source("benchmark").data(data)
+                .build();
+        validator.requireValid(e);
+        org.apache.kafka.common.header.internals.RecordHeaders headers =
+                new org.apache.kafka.common.header.internals.RecordHeaders();
+        codec.writeHeaders(e, headers);
+        return new org.apache.kafka.clients.producer.ProducerRecord<>("t", null, new byte[0], codec.encode(e), headers);
+    }
+
+    /** Everything the library adds on the consumer's worker per record before the handler. */
+    @Benchmark
+    public Object consumerPath() {
+        return validator.decode(bytes, java.util.Map.of());
+    }
+
     @Benchmark
     public byte[] jacksonSerializeBaseline() throws Exception {
         return jackson.writeValueAsBytes(data);

@@ -81,7 +81,12 @@ final class RoutingBench {
         Map<String, Long> producedAt = new ConcurrentHashMap<>();
         List<Double> ours = Collections.synchronizedList(new ArrayList<>());
         List<Double> raw = Collections.synchronizedList(new ArrayList<>());
-        int total = (int) (ratePerSecond * duration.toSeconds());
+        int measured = (int) (ratePerSecond * duration.toSeconds());
+        int warmup = ratePerSecond; // one second of traffic first, not measured: JIT, first registry lookup
+        int total = warmup + measured;
+        java.util.concurrent.atomic.AtomicLong measureFrom = new java.util.concurrent.atomic.AtomicLong(Long.MAX_VALUE);
+        java.util.concurrent.atomic.AtomicInteger oursSeen = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger rawSeen = new java.util.concurrent.atomic.AtomicInteger();
         KafkaConnectionOptions connection = KafkaConnectionOptions.builder().bootstrapServers(bootstrap).build();
         try (WebSocketSessionManager manager = WebSocketSessionManager.create(SessionManagerOptions.builder()
                 .maxSessions(sessions * 2).questionTimeout(Duration.ofMinutes(5)).build());
@@ -99,7 +104,10 @@ final class RoutingBench {
                     if (m.find()) {
                         Long t = producedAt.get(m.group(1));
                         if (t != null) {
-                            ours.add((System.currentTimeMillis() - t) * 1.0);
+                            oursSeen.incrementAndGet();
+                            if (t >= measureFrom.get()) {
+                                ours.add((System.currentTimeMillis() - t) * 1.0);
+                            }
                         }
                     }
                 }));
@@ -112,9 +120,12 @@ final class RoutingBench {
                 rawConsumer.poll(Duration.ofMillis(50));
             }
             Thread rawThread = new Thread(() -> {
-                while (raw.size() < total && !Thread.currentThread().isInterrupted()) {
+                while (rawSeen.get() < total && !Thread.currentThread().isInterrupted()) {
                     for (var r : rawConsumer.poll(Duration.ofMillis(50))) {
-                        raw.add((System.currentTimeMillis() - r.timestamp()) * 1.0);
+                        rawSeen.incrementAndGet();
+                        if (r.timestamp() >= measureFrom.get()) {
+                            raw.add((System.currentTimeMillis() - r.timestamp()) * 1.0);
+                        }
                     }
                 }
             }, "raw-routing-baseline");
@@ -126,6 +137,9 @@ final class RoutingBench {
             long intervalNanos = 1_000_000_000L / ratePerSecond;
             long next = System.nanoTime();
             for (int i = 0; i < total; i++) {
+                if (i == warmup) {
+                    measureFrom.set(System.currentTimeMillis());
+                }
                 String session = "s-" + (i % sessions);
                 String question = "q-" + i;
                 if (manager.beginQuestion(session, question) != WebSocketSessionManager.Admission.ACCEPTED) {
@@ -145,7 +159,7 @@ final class RoutingBench {
             }
             producer.flush();
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while ((ours.size() < producedAt.size() || raw.size() < producedAt.size())
+            while ((oursSeen.get() < producedAt.size() || rawSeen.get() < producedAt.size())
                     && System.nanoTime() < deadline) {
                 TimeUnit.MILLISECONDS.sleep(20);
             }

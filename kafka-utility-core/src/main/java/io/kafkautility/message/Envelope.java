@@ -1,6 +1,10 @@
 package io.kafkautility.message;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kafkautility.internal.message.EnvelopeAccess;
 
 import java.time.Instant;
 import java.util.Collections;
@@ -69,6 +73,21 @@ public final class Envelope {
     private final String traceparent;
     private final Map<String, String> extensions;
     private final JsonNode data;
+
+    static {
+        EnvelopeAccess.install(new EnvelopeAccess.Accessor() {
+            @Override
+            public JsonNode data(Envelope envelope) {
+                return envelope.data;
+            }
+
+            @Override
+            public Builder adoptData(Builder builder, JsonNode data) {
+                builder.data = Objects.requireNonNull(data, "data");
+                return builder;
+            }
+        });
+    }
 
     private Envelope(Builder b) {
         this.id = b.id != null ? b.id : UUID.randomUUID().toString();
@@ -384,34 +403,30 @@ public final class Envelope {
          */
         public Builder data(JsonNode data) {
             Objects.requireNonNull(data, "data");
-            if (depthExceeds(data, MAX_DATA_DEPTH)) {
-                throw new IllegalArgumentException("data must be nested at most " + MAX_DATA_DEPTH + " levels deep");
-            }
-            this.data = data.deepCopy();
+            this.data = boundedCopy(data, 1);
             return this;
         }
 
-        /** Iterative, so a hostile tree cannot overflow the stack here (deepCopy and serializers recurse). */
-        private static boolean depthExceeds(JsonNode root, int max) {
-            java.util.ArrayDeque<JsonNode> nodes = new java.util.ArrayDeque<>();
-            java.util.ArrayDeque<Integer> depths = new java.util.ArrayDeque<>();
-            nodes.push(root);
-            depths.push(1);
-            while (!nodes.isEmpty()) {
-                JsonNode n = nodes.pop();
-                int d = depths.pop();
-                if (!n.isContainerNode()) {
-                    continue;
-                }
-                if (d > max) {
-                    return true;
-                }
-                for (JsonNode child : n) {
-                    nodes.push(child);
-                    depths.push(d + 1);
-                }
+        /** One pass: copies the containers (value nodes are immutable) and refuses a tree deeper than the limit. */
+        private static JsonNode boundedCopy(JsonNode node, int depth) {
+            if (!node.isContainerNode()) {
+                return node;
             }
-            return false;
+            if (depth > MAX_DATA_DEPTH) {
+                throw new IllegalArgumentException("data must be nested at most " + MAX_DATA_DEPTH + " levels deep");
+            }
+            if (node.isArray()) {
+                ArrayNode copy = JsonNodeFactory.instance.arrayNode(node.size());
+                for (JsonNode child : node) {
+                    copy.add(boundedCopy(child, depth + 1));
+                }
+                return copy;
+            }
+            ObjectNode copy = JsonNodeFactory.instance.objectNode();
+            for (java.util.Map.Entry<String, JsonNode> e : node.properties()) {
+                copy.set(e.getKey(), boundedCopy(e.getValue(), depth + 1));
+            }
+            return copy;
         }
 
         /**

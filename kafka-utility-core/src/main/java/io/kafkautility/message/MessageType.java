@@ -40,11 +40,13 @@ public final class MessageType implements Comparable<MessageType> {
     private final String name;
     private final int major;
     private final int minor;
+    private final String schemaFileName;
 
     private MessageType(String name, int major, int minor) {
         this.name = name;
         this.major = major;
         this.minor = minor;
+        this.schemaFileName = name + ".v" + major + (minor == 0 ? "" : "." + minor) + ".schema.json";
     }
 
     /**
@@ -141,7 +143,7 @@ public final class MessageType implements Comparable<MessageType> {
 
     /** @return the schema file name, {@code <type>.v<MAJOR>[.<MINOR>].schema.json} */
     public String schemaFileName() {
-        return name + ".v" + major + (minor == 0 ? "" : "." + minor) + ".schema.json";
+        return schemaFileName;
     }
 
     /** @return the schema {@code $id}, used as the CloudEvents {@code dataschema} */

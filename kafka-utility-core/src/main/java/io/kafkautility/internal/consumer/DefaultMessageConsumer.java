@@ -22,12 +22,10 @@ import io.kafkautility.validation.DecodeResult;
 import io.kafkautility.validation.MessageValidator;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -57,10 +55,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The {@link MessageConsumer}: a poll thread that owns the Kafka consumer, and one worker thread that decodes,
- * validates, handles, retries and dead-letters. While the worker has a batch, every assigned partition is paused, so
- * polling goes on (the group membership is kept) without fetching. The worker records each finished record's next
- * offset; the poll thread commits those (asynchronously in the loop, synchronously on revoke and close). When a batch
- * is abandoned (rebalance, close), partitions still owned are rewound to their first unfinished record.
+ * validates, handles, retries and dead-letters. The poll thread keeps one batch queued behind the one the worker is
+ * processing (so the worker never waits for a fetch); with two batches in flight every assigned partition is paused,
+ * so polling goes on (the group membership is kept) without fetching. The worker records each finished record's next
+ * offset; the poll thread commits those (asynchronously in the loop, synchronously on revoke and close). A partition
+ * with a record the worker could not finish is blocked: later queued batches skip it, and once nothing is in flight it
+ * is rewound to that record. When the batches are abandoned (rebalance, close), partitions still owned are rewound to
+ * their first unfinished record.
  */
 public final class DefaultMessageConsumer implements MessageConsumer {
 
@@ -74,6 +75,7 @@ public final class DefaultMessageConsumer implements MessageConsumer {
     private final MessageValidator validator;
     private final MessageProducer deadLetters;
     private final MeterRegistry meters;
+    private final ConsumerMeters recordMeters;
     private final MessageIdWindow seenIds;
     private final ExecutorService worker;
     private final Thread pollThread;
@@ -92,9 +94,14 @@ public final class DefaultMessageConsumer implements MessageConsumer {
     private boolean clientAssigned;
     private volatile Consumer<byte[], byte[]> consumer;
     private volatile Duration closeBudget;
-    private Future<?> batch;
-    private Map<TopicPartition, Long> batchFirstOffsets = Map.of();
-    private Map<TopicPartition, Long> batchLastOffsets = Map.of();
+    private static final int MAX_IN_FLIGHT = 2; // the batch being processed and one queued behind it
+
+    // poll thread only: the batches handed to the worker, oldest first, and the offsets they span per partition
+    private final java.util.ArrayDeque<Future<?>> inFlight = new java.util.ArrayDeque<>();
+    private final Map<TopicPartition, Long> flightFirstOffsets = new HashMap<>();
+    private final Map<TopicPartition, Long> flightLastOffsets = new HashMap<>();
+    // partitions with a record the worker could not finish: queued batches skip them until they are rewound
+    private final Set<TopicPartition> blocked = ConcurrentHashMap.newKeySet();
 
     public DefaultMessageConsumer(ConsumerOptions options) {
         this.options = options;
@@ -106,6 +113,7 @@ public final class DefaultMessageConsumer implements MessageConsumer {
                 .maxBlock(options.deadLetterMaxBlock())
                 .build());
         this.meters = pool.metrics().registry();
+        this.recordMeters = new ConsumerMeters(meters);
         this.seenIds = new MessageIdWindow(options.dedupWindow());
         this.worker = Executors.newSingleThreadExecutor(r -> daemon(r, "ku-consumer-worker-" + options.name()));
         this.pollThread = daemon(this::pollLoop, "ku-consumer-poll-" + options.name());
@@ -167,26 +175,21 @@ public final class DefaultMessageConsumer implements MessageConsumer {
                         throw mismatch;
                     }
                 }
-                if (batch != null && batch.isDone()) {
-                    rewindUnfinished();
-                    batch = null;
+                retireFinishedBatches();
+                if (full()) {
+                    consumer.pause(consumer.assignment());
+                } else if (!consumer.paused().isEmpty()) {
                     consumer.resume(consumer.paused());
                 }
-                if (batch != null) {
-                    consumer.pause(consumer.assignment());
-                }
-                // while the worker is busy every partition is paused: poll briefly, so the next batch starts as
-                // soon as this one is done instead of after a whole poll timeout
-                ConsumerRecords<byte[], byte[]> records = consumer.poll(batch != null ? BUSY_POLL
-                        : options.pollTimeout());
+                // while the worker is busy poll briefly, so a finished batch is retired (and its offsets committed)
+                // soon, instead of after a whole poll timeout
+                ConsumerRecords<byte[], byte[]> records = consumer.poll(inFlight.isEmpty() ? options.pollTimeout()
+                        : BUSY_POLL);
                 if (!records.isEmpty()) {
-                    if (batch != null) {
-                        rewind(records); // fetched for a partition assigned while busy: read again later
+                    if (full()) {
+                        rewind(records); // fetched for a partition assigned while full: read again later
                     } else {
-                        consumer.pause(consumer.assignment());
-                        batchFirstOffsets = firstOffsets(records);
-                        batchLastOffsets = lastOffsets(records);
-                        batch = worker.submit(() -> process(records));
+                        hand(records);
                     }
                 }
                 commit(false, null);
@@ -273,41 +276,47 @@ public final class DefaultMessageConsumer implements MessageConsumer {
         }
     }
 
-    private static Map<TopicPartition, Long> firstOffsets(ConsumerRecords<byte[], byte[]> records) {
-        Map<TopicPartition, Long> first = new HashMap<>();
-        for (TopicPartition tp : records.partitions()) {
-            first.put(tp, records.records(tp).get(0).offset());
-        }
-        return first;
+    /** Whether no more batch may be handed to the worker now. */
+    private boolean full() {
+        return inFlight.size() >= MAX_IN_FLIGHT || !blocked.isEmpty();
     }
 
-    private static Map<TopicPartition, Long> lastOffsets(ConsumerRecords<byte[], byte[]> records) {
-        Map<TopicPartition, Long> last = new HashMap<>();
+    /** Queues {@code records} behind the batches in flight. */
+    private void hand(ConsumerRecords<byte[], byte[]> records) {
         for (TopicPartition tp : records.partitions()) {
             List<ConsumerRecord<byte[], byte[]>> list = records.records(tp);
-            last.put(tp, list.get(list.size() - 1).offset());
+            flightFirstOffsets.putIfAbsent(tp, list.get(0).offset());
+            flightLastOffsets.put(tp, list.get(list.size() - 1).offset());
         }
-        return last;
+        inFlight.addLast(worker.submit(() -> process(records)));
+        if (full()) {
+            consumer.pause(consumer.assignment());
+        }
     }
 
     /**
-     * After a batch ended by itself: a partition whose records were not all finished (the worker failed or gave up
-     * on a record without being stopped) is rewound to its first unfinished record, so nothing after it is skipped
-     * and no later batch commits past it.
+     * Forgets the batches the worker is done with, oldest first. Once nothing is in flight, a partition whose records
+     * were not all finished (the worker failed or gave up on a record without being stopped) is rewound to its first
+     * unfinished record, so nothing after it is skipped and no later batch commits past it.
      */
-    private void rewindUnfinished() {
-        try {
-            batch.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (ExecutionException e) {
-            log.error("Consumer {} worker failed unexpectedly; unfinished records will be read again", options.name(),
-                    e.getCause());
+    private void retireFinishedBatches() {
+        while (!inFlight.isEmpty() && inFlight.peekFirst().isDone()) {
+            try {
+                inFlight.pollFirst().get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException | java.util.concurrent.CancellationException e) {
+                log.error("Consumer {} worker failed unexpectedly; unfinished records will be read again",
+                        options.name(), e.getCause() != null ? e.getCause() : e);
+            }
         }
-        for (Map.Entry<TopicPartition, Long> e : batchFirstOffsets.entrySet()) {
+        if (!inFlight.isEmpty() || flightFirstOffsets.isEmpty()) {
+            return;
+        }
+        for (Map.Entry<TopicPartition, Long> e : flightFirstOffsets.entrySet()) {
             TopicPartition tp = e.getKey();
             Long next = finished.get(tp);
-            long last = batchLastOffsets.getOrDefault(tp, Long.MAX_VALUE - 1);
+            long last = flightLastOffsets.getOrDefault(tp, Long.MAX_VALUE - 1);
             if ((next == null || next <= last) && consumer.assignment().contains(tp)) {
                 long from = next != null && next > e.getValue() ? next : e.getValue();
                 log.warn("Consumer {}: {} was left unfinished at offset {}; reading it again", options.name(), tp,
@@ -315,8 +324,9 @@ public final class DefaultMessageConsumer implements MessageConsumer {
                 consumer.seek(tp, from);
             }
         }
-        batchFirstOffsets = Map.of();
-        batchLastOffsets = Map.of();
+        flightFirstOffsets.clear();
+        flightLastOffsets.clear();
+        blocked.clear();
     }
 
     private void rewind(ConsumerRecords<byte[], byte[]> records) {
@@ -327,33 +337,41 @@ public final class DefaultMessageConsumer implements MessageConsumer {
     }
 
     /**
-     * Stops the worker's batch after its in-flight record and waits for it (bounded); partitions of the batch that
-     * stay assigned (not in {@code revoked}) are rewound to their first unfinished record.
+     * Stops the worker's batches after its in-flight record and waits for them (bounded); partitions of the batches
+     * that stay assigned (not in {@code revoked}) are rewound to their first unfinished record.
      */
     private void abandonBatch(Collection<TopicPartition> revoked) {
-        if (batch == null) {
+        if (inFlight.isEmpty() && flightFirstOffsets.isEmpty()) {
             return;
         }
-        stopBatch.set(true);
+        stopBatch.set(true); // a queued batch that starts now returns at once
         synchronized (sleeper) {
             sleeper.notifyAll();
         }
+        long deadline = System.nanoTime() + closeBudget.toNanos();
         try {
-            batch.get(closeBudget.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (ExecutionException e) {
-            log.error("Consumer {} worker failed unexpectedly", options.name(), e.getCause());
-        } catch (TimeoutException e) {
-            log.warn("Consumer {}: the in-flight record did not finish within {}; interrupting it", options.name(),
-                    closeBudget);
-            batch.cancel(true);
+            for (Future<?> f : inFlight) {
+                try {
+                    f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                } catch (ExecutionException | java.util.concurrent.CancellationException e) {
+                    log.error("Consumer {} worker failed unexpectedly", options.name(),
+                            e.getCause() != null ? e.getCause() : e);
+                } catch (TimeoutException e) {
+                    log.warn("Consumer {}: the in-flight record did not finish within {}; interrupting it",
+                            options.name(), closeBudget);
+                    inFlight.forEach(x -> x.cancel(true));
+                    break;
+                }
+            }
         } finally {
             stopBatch.set(false);
         }
         Consumer<byte[], byte[]> c = consumer;
         if (c != null) {
-            for (Map.Entry<TopicPartition, Long> e : batchFirstOffsets.entrySet()) {
+            for (Map.Entry<TopicPartition, Long> e : flightFirstOffsets.entrySet()) {
                 TopicPartition tp = e.getKey();
                 if (!revoked.contains(tp) && c.assignment().contains(tp)) {
                     Long next = finished.get(tp);
@@ -362,9 +380,10 @@ public final class DefaultMessageConsumer implements MessageConsumer {
             }
             c.resume(c.paused());
         }
-        batch = null;
-        batchFirstOffsets = Map.of();
-        batchLastOffsets = Map.of();
+        inFlight.clear();
+        flightFirstOffsets.clear();
+        flightLastOffsets.clear();
+        blocked.clear();
     }
 
     private void commit(boolean sync, Duration timeout) {
@@ -424,7 +443,7 @@ public final class DefaultMessageConsumer implements MessageConsumer {
 
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-            if (batch != null) {
+            if (full()) {
                 consumer.pause(partitions);
             }
             clientAssigned = true;
@@ -438,20 +457,29 @@ public final class DefaultMessageConsumer implements MessageConsumer {
     // ------------------------------------------------------------------ worker thread
 
     private void process(ConsumerRecords<byte[], byte[]> records) {
-        Set<TopicPartition> blocked = new HashSet<>();
-        for (ConsumerRecord<byte[], byte[]> record : records) {
-            TopicPartition tp = new TopicPartition(record.topic(), record.partition());
-            if (stopBatch.get() || blocked.contains(tp)) {
+        for (TopicPartition tp : records.partitions()) {
+            for (ConsumerRecord<byte[], byte[]> record : records.records(tp)) {
                 if (stopBatch.get()) {
                     return;
                 }
-                continue;
-            }
-            if (processOne(record)) {
-                finished.put(tp, record.offset() + 1);
-                completed.incrementAndGet();
-            } else {
-                blocked.add(tp); // not finished: nothing after it in this partition may be committed
+                if (blocked.contains(tp)) {
+                    break;
+                }
+                boolean done;
+                try {
+                    done = processOne(record);
+                } catch (RuntimeException | Error e) { // a bug somewhere: never let it skip records of a queued batch
+                    log.error("Consumer {}: record {}-{}@{} failed unexpectedly; it will be read again", options.name(),
+                            record.topic(), record.partition(), record.offset(), e);
+                    done = false;
+                }
+                if (done) {
+                    finished.put(tp, record.offset() + 1);
+                    completed.incrementAndGet();
+                } else {
+                    blocked.add(tp); // not finished: nothing after it in this partition may be processed or committed
+                    break;
+                }
             }
         }
     }
@@ -463,13 +491,10 @@ public final class DefaultMessageConsumer implements MessageConsumer {
             return deadLetter(record, DeadLetterReason.NULL_VALUE.name(), null, 0, "unknown");
         }
         DecodeResult decoded = validator.decode(record.value(), headers);
-        Counter.builder(MetricNames.CONSUMER_CONSUMED).tag(MetricNames.TAG_TOPIC, record.topic())
-                .tag(MetricNames.TAG_TYPE, decoded.isValid() ? decoded.envelope().type() : "unknown")
-                .register(meters).increment();
+        recordMeters.consumed(record.topic(), decoded.isValid() ? decoded.envelope().type() : "unknown");
         if (!decoded.isValid()) {
             String reason = decoded.reason().map(Enum::name).orElse("INVALID");
-            Counter.builder(MetricNames.CONSUMER_VALIDATION_FAILURES).tag(MetricNames.TAG_TOPIC, record.topic())
-                    .tag(MetricNames.TAG_REASON, reason).register(meters).increment();
+            recordMeters.validationFailure(record.topic(), reason);
             log.warn("Record {}-{}@{} rejected: {} ({}); sending it to the dead-letter topic", record.topic(),
                     record.partition(), record.offset(), reason, LogText.oneLine(decoded.message().orElse("")));
             return deadLetter(record, reason, decoded.failure().orElse(null), 0, "unknown");
@@ -496,12 +521,9 @@ public final class DefaultMessageConsumer implements MessageConsumer {
             try {
                 handler.handle(envelope, new MessageContext(record.topic(), record.partition(), record.offset(),
                         timestamp, attempt, headers));
-                Timer.builder(MetricNames.CONSUMER_PROCESSING_LATENCY).tag(MetricNames.TAG_TOPIC, record.topic())
-                        .tag(MetricNames.TAG_TYPE, type).register(meters)
-                        .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
-                envelope.time().ifPresent(t -> Timer.builder(MetricNames.CONSUMER_END_TO_END_LATENCY)
-                        .tag(MetricNames.TAG_TOPIC, record.topic()).tag(MetricNames.TAG_TYPE, type).register(meters)
-                        .record(Duration.between(t, Instant.now()).abs()));
+                recordMeters.processing(record.topic(), type, System.nanoTime() - start);
+                envelope.time().ifPresent(t -> recordMeters.endToEnd(record.topic(), type,
+                        Duration.between(t, Instant.now()).abs()));
                 seenIds.add(envelope.id());
                 count(record.topic(), type, "processed");
                 return true;
@@ -521,8 +543,7 @@ public final class DefaultMessageConsumer implements MessageConsumer {
                     }
                     return done;
                 }
-                Counter.builder(MetricNames.CONSUMER_RETRIES).tag(MetricNames.TAG_TOPIC, record.topic())
-                        .tag(MetricNames.TAG_TYPE, type).register(meters).increment();
+                recordMeters.retry(record.topic(), type);
                 log.debug("Record {}-{}@{} attempt {} failed ({}); retrying in {} ms", record.topic(),
                         record.partition(), record.offset(), attempt, e.getClass().getSimpleName(),
                         backoff.toMillis());
@@ -544,8 +565,7 @@ public final class DefaultMessageConsumer implements MessageConsumer {
             try {
                 deadLetters.sendRecord(dead)
                         .get(options.deadLetterMaxBlock().toMillis() + 30_000, TimeUnit.MILLISECONDS);
-                Counter.builder(MetricNames.CONSUMER_DEAD_LETTERED).tag(MetricNames.TAG_TOPIC, record.topic())
-                        .tag(MetricNames.TAG_REASON, reason).register(meters).increment();
+                recordMeters.deadLettered(record.topic(), reason);
                 count(record.topic(), type, "dead_lettered");
                 return true;
             } catch (InterruptedException e) {
@@ -564,8 +584,7 @@ public final class DefaultMessageConsumer implements MessageConsumer {
                     dead = smaller;
                     continue;
                 }
-                Counter.builder(MetricNames.CONSUMER_DEAD_LETTER_FAILURES).tag(MetricNames.TAG_TOPIC, record.topic())
-                        .register(meters).increment();
+                recordMeters.deadLetterFailure(record.topic());
                 log.warn("Dead-letter publish of {}-{}@{} to {} failed ({}: {}); its offset is held back, retrying "
                                 + "in {} ms", record.topic(), record.partition(), record.offset(), topic,
                         cause.getClass().getSimpleName(), DeadLetterRecords.safeMessage(cause), backoff.toMillis());
@@ -583,8 +602,7 @@ public final class DefaultMessageConsumer implements MessageConsumer {
     }
 
     private void count(String topic, String type, String outcome) {
-        Counter.builder(MetricNames.CONSUMER_RECORDS).tag(MetricNames.TAG_TOPIC, topic)
-                .tag(MetricNames.TAG_TYPE, type).tag(MetricNames.TAG_OUTCOME, outcome).register(meters).increment();
+        recordMeters.outcome(topic, type, outcome);
     }
 
     /** Waits {@code d} unless {@code stop} becomes true (checked when notified); false if stopped. */

@@ -1,6 +1,10 @@
 package io.kafkautility.internal.message;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.util.BufferRecycler;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
@@ -40,9 +44,12 @@ public final class JacksonEnvelopeCodec implements EnvelopeCodec {
 
     private final JsonLimits limits;
     private final ObjectMapper mapper;
+    private final boolean adoptParsedData;
 
     public JacksonEnvelopeCodec(JsonLimits limits) {
         this.limits = Objects.requireNonNull(limits, "limits");
+        // the envelope object is one level above the data
+        this.adoptParsedData = limits.maxNestingDepth() <= Envelope.MAX_DATA_DEPTH + 1;
         StreamReadConstraints constraints = StreamReadConstraints.builder()
                 .maxNestingDepth(limits.maxNestingDepth())
                 .maxStringLength(limits.maxStringLength())
@@ -68,25 +75,47 @@ public final class JacksonEnvelopeCodec implements EnvelopeCodec {
     @Override
     public byte[] encode(Envelope e) {
         Objects.requireNonNull(e, "envelope");
-        ObjectNode n = mapper.createObjectNode();
-        n.put("specversion", Envelope.SPEC_VERSION);
-        n.put("id", e.id());
-        n.put("source", e.source());
-        n.put("type", e.type());
-        e.time().ifPresent(t -> n.put("time", DateTimeFormatter.ISO_INSTANT.format(t)));
-        n.put("datacontenttype", e.dataContentType());
-        e.dataSchema().ifPresent(v -> n.put("dataschema", v));
-        e.subject().ifPresent(v -> n.put("subject", v));
-        e.correlationId().ifPresent(v -> n.put(Envelope.EXT_CORRELATION_ID, v));
-        e.causationId().ifPresent(v -> n.put(Envelope.EXT_CAUSATION_ID, v));
-        e.traceparent().ifPresent(v -> n.put(Envelope.EXT_TRACEPARENT, v));
-        e.extensions().forEach(n::put);
-        n.set("data", e.data());
-        try {
-            return mapper.writeValueAsBytes(n);
-        } catch (JsonProcessingException ex) {
+        // streamed straight to bytes: no intermediate tree, no copy of the data
+        BufferRecycler recycler = mapper.getFactory()._getBufferRecycler();
+        ByteArrayBuilder out = new ByteArrayBuilder(recycler);
+        try (JsonGenerator g = mapper.createGenerator(out, JsonEncoding.UTF8)) {
+            g.writeStartObject();
+            g.writeStringField("specversion", Envelope.SPEC_VERSION);
+            g.writeStringField("id", e.id());
+            g.writeStringField("source", e.source());
+            g.writeStringField("type", e.type());
+            Instant time = e.time().orElse(null);
+            if (time != null) {
+                g.writeStringField("time", DateTimeFormatter.ISO_INSTANT.format(time));
+            }
+            g.writeStringField("datacontenttype", e.dataContentType());
+            writeOptional(g, "dataschema", e.dataSchema().orElse(null));
+            writeOptional(g, "subject", e.subject().orElse(null));
+            writeOptional(g, Envelope.EXT_CORRELATION_ID, e.correlationId().orElse(null));
+            writeOptional(g, Envelope.EXT_CAUSATION_ID, e.causationId().orElse(null));
+            writeOptional(g, Envelope.EXT_TRACEPARENT, e.traceparent().orElse(null));
+            for (Map.Entry<String, String> x : e.extensions().entrySet()) {
+                g.writeStringField(x.getKey(), x.getValue());
+            }
+            g.writeFieldName("data");
+            mapper.writeTree(g, EnvelopeAccess.data(e));
+            g.writeEndObject();
+        } catch (IOException ex) {
             throw new KafkaUtilityException("cannot encode envelope " + e.id() + " of type " + e.type() + ": "
-                    + ex.getOriginalMessage(), ex);
+                    + (ex instanceof JsonProcessingException ? ((JsonProcessingException) ex).getOriginalMessage()
+                    : ex.getClass().getSimpleName()), ex);
+        }
+        try {
+            return out.toByteArray();
+        } finally {
+            out.release();
+            recycler.releaseToPool();
+        }
+    }
+
+    private static void writeOptional(JsonGenerator g, String name, String value) throws IOException {
+        if (value != null) {
+            g.writeStringField(name, value);
         }
     }
 
@@ -248,7 +277,8 @@ public final class JacksonEnvelopeCodec implements EnvelopeCodec {
             b.causationId(attributes.remove(Envelope.EXT_CAUSATION_ID));
             b.traceparent(attributes.remove(Envelope.EXT_TRACEPARENT));
             attributes.forEach(b::extension);
-            return b.data(data).build();
+            // a tree this reader just parsed within its nesting limit is handed over, not copied
+            return (adoptParsedData ? EnvelopeAccess.adoptData(b, data) : b.data(data)).build();
         } catch (IllegalArgumentException | IllegalStateException | NullPointerException e) {
             throw fail(RejectReason.INVALID_ENVELOPE, e.getMessage(), type, id, null);
         }
@@ -256,7 +286,7 @@ public final class JacksonEnvelopeCodec implements EnvelopeCodec {
 
     private static Instant parseTime(String time) {
         try {
-            return OffsetDateTime.parse(time, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
+            return Rfc3339.parse(time);
         } catch (DateTimeParseException e) {
             throw new IllegalArgumentException("time must be an RFC 3339 timestamp");
         }

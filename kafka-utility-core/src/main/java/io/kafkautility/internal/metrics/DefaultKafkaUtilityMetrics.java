@@ -12,6 +12,8 @@ import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.producer.Producer;
@@ -20,6 +22,13 @@ import org.apache.kafka.clients.producer.Producer;
 public final class DefaultKafkaUtilityMetrics implements KafkaUtilityMetrics {
 
     private final CompositeMeterRegistry composite = new CompositeMeterRegistry();
+    // per-send meters, looked up once per tag combination instead of built and registered per message
+    private final Map<Key, Counter> sentCounters = new ConcurrentHashMap<>();
+    private final Map<Key, Counter> failedCounters = new ConcurrentHashMap<>();
+    private final Map<Key, Timer> latencies = new ConcurrentHashMap<>();
+
+    private record Key(String a, String b, String c) {
+    }
 
     @Override
     public void bindTo(MeterRegistry registry) {
@@ -32,22 +41,25 @@ public final class DefaultKafkaUtilityMetrics implements KafkaUtilityMetrics {
     }
 
     public void sent(String topic, String type, long nanos) {
-        Counter.builder(MetricNames.MESSAGES_SENT).description("Messages acknowledged by the broker")
-                .tags(MetricNames.TAG_TOPIC, topic, MetricNames.TAG_TYPE, type).register(composite).increment();
+        sentCounters.computeIfAbsent(new Key(topic, type, null), k -> Counter.builder(MetricNames.MESSAGES_SENT)
+                .description("Messages acknowledged by the broker")
+                .tags(MetricNames.TAG_TOPIC, topic, MetricNames.TAG_TYPE, type).register(composite)).increment();
         latency(topic, MetricNames.OUTCOME_SUCCESS, nanos);
     }
 
     public void failed(String topic, String type, String reason, long nanos) {
-        Counter.builder(MetricNames.MESSAGES_SEND_FAILED).description("Sends that failed")
+        failedCounters.computeIfAbsent(new Key(topic, type, reason), k -> Counter.builder(
+                        MetricNames.MESSAGES_SEND_FAILED).description("Sends that failed")
                 .tags(MetricNames.TAG_TOPIC, topic, MetricNames.TAG_TYPE, type, MetricNames.TAG_REASON, reason)
-                .register(composite).increment();
+                .register(composite)).increment();
         latency(topic, MetricNames.OUTCOME_FAILURE, nanos);
     }
 
     private void latency(String topic, String outcome, long nanos) {
-        Timer.builder(MetricNames.SEND_LATENCY).description("From send() to acknowledgement or failure")
+        latencies.computeIfAbsent(new Key(topic, outcome, null), k -> Timer.builder(MetricNames.SEND_LATENCY)
+                .description("From send() to acknowledgement or failure")
                 .tags(MetricNames.TAG_TOPIC, topic, MetricNames.TAG_OUTCOME, outcome)
-                .register(composite).record(nanos, TimeUnit.NANOSECONDS);
+                .register(composite)).record(nanos, TimeUnit.NANOSECONDS);
     }
 
     public void validationFailure(String topic, String type, String reason) {

@@ -5,6 +5,7 @@ import io.kafkautility.MessageHeaders;
 import io.kafkautility.internal.logging.LogText;
 import io.kafkautility.internal.metrics.DefaultKafkaUtilityMetrics;
 import io.kafkautility.internal.pool.DefaultKafkaClientPool;
+import io.kafkautility.internal.message.EnvelopeAccess;
 import io.kafkautility.message.Envelope;
 import io.kafkautility.message.EnvelopeCodec;
 import io.kafkautility.message.MessageType;
@@ -63,7 +64,10 @@ public final class DefaultMessageProducer implements MessageProducer {
     public CompletableFuture<SendResult> send(String topic, String key, MessageType type, JsonNode data) {
         Objects.requireNonNull(type, "type");
         Objects.requireNonNull(data, "data");
-        return send(topic, key, Envelope.builder().messageType(type).source(options.source()).data(data).build());
+        // the envelope is validated and encoded before this method returns and never escapes it, so the caller's tree
+        // is read in place instead of copied (the validator bounds its depth before anything recurses into it)
+        return send(topic, key, EnvelopeAccess.adoptData(Envelope.builder().messageType(type).source(options.source()),
+                data).build());
     }
 
     @Override
@@ -87,7 +91,7 @@ public final class DefaultMessageProducer implements MessageProducer {
         RecordHeaders headers = new RecordHeaders();
         try {
             value = codec.encode(envelope);
-            codec.headers(envelope).forEach((k, v) -> headers.add(k, v.getBytes(StandardCharsets.UTF_8)));
+            codec.writeHeaders(envelope, headers);
         } catch (RuntimeException e) {
             metrics.failed(topic, envelope.type(), SendFailureReason.SERIALIZATION.name(), 0);
             return CompletableFuture.failedFuture(new SendException(topic, envelope.id(), SendFailureReason.SERIALIZATION,

@@ -1,6 +1,7 @@
 package io.kafkautility.internal.validation;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.kafkautility.internal.message.EnvelopeAccess;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
@@ -52,6 +53,7 @@ public final class NetworkntMessageValidator implements MessageValidator {
     private final JsonLimits limits;
     private final JacksonEnvelopeCodec codec;
     private final Map<MessageType, JsonSchema> schemas;
+    private final Map<String, MessageType> knownSchemaIds; // dataschema -> type for the versions compiled here
 
     public NetworkntMessageValidator(MessageCatalog catalog, JsonLimits limits, ClassLoader classLoader) {
         this.catalog = catalog;
@@ -68,6 +70,9 @@ public final class NetworkntMessageValidator implements MessageValidator {
             compiled.put(type, compile(factory, config, type));
         }
         this.schemas = Map.copyOf(compiled);
+        Map<String, MessageType> ids = new java.util.HashMap<>();
+        compiled.keySet().forEach(t -> ids.put(t.schemaId(), t));
+        this.knownSchemaIds = Map.copyOf(ids);
     }
 
     /** A factory that resolves kafka-utility $ids and $refs from the classpath and refuses every other location. */
@@ -129,7 +134,7 @@ public final class NetworkntMessageValidator implements MessageValidator {
         if (!catalog.knows(type)) {
             throw unknownVersion(envelope, type);
         }
-        JsonNode data = envelope.data();
+        JsonNode data = EnvelopeAccess.data(envelope);
         String tooBig = JsonBounds.firstViolation(data, limits);
         if (tooBig != null) {
             throw new MessageValidationException(RejectReason.LIMITS_EXCEEDED, tooBig, type.toString(), envelope.id(), List.of());
@@ -170,7 +175,7 @@ public final class NetworkntMessageValidator implements MessageValidator {
                 // a newer minor may add optional properties this reader does not know: read it tolerantly
                 tolerant = claimed.minor() > against.minor();
             }
-            List<ValidationError> errors = toErrors(schemas.get(against).validate(envelope.data()), tolerant);
+            List<ValidationError> errors = toErrors(schemas.get(against).validate(EnvelopeAccess.data(envelope)), tolerant);
             if (!errors.isEmpty()) {
                 throw violation(envelope, claimed, errors);
             }
@@ -193,7 +198,8 @@ public final class NetworkntMessageValidator implements MessageValidator {
         }
         String schemaId = envelope.dataSchema().orElseThrow(() -> new MessageValidationException(RejectReason.INVALID_ENVELOPE,
                 "dataschema is missing; it must be the $id of the schema version of the data", envelope.type(), envelope.id(), List.of()));
-        MessageType claimed = MessageType.fromSchemaId(schemaId).orElseThrow(() -> new MessageValidationException(
+        MessageType known = knownSchemaIds.get(schemaId); // the common case, without parsing the id
+        MessageType claimed = known != null ? known : MessageType.fromSchemaId(schemaId).orElseThrow(() -> new MessageValidationException(
                 RejectReason.UNSUPPORTED_VERSION, "dataschema '" + abbreviate(schemaId) + "' is not a known schema id of the form "
                 + MessageType.SCHEMA_ID_PREFIX + "<type>.v<MAJOR>[.<MINOR>].schema.json", envelope.type(), envelope.id(), List.of()));
         if (!claimed.name().equals(envelope.type())) {

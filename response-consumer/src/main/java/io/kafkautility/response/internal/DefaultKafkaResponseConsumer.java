@@ -53,6 +53,8 @@ public final class DefaultKafkaResponseConsumer implements KafkaResponseConsumer
     private final Map<String, Counter> invalid = new ConcurrentHashMap<>();
     private final Counter pollErrors;
     private final Counter commitErrors;
+    // offsets of replies handed to sessions, committed asynchronously after each batch; poll thread only
+    private final Map<TopicPartition, OffsetAndMetadata> handedOff = new HashMap<>();
     private final CountDownLatch stopSignal = new CountDownLatch(1);
     private final CompletableFuture<Void> ready = new CompletableFuture<>();
     private final Object lifecycle = new Object();
@@ -168,10 +170,12 @@ public final class DefaultKafkaResponseConsumer implements KafkaResponseConsumer
                     }
                     backoff = options.retryBackoff();
                 }
+                commitHandedOff(c, null);
             } catch (WakeupException e) {
                 if (!stopping) {
                     log.debug("Unexpected wakeup of the response consumer; continuing");
                 }
+                commitHandedOff(c, null);
             } catch (RuntimeException e) {
                 // KafkaException: transport, authorization, coordinator trouble; anything else is a bug somewhere,
                 // but the loop must not die: log it, back off, start over with a fresh consumer
@@ -183,6 +187,12 @@ public final class DefaultKafkaResponseConsumer implements KafkaResponseConsumer
                     log.error("Response consumer failed unexpectedly on {}, restarting in {}", options.topic(),
                             backoff, e);
                 }
+                try {
+                    commitHandedOff(c, null); // best effort; a fresh consumer rejoins from the committed offsets
+                } catch (RuntimeException again) {
+                    log.debug("Response consumer final commit failed: {}", again.toString());
+                }
+                handedOff.clear();
                 closeQuietly(c);
                 consumer = null;
                 if (!pause(backoff)) {
@@ -203,7 +213,10 @@ public final class DefaultKafkaResponseConsumer implements KafkaResponseConsumer
         log.info("Response consumer on {} stopped", options.topic());
     }
 
-    /** Processes one batch and commits what was handed off; false when stopping. */
+    /**
+     * Processes one batch and commits what was handed off, asynchronously: the next poll (and the replies it brings)
+     * does not wait for the commit's round trip. A revoke or a stop commits synchronously. False when stopping.
+     */
     private boolean process(Consumer<byte[], byte[]> c, ConsumerRecords<byte[], byte[]> batch) {
         if (batch.isEmpty()) {
             return true;
@@ -221,11 +234,26 @@ public final class DefaultKafkaResponseConsumer implements KafkaResponseConsumer
                 done.put(tp, new OffsetAndMetadata(record.offset() + 1));
             }
         }
-        commit(c, done);
+        if (!done.isEmpty()) {
+            handedOff.putAll(done);
+            c.commitAsync(done, (offsets, error) -> {
+                if (error != null) { // a later commit (or the one on revoke/stop) covers these offsets
+                    commitErrors.increment();
+                    log.debug("Response consumer async commit of {} failed: {}", offsets.keySet(), error.toString());
+                }
+            });
+        }
         return !stopped;
     }
 
-    private void commit(Consumer<byte[], byte[]> c, Map<TopicPartition, OffsetAndMetadata> offsets) {
+    /** Synchronously commits what was handed off for {@code partitions} (all when null), then forgets it. */
+    private void commitHandedOff(Consumer<byte[], byte[]> c, Collection<TopicPartition> partitions) {
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        handedOff.forEach((tp, om) -> {
+            if (partitions == null || partitions.contains(tp)) {
+                offsets.put(tp, om);
+            }
+        });
         if (offsets.isEmpty()) {
             return;
         }
@@ -240,12 +268,12 @@ public final class DefaultKafkaResponseConsumer implements KafkaResponseConsumer
                 log.warn("Response consumer could not commit {} while stopping (records will be read again): {}",
                         offsets.keySet(), again.toString());
             }
-            throw e;
         } catch (KafkaException e) {
             commitErrors.increment();
-            log.warn("Response consumer could not commit {} (records will be read again after a rebalance): {}",
-                    offsets.keySet(), e.toString());
+            log.warn("Response consumer could not commit {} (records will be read again): {}", offsets.keySet(),
+                    e.toString());
         }
+        offsets.keySet().forEach(handedOff::remove);
     }
 
     private Outcome handle(ConsumerRecord<byte[], byte[]> record) {
@@ -358,7 +386,12 @@ public final class DefaultKafkaResponseConsumer implements KafkaResponseConsumer
 
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-            // offsets are committed after every batch; nothing is pending here
+            commitHandedOff(c, partitions); // make the async commits of these partitions final before they move
+        }
+
+        @Override
+        public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            partitions.forEach(handedOff::remove); // owned by another member now: committing would be refused
         }
     }
 }
