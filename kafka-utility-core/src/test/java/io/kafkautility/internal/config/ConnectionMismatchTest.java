@@ -43,8 +43,10 @@ class ConnectionMismatchTest {
             acceptor.setDaemon(true);
             acceptor.start();
             ConnectionMismatch mismatch = new ConnectionMismatch(options(s.getLocalPort()));
-            assertThat(mismatch.find()).isNull();
-            assertThat(mismatch.find()).isNull(); // cached
+            long t0 = System.nanoTime();
+            assertThat(mismatch.find(java.time.Duration.ofMillis(100))).isNull(); // not waited for longer
+            assertThat(System.nanoTime() - t0).isLessThan(java.time.Duration.ofSeconds(1).toNanos());
+            assertThat(mismatch.find(java.time.Duration.ofSeconds(10))).isNull(); // the probe's own answer
         } finally {
             for (Socket a : accepted) {
                 a.close();
