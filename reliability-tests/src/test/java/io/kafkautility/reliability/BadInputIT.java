@@ -4,6 +4,7 @@ import static io.kafkautility.reliability.BadInputSupport.chunk;
 import static io.kafkautility.reliability.BadInputSupport.count;
 import static io.kafkautility.reliability.BadInputSupport.deleted;
 import static io.kafkautility.reliability.BadInputSupport.header;
+import static io.kafkautility.reliability.BadInputSupport.kafkaError;
 import static io.kafkautility.reliability.BadInputSupport.rawEnvelope;
 import static io.kafkautility.reliability.BadInputSupport.read;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -41,7 +42,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -78,7 +78,7 @@ class BadInputIT {
         String id = ledger.nextId();
         ledger.sent(id);
         producer.send(topic, id, deleted(id)).handle((r, e) -> {
-            ledger.sendCompleted(id, e == null ? null : SendFailures.unwrap(e).getCause());
+            ledger.sendCompleted(id, kafkaError(e));
             return null;
         }).join();
     }

@@ -51,6 +51,18 @@ final class BadInputSupport {
                 .data(data).build();
     }
 
+    /**
+     * For {@link io.kafkautility.testkit.fault.ReliabilityLedger#sendCompleted}: null for success, else the Kafka
+     * error under the library's exception (or the library's exception itself when it has no cause: ambiguous).
+     */
+    static Throwable kafkaError(Throwable libraryError) {
+        if (libraryError == null) {
+            return null;
+        }
+        Throwable e = io.kafkautility.internal.producer.SendFailures.unwrap(libraryError);
+        return e.getCause() != null ? e.getCause() : e;
+    }
+
     static String random(int chars) {
         char[] c = new char[chars];
         for (int i = 0; i < chars; i++) {

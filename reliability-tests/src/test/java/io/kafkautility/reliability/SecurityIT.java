@@ -298,7 +298,7 @@ class SecurityIT {
                     String id = ledger.nextId();
                     ledger.sent(id);
                     producer.send(topic, id, deleted(id)).whenComplete((r, e) -> ledger.sendCompleted(id,
-                            e == null ? null : SendFailures.unwrap(e).getCause()));
+                            BadInputSupport.kafkaError(e)));
                 }
                 await().atMost(Duration.ofSeconds(30)).until(() -> ledger.pending() == 0);
             }
