@@ -1,6 +1,7 @@
 package io.kafkautility.internal.requestreply;
 
 import io.kafkautility.MessageHeaders;
+import io.kafkautility.internal.logging.LogText;
 import io.kafkautility.requestreply.PayloadCodec;
 import io.kafkautility.requestreply.PendingLimitExceededException;
 import io.kafkautility.requestreply.RequestEncodingException;
@@ -313,8 +314,8 @@ public final class DefaultRequestReplyClient<Q, R> implements RequestReplyClient
         PendingRequests.DropReason reason = pending.classify(id);
         metrics.dropped(reason);
         if (log.isDebugEnabled()) {
-            log.debug("Dropped {} reply for correlation id {} at {}-{}@{}", reason.tag(), id, record.topic(),
-                    record.partition(), record.offset());
+            log.debug("Dropped {} reply for correlation id {} at {}-{}@{}", reason.tag(), LogText.oneLine(id),
+                    record.topic(), record.partition(), record.offset());
         }
     }
 

@@ -1,6 +1,7 @@
 package io.kafkautility.internal.requestreply;
 
 import io.kafkautility.MessageHeaders;
+import io.kafkautility.internal.logging.LogText;
 import io.kafkautility.requestreply.ReplySink;
 import io.kafkautility.requestreply.RequestContext;
 import io.kafkautility.requestreply.RequestHandler;
@@ -248,8 +249,8 @@ public final class DefaultResponder<Q, R> implements Responder<Q, R>, Runnable {
         long deadline = HeaderValues.getLong(headers, MessageHeaders.DEADLINE, -1);
         if (deadline > 0 && System.currentTimeMillis() > deadline) {
             increment(expired);
-            log.debug("Request with correlation id {} at {}-{}@{} skipped: deadline passed", id, record.topic(),
-                    record.partition(), record.offset());
+            log.debug("Request with correlation id {} at {}-{}@{} skipped: deadline passed", LogText.oneLine(id),
+                    record.topic(), record.partition(), record.offset());
             finish(done);
             return;
         }
@@ -273,8 +274,8 @@ public final class DefaultResponder<Q, R> implements Responder<Q, R>, Runnable {
                 if (!sink.isDone()) {
                     sink.fail(e);
                 } else {
-                    log.warn("Streaming handler threw after ending the stream for correlation id {}: {}", id,
-                            e.toString());
+                    log.warn("Streaming handler threw after ending the stream for correlation id {}: {}",
+                            LogText.oneLine(id), LogText.oneLine(e.toString()));
                 }
             }
         }
@@ -343,12 +344,12 @@ public final class DefaultResponder<Q, R> implements Responder<Q, R>, Runnable {
     private void replyFailed(ReplyTarget target, Throwable e) {
         increment(replyFailed);
         log.warn("Reply for correlation id {} to topic {} could not be sent (not retried; the requester times out): "
-                + "{}", target.correlationId, target.topic, e.toString());
+                + "{}", LogText.oneLine(target.correlationId), target.topic, LogText.oneLine(e.toString()));
     }
 
     private CompletableFuture<Void> sendError(ReplyTarget target, Throwable error) {
         log.warn("Handler failed for request with correlation id {}; sending an error reply: {}",
-                target.correlationId, error.toString());
+                LogText.oneLine(target.correlationId), LogText.oneLine(error.toString()));
         return sendErrorRecord(target, error, () -> finish(target.done));
     }
 
@@ -545,7 +546,7 @@ public final class DefaultResponder<Q, R> implements Responder<Q, R>, Runnable {
             Objects.requireNonNull(error, "error");
             end();
             log.warn("Streaming handler failed for correlation id {}; sending an error reply: {}",
-                    target.correlationId, error.toString());
+                    LogText.oneLine(target.correlationId), LogText.oneLine(error.toString()));
             return sendErrorRecord(target, error, this::acked);
         }
 
