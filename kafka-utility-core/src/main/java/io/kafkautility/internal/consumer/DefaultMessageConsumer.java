@@ -420,6 +420,11 @@ public final class DefaultMessageConsumer implements MessageConsumer {
     private final class Rebalance implements ConsumerRebalanceListener {
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            if (consumer == null) {
+                // called from Consumer.close(): shutdown() or the failure path already stopped the batch and
+                // committed what could be; committing here would only fail (the field is already cleared)
+                return;
+            }
             abandonBatch(partitions);
             try {
                 commit(true, closeBudget);
