@@ -212,6 +212,8 @@ public final class BenchmarkMain {
                 us.getOrDefault("jacksonParseBaseline", Double.NaN), us.getOrDefault("envelopeParse", Double.NaN)));
         add(Result.info("producer path per send: envelope, validation, headers, encoding (JMH)", "us", Double.NaN,
                 us.getOrDefault("producerPath", Double.NaN)));
+        add(Result.info("whole send() to an immediately acking MockProducer (JMH)", "us", Double.NaN,
+                us.getOrDefault("sendToMockProducer", Double.NaN)));
         add(Result.info("consumer path per record: parse, envelope, validation (JMH)", "us", Double.NaN,
                 us.getOrDefault("consumerPath", Double.NaN)));
     }
