@@ -57,26 +57,24 @@ class ReplicatedClusterLibraryIT {
                         .handler(CrashScenarioSupport.TYPE, (m, ctx) -> ledger.consumed(CrashScenarioSupport.idOf(m)))
                         .build()).start()) {
 
-            // 1. one broker down mid-stream and back
-            try (ContinuousSender stream = ContinuousSender.start(ledger, 500, STREAM,
-                    id -> producer.send(topic, id))) {
+            // 1. one broker down mid-stream and back; the stream runs until 20,000+ are acked and the broker is back
+            try (ContinuousSender stream = ContinuousSender.start(ledger, 500, id -> producer.send(topic, id))) {
                 await().atMost(DEADLINE).until(() -> ledger.check().acked() >= 3_000);
-                assertThat(stream.attempted()).as("mid-stream").isLessThan(STREAM);
                 cluster.shutdownBroker(brokers.get(0));
                 long afterOne = ledger.check().acked();
                 System.out.println("broker " + brokers.get(0) + " down after " + afterOne + " acks");
-                await().atMost(DEADLINE).until(() -> ledger.check().acked() >= afterOne + 4_000
-                        || stream.completed() >= STREAM);
-                assertThat(stream.attempted()).as("still mid-stream while one broker is down").isLessThan(STREAM);
+                await().atMost(DEADLINE).until(() -> ledger.check().acked() >= afterOne + 4_000);
                 cluster.startBroker(brokers.get(0));
-                System.out.println("broker " + brokers.get(0) + " back after " + ledger.check().acked() + " acks");
-                assertThat(stream.awaitDone(DEADLINE)).isTrue();
+                long back = ledger.check().acked();
+                System.out.println("broker " + brokers.get(0) + " back after " + back + " acks");
+                await().atMost(DEADLINE).until(() -> ledger.check().acked() >= Math.max(STREAM, back + 2_000));
+                assertThat(stream.stop(DEADLINE)).isTrue();
             }
             await().atMost(DEADLINE).until(() -> ledger.ackedNotConsumed() == 0);
             ReliabilityReport oneDown = ledger.check();
             System.out.println("after one broker down and back: " + oneDown.line());
             oneDown.assertNothingLost();
-            assertThat(oneDown.acked()).isGreaterThanOrEqualTo(STREAM * 9L / 10);
+            assertThat(oneDown.acked()).isGreaterThanOrEqualTo(STREAM);
 
             // 2. two brokers down: below min.insync.replicas every acks=all send must fail, clearly and in time
             cluster.shutdownBroker(brokers.get(1));
@@ -94,6 +92,9 @@ class ReplicatedClusterLibraryIT {
             System.out.println("two brokers down, distinct failures: " + distinct);
             assertThat(failures).as("at least one failure names NotEnoughReplicas or a timeout naming the partition")
                     .anyMatch(t -> namesNotEnoughReplicas(t) || namesPartitionTimeout(t, topic));
+            assertThat(failures).as("an expired batch says what Kafka was retrying")
+                    .filteredOn(t -> namesPartitionTimeout(t, topic))
+                    .allMatch(t -> t.getMessage().contains("min.insync.replicas"));
 
             // 3. both back: sending recovers, new sends are acked and consumed
             cluster.startBroker(brokers.get(1));
@@ -118,7 +119,7 @@ class ReplicatedClusterLibraryIT {
         ReliabilityReport report = ledger.check();
         System.out.println(report.line());
         report.assertNothingLost();
-        assertThat(report.acked()).isGreaterThanOrEqualTo(STREAM * 9L / 10 + 2_000);
+        assertThat(report.acked()).isGreaterThanOrEqualTo(STREAM + 2_000L);
     }
 
     /** Sends {@code count} probes at once; each must fail with a SendException within the delivery timeout. */
