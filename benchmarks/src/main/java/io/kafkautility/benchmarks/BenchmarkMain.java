@@ -73,7 +73,7 @@ public final class BenchmarkMain {
         System.out.println(Report.table(bench.results));
         String setup = "Each line: median of the rounds, baseline and kafka-utility alternating on the same "
                 + (embedded ? "in-JVM KRaft broker" : "broker") + " in one process, after " + bench.warmupRounds
-                + " unmeasured warm-up round(s). Producer: 20,000 1 KiB events per round, acks=all, idempotent (raw "
+                + " unmeasured warm-up round(s). Producer: 50,000 1 KiB events per round, acks=all, idempotent (raw "
                 + "sends pre-serialized bytes; ours sends typed data through envelope, validation and metrics). "
                 + "Consumer: 50,000 pre-filled events, fresh group per round (ours: decode, validate, handler, "
                 + "commit). Request-reply: one echo responder for both, 2,000 sequential requests after 300 warm-up, "
@@ -89,7 +89,7 @@ public final class BenchmarkMain {
 
     /** 1. Producer throughput, 1 and 6 partitions. */
     private void producer(KafkaCluster cluster) throws Exception {
-        ProducerBench producer = new ProducerBench(cluster.bootstrapServers(), 20_000);
+        ProducerBench producer = new ProducerBench(cluster.bootstrapServers(), 50_000);
         for (int partitions : new int[] {1, 6}) {
             List<Double> raw = new ArrayList<>();
             List<Double> ours = new ArrayList<>();
@@ -212,6 +212,8 @@ public final class BenchmarkMain {
                 us.getOrDefault("jacksonParseBaseline", Double.NaN), us.getOrDefault("envelopeParse", Double.NaN)));
         add(Result.info("producer path per send: envelope, validation, headers, encoding (JMH)", "us", Double.NaN,
                 us.getOrDefault("producerPath", Double.NaN)));
+        add(Result.info("whole send() to an immediately acking MockProducer (JMH)", "us", Double.NaN,
+                us.getOrDefault("sendToMockProducer", Double.NaN)));
         add(Result.info("consumer path per record: parse, envelope, validation (JMH)", "us", Double.NaN,
                 us.getOrDefault("consumerPath", Double.NaN)));
     }

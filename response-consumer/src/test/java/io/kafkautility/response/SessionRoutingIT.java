@@ -95,6 +95,29 @@ class SessionRoutingIT {
         f.manager.unregister("slow-llm");
     }
 
+    /** Commits are asynchronous per batch; stopping must still commit every reply handed to a session. */
+    @Test
+    void stoppingCommitsEveryReplyHandedToASession(KafkaCluster cluster) throws Exception {
+        String group = io.kafkautility.testkit.TopicNames.unique("ui-stop");
+        try (ReplyFixture g = new ReplyFixture(cluster, b -> b, b -> b.groupId(group))) {
+            TestConnection c = g.open("stopper");
+            for (int i = 0; i < 30; i++) {
+                assertThat(g.ask("stopper", "q" + i)).isEqualTo(ACCEPTED);
+                g.reply("stopper", "q" + i);
+                int expected = i + 1;
+                await().atMost(Duration.ofSeconds(30)).until(() -> c.answers().size() == expected);
+            }
+            g.consumer.stop();
+            try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+                    cluster.clientProperties())) {
+                long committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata()
+                        .get(30, java.util.concurrent.TimeUnit.SECONDS).values().stream()
+                        .mapToLong(org.apache.kafka.clients.consumer.OffsetAndMetadata::offset).sum();
+                assertThat(committed).as("committed offsets over the 3 partitions").isEqualTo(30);
+            }
+        }
+    }
+
     @Test
     void failedDeliveryClearsTheSession() {
         TestConnection c = f.open("broken-pipe");

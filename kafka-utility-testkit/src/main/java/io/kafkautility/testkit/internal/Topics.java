@@ -1,5 +1,9 @@
 package io.kafkautility.testkit.internal;
 
+import java.util.HashMap;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
+
 import io.kafkautility.testkit.KafkaTestkitException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -58,6 +62,13 @@ public final class Topics {
                                 && t.partitions().stream().map(TopicPartitionInfo::leader)
                                         .allMatch(l -> l != null && !l.isEmpty()));
                 if (ready) {
+                    // a leader in the metadata is not yet a partition the leader serves: ask it for the end offset
+                    // of every partition (an idempotent producer racing a fresh partition can loop on
+                    // OUT_OF_ORDER_SEQUENCE in Kafka 4.1)
+                    Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+                    d.values().forEach(t -> t.partitions().forEach(p -> latest.put(
+                            new TopicPartition(t.name(), p.partition()), OffsetSpec.latest())));
+                    admin.listOffsets(latest).all().get(remainingMs(deadline, timeout, names), TimeUnit.MILLISECONDS);
                     return;
                 }
             } catch (ExecutionException e) {
