@@ -105,8 +105,22 @@ public final class SendFailures {
         return e;
     }
 
-    /** A safe description of a Kafka error: its type and Kafka's message (Kafka messages carry no payloads). */
+    /**
+     * A safe description of a Kafka error: its type and Kafka's message (Kafka messages carry no payloads). A batch
+     * that expired ({@code delivery.timeout.ms}) gets a hint: Kafka drops the error it kept retrying, e.g.
+     * {@code NOT_ENOUGH_REPLICAS} when fewer replicas are in sync than {@code min.insync.replicas} with acks=all.
+     */
     public static String describe(Throwable t) {
-        return t.getClass().getSimpleName() + (t.getMessage() != null ? ": " + t.getMessage() : "");
+        String d = t.getClass().getSimpleName() + (t.getMessage() != null ? ": " + t.getMessage() : "");
+        if (isDeliveryExpiry(t)) {
+            d += " (delivery.timeout.ms expired while the Kafka producer retried; usual causes: the partition has no "
+                    + "reachable leader, or fewer in-sync replicas than min.insync.replicas for acks=all "
+                    + "(NOT_ENOUGH_REPLICAS); the producer's WARN log names the error it retried)";
+        }
+        return d;
+    }
+
+    private static boolean isDeliveryExpiry(Throwable t) {
+        return t instanceof TimeoutException && t.getMessage() != null && t.getMessage().startsWith("Expiring ");
     }
 }

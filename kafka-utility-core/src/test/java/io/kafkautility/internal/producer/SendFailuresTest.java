@@ -48,6 +48,16 @@ class SendFailuresTest {
     }
 
     @Test
+    void anExpiredBatchNamesItsPartitionAndTheLikelyRetriedErrorsButAMetadataTimeoutGetsNoSuchHint() {
+        SendException e = failure(new TimeoutException(
+                "Expiring 14 record(s) for t-0:8001 ms has passed since batch creation"), false);
+        assertThat(e.getMessage()).contains("TIMEOUT, AMBIGUOUS").contains("Expiring 14 record(s) for t-0:8001 ms")
+                .contains("delivery.timeout.ms").contains("min.insync.replicas").contains("NOT_ENOUGH_REPLICAS");
+        assertThat(SendFailures.describe(new TimeoutException("Topic t not present in metadata after 5000 ms.")))
+                .isEqualTo("TimeoutException: Topic t not present in metadata after 5000 ms.");
+    }
+
+    @Test
     void transportFailuresAreCountedByTheBreaker() {
         assertThat(SendFailures.isTransport(new NotEnoughReplicasException("isr"))).isTrue();
         assertThat(SendFailures.isTransport(new NetworkException("disconnected"))).isTrue();
