@@ -134,6 +134,15 @@ final class FaultScenarioSupport {
     /** {@link #run(String, KafkaCluster, String, Consumer)} with the producer options changed by {@code tweak}. */
     static ReliabilityReport run(String name, KafkaCluster admin, String bootstrap,
             UnaryOperator<ProducerOptions.Builder> tweak, Consumer<Scenario> fault) {
+        return run(name, admin, bootstrap, tweak, MESSAGES, fault);
+    }
+
+    /**
+     * The same with a load of {@code limit} sends; {@link Integer#MAX_VALUE} sends until the fault action calls
+     * {@link Load#stopSending()} (for a fault that must hit a stream still running however fast the machine is).
+     */
+    static ReliabilityReport run(String name, KafkaCluster admin, String bootstrap,
+            UnaryOperator<ProducerOptions.Builder> tweak, int limit, Consumer<Scenario> fault) {
         String topic = TopicNames.unique(name);
         admin.createTopic(topic, 3, (short) 1);
         ReliabilityLedger ledger = ReliabilityLedger.create(name);
@@ -144,7 +153,7 @@ final class FaultScenarioSupport {
                 MessageProducer producer = pool.newProducer(tweak.apply(producerOptions(conn)).build());
                 MessageConsumer consumer = MessageConsumer.create(consumerOptions(conn, pool,
                         TopicNames.unique("group"), topic, deliveries).build()).start();
-                Load load = Load.start(ledger, producer, topic)) {
+                Load load = Load.start(ledger, producer, topic, limit)) {
             fault.accept(new Scenario(topic, ledger, load, producer, deliveries));
             load.awaitDone(DEADLINE);
             report = awaitConsumedAndCheck(ledger, consumer);
@@ -174,7 +183,19 @@ final class FaultScenarioSupport {
 
         /** Waits until at least {@code n} sends were acked. */
         void awaitAcked(long n) {
-            await().atMost(DEADLINE).pollInterval(Duration.ofMillis(50)).until(() -> load.acked() >= n);
+            try {
+                await().atMost(DEADLINE).pollInterval(Duration.ofMillis(50)).until(() -> load.acked() >= n);
+            } catch (ConditionTimeoutException e) {
+                System.out.println(ledger.testName() + ": stalled waiting for " + n + " acks: " + load.state()
+                        + "; " + ledger.check().line() + "; breaker " + producer.circuitState());
+                Thread.getAllStackTraces().forEach((t, stack) -> {
+                    System.out.println("thread \"" + t.getName() + "\" " + t.getState());
+                    for (StackTraceElement f : stack) {
+                        System.out.println("    at " + f);
+                    }
+                });
+                throw e;
+            }
         }
     }
 
@@ -237,6 +258,7 @@ final class FaultScenarioSupport {
         private final Semaphore inFlight;
         private final int maxInFlight;
         private final AtomicLong completed = new AtomicLong();
+        private final AtomicLong issued = new AtomicLong();
         private final AtomicLong acked = new AtomicLong();
         private final AtomicLong notAcked = new AtomicLong();
         private final AtomicLong retriedAcks = new AtomicLong();
@@ -257,8 +279,13 @@ final class FaultScenarioSupport {
 
         /** {@link #MESSAGES} events through {@code producer}, each about its own document, 500 in flight. */
         static Load start(ReliabilityLedger ledger, MessageProducer producer, String topic) {
+            return start(ledger, producer, topic, MESSAGES);
+        }
+
+        /** {@code limit} events through {@code producer}, each about its own document, 500 in flight. */
+        static Load start(ReliabilityLedger ledger, MessageProducer producer, String topic, int limit) {
             AtomicLong documents = new AtomicLong();
-            return start(ledger, MESSAGES, 500, id -> producer.send(topic, id,
+            return start(ledger, limit, 500, id -> producer.send(topic, id,
                     event(id, "doc-" + topic + "-" + documents.incrementAndGet())));
         }
 
@@ -280,6 +307,7 @@ final class FaultScenarioSupport {
                 }
                 String id = ledger.nextId();
                 ledger.sent(id);
+                issued.incrementAndGet();
                 CompletableFuture<?> f;
                 try {
                     f = send.apply(id).thenAccept(r -> {
@@ -326,6 +354,13 @@ final class FaultScenarioSupport {
             return acked.get();
         }
 
+        /** Counters for a diagnosis. */
+        String state() {
+            return "issued=" + issued.get() + " completed=" + completed.get() + " acked=" + acked.get() + " notAcked="
+                    + notAcked.get() + " inFlight=" + (maxInFlight - inFlight.availablePermits()) + " failures="
+                    + failures();
+        }
+
         /** Sends completed with an error (failed or ambiguous) so far. */
         long notAcked() {
             return notAcked.get();
@@ -343,9 +378,15 @@ final class FaultScenarioSupport {
             return m;
         }
 
-        /** Waits until all {@code limit} sends were issued and every one completed. */
+        /** Ends an unbounded load: no send is issued after this; those issued still complete. */
+        void stopSending() {
+            running = false;
+        }
+
+        /** Waits until the load stopped issuing (all {@code limit} sent, or stopped) and every send completed. */
         void awaitDone(Duration timeout) {
-            await().atMost(timeout).pollInterval(Duration.ofMillis(100)).until(() -> completed.get() == limit);
+            await().atMost(timeout).pollInterval(Duration.ofMillis(100))
+                    .until(() -> !thread.isAlive() && completed.get() == issued.get());
         }
 
         @Override

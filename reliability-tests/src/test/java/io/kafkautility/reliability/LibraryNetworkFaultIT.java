@@ -73,7 +73,9 @@ class LibraryNetworkFaultIT {
     @Test
     void connectionResetStorm() {
         AtomicLong resets = new AtomicLong();
-        run("library-network-reset-storm", broker, proxy.address(), s -> {
+        // an unbounded stream, stopped after the storm, 2,000 more acks and at least 20,000 in all: on a fast machine a fixed-size stream could
+        // finish before the 15th reset and leave nothing to make progress with
+        run("library-network-reset-storm", broker, proxy.address(), UnaryOperator.identity(), Integer.MAX_VALUE, s -> {
             s.awaitAcked(2_000);
             s.ledger().outageStarted();
             for (int i = 0; i < 15; i++) {
@@ -82,6 +84,8 @@ class LibraryNetworkFaultIT {
                 s.awaitAcked(at + 300);
             }
             s.ledger().outageEnded();
+            s.awaitAcked(Math.max(s.load().acked() + 2_000, FaultScenarioSupport.MESSAGES));
+            s.load().stopSending();
         });
         assertThat(resets.get()).as("connections reset").isGreaterThanOrEqualTo(15);
     }
