@@ -54,6 +54,8 @@ final class RequestReplyBench {
                 .builder(requestTopic, BYTES, BYTES)
                 .connection(KafkaConnectionOptions.builder().bootstrapServers(bootstrap).build())
                 .defaultTimeout(Duration.ofSeconds(30))
+                // the same reply-consumer setting as the Spring baseline below (the library's default is 10 ms)
+                .kafkaProperties(Map.of("fetch.max.wait.ms", 1))
                 .build());
         client.ready().get(60, TimeUnit.SECONDS);
         return new Requester() {
