@@ -24,7 +24,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * Broker: {@code KAFKA_BOOTSTRAP_SERVERS} when set, else an in-JVM KRaft broker.
  *
  * <p>Switches: {@code -Dbench.rounds} (measured rounds, default 3), {@code -Dbench.warmupRounds} (unmeasured rounds
- * first, default 1), {@code -Dbench.only=producer,consumer,requestreply,routing,micro} (a subset writes
+ * first, default 2), {@code -Dbench.only=producer,consumer,requestreply,routing,micro} (a subset writes
  * {@code target/RESULTS-partial.md} instead), {@code -Dbench.micro} (JMH method regex) and
  * {@code -Dbench.jmhProfiler} (e.g. {@code stack}).
  */
@@ -33,7 +33,7 @@ public final class BenchmarkMain {
     private static final String ALL = "producer,consumer,requestreply,routing,micro";
 
     private final int rounds = Integer.getInteger("bench.rounds", 3);
-    private final int warmupRounds = Integer.getInteger("bench.warmupRounds", 1);
+    private final int warmupRounds = Integer.getInteger("bench.warmupRounds", 2);
     private final List<Result> results = new ArrayList<>();
     private final List<String> notes = new ArrayList<>();
 
