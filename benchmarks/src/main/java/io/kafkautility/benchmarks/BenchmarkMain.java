@@ -142,10 +142,7 @@ public final class BenchmarkMain {
         try (EchoResponder echo = new EchoResponder(servers, requests).start();
              RequestReplyBench.Requester spring = rr.spring(requests, springReplies);
              RequestReplyBench.Requester ours = rr.ours(requests)) {
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (!echo.assigned() && System.nanoTime() < deadline) {
-                Thread.sleep(20);
-            }
+            echo.awaitAssigned(Duration.ofSeconds(30));
             for (int r = 0; r < Math.max(2, rounds - 1); r++) {
                 List<Double> s = Stats.nanosToMillis(RequestReplyBench.sequential(spring, 300, 2000, payload));
                 List<Double> o = Stats.nanosToMillis(RequestReplyBench.sequential(ours, 300, 2000, payload));

@@ -43,17 +43,18 @@ final class EchoResponder implements AutoCloseable {
         return this;
     }
 
-    boolean assigned() {
-        return assigned;
+    /** Waits until the responder's consumer has partitions (it polls from the latest offset). */
+    void awaitAssigned(java.time.Duration timeout) throws Exception {
+        assigned.get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
-    private volatile boolean assigned;
+    private final java.util.concurrent.CompletableFuture<Void> assigned = new java.util.concurrent.CompletableFuture<>();
 
     private void run() {
         while (running) {
             var records = consumer.poll(Duration.ofMillis(50));
             if (!consumer.assignment().isEmpty()) {
-                assigned = true;
+                assigned.complete(null);
             }
             for (ConsumerRecord<byte[], byte[]> r : records) {
                 String topic = text(r, "kafka_replyTopic");
