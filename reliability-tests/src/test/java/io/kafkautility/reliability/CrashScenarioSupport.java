@@ -113,6 +113,45 @@ final class CrashScenarioSupport {
             inFlight.acquireUninterruptibly(500);
         }
 
+        /**
+         * A stream on a new thread that sends new ids at about {@code perSecond} (at most 500 in flight, never
+         * re-sending) until {@code stop} returns true and at least {@code atLeast} were sent, then waits for every
+         * outcome. For scenarios whose events must all happen while the stream still runs, however fast or slow the
+         * machine is: a fixed-size burst can be fully consumed before the last event.
+         */
+        CompletableFuture<Void> streamInBackground(String topic, ReliabilityLedger ledger, int atLeast, int perSecond,
+                                                   java.util.function.BooleanSupplier stop) {
+            CompletableFuture<Void> done = new CompletableFuture<>();
+            Thread t = new Thread(() -> {
+                try {
+                    Semaphore inFlight = new Semaphore(500);
+                    long t0 = System.nanoTime();
+                    long nanosPerSend = 1_000_000_000L / perSecond;
+                    for (long i = 0; i < atLeast || !stop.getAsBoolean(); i++) {
+                        long due = t0 + i * nanosPerSend;
+                        long wait = due - System.nanoTime();
+                        if (wait > 0) {
+                            java.util.concurrent.locks.LockSupport.parkNanos(wait); // pacing the load, not a wait
+                        }
+                        String id = ledger.nextId();
+                        inFlight.acquireUninterruptibly();
+                        ledger.sent(id);
+                        send(topic, id).whenComplete((r, e) -> {
+                            record(ledger, id, e);
+                            inFlight.release();
+                        });
+                    }
+                    inFlight.acquireUninterruptibly(500);
+                    done.complete(null);
+                } catch (Throwable e) {
+                    done.completeExceptionally(e);
+                }
+            }, "it-stream-" + topic);
+            t.setDaemon(true);
+            t.start();
+            return done;
+        }
+
         /** {@link #produce} on a new thread; join it (or the future) to wait. */
         CompletableFuture<Void> produceInBackground(String topic, ReliabilityLedger ledger, int count) {
             CompletableFuture<Void> done = new CompletableFuture<>();
