@@ -83,6 +83,12 @@ public final class DefaultMessageConsumer implements MessageConsumer {
     private final CompletableFuture<Void> assigned = new CompletableFuture<>();
     private final Map<TopicPartition, Long> finished = new ConcurrentHashMap<>();
     private final Map<TopicPartition, Long> committed = new HashMap<>();
+    /**
+     * An asynchronous commit was sent and its callback has not run yet (poll thread only). The loop runs every few
+     * milliseconds while the worker is busy: without this it would send the same offsets again on every iteration
+     * until the first answer came back, hundreds of commits queued at the coordinator ahead of a revoke's commit.
+     */
+    private boolean asyncCommitInFlight;
     private final AtomicBoolean stopBatch = new AtomicBoolean();
     private final Object sleeper = new Object();
     private final AtomicBoolean started = new AtomicBoolean();
@@ -214,6 +220,7 @@ public final class DefaultMessageConsumer implements MessageConsumer {
                 closeQuietly(Duration.ZERO);
                 finished.clear();
                 committed.clear();
+                asyncCommitInFlight = false; // its client is gone, and with it the callback
                 sleep(backoff, () -> !running);
                 backoff = backoff.multipliedBy(2).compareTo(options.maxReconnectBackoff()) > 0
                         ? options.maxReconnectBackoff() : backoff.multipliedBy(2);
@@ -388,6 +395,9 @@ public final class DefaultMessageConsumer implements MessageConsumer {
     }
 
     private void commit(boolean sync, Duration timeout) {
+        if (!sync && asyncCommitInFlight) {
+            return; // the next iteration after its answer commits whatever finished meanwhile
+        }
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
         Set<TopicPartition> owned = consumer.assignment();
         for (Map.Entry<TopicPartition, Long> e : finished.entrySet()) {
@@ -407,7 +417,9 @@ public final class DefaultMessageConsumer implements MessageConsumer {
             consumer.commitSync(offsets, timeout);
             offsets.forEach((tp, om) -> committed.put(tp, om.offset()));
         } else {
+            asyncCommitInFlight = true;
             consumer.commitAsync(offsets, (done, error) -> {
+                asyncCommitInFlight = false;
                 if (error == null) {
                     done.forEach((tp, om) -> committed.merge(tp, om.offset(), Math::max));
                 } else {

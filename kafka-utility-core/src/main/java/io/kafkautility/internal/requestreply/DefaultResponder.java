@@ -74,6 +74,8 @@ public final class DefaultResponder<Q, R> implements Responder<Q, R>, Runnable {
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile boolean running = true;
     private boolean paused;
+    /** An asynchronous commit awaits its answer (poll thread only). */
+    private boolean asyncCommitInFlight;
     private long lastCommitNanos;
 
     private final MeterRegistry registry;
@@ -380,6 +382,9 @@ public final class DefaultResponder<Q, R> implements Responder<Q, R>, Runnable {
     }
 
     private void commit(Collection<TopicPartition> partitions, boolean sync) {
+        if (!sync && asyncCommitInFlight) {
+            return; // one asynchronous commit at a time: a later loop commits what finished meanwhile
+        }
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
         for (TopicPartition tp : partitions) {
             OffsetTracker t = trackers.get(tp);
@@ -401,7 +406,9 @@ public final class DefaultResponder<Q, R> implements Responder<Q, R>, Runnable {
                 log.warn("Responder {} commit of {} failed: {}", options.name(), offsets.keySet(), e.toString());
             }
         } else {
+            asyncCommitInFlight = true;
             consumer.commitAsync(offsets, (o, e) -> {
+                asyncCommitInFlight = false;
                 if (e != null) {
                     log.warn("Responder {} commit failed (records may be answered again): {}", options.name(),
                             e.toString());

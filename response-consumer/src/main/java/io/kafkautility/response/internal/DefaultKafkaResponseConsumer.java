@@ -55,6 +55,10 @@ public final class DefaultKafkaResponseConsumer implements KafkaResponseConsumer
     private final Counter commitErrors;
     // offsets of replies handed to sessions, committed asynchronously after each batch; poll thread only
     private final Map<TopicPartition, OffsetAndMetadata> handedOff = new HashMap<>();
+    /** What the last asynchronous commits sent, per partition (poll thread only). */
+    private final Map<TopicPartition, OffsetAndMetadata> asyncSent = new HashMap<>();
+    /** An asynchronous commit awaits its answer (poll thread only). */
+    private boolean asyncCommitInFlight;
     private final CountDownLatch stopSignal = new CountDownLatch(1);
     private final CompletableFuture<Void> ready = new CompletableFuture<>();
     private final Object lifecycle = new Object();
@@ -168,6 +172,7 @@ public final class DefaultKafkaResponseConsumer implements KafkaResponseConsumer
                     if (!process(c, batch)) {
                         break;
                     }
+                    commitAsync(c);
                     backoff = options.retryBackoff();
                 }
                 commitHandedOff(c, null);
@@ -193,6 +198,8 @@ public final class DefaultKafkaResponseConsumer implements KafkaResponseConsumer
                     log.debug("Response consumer final commit failed: {}", again.toString());
                 }
                 handedOff.clear();
+                asyncSent.clear();
+                asyncCommitInFlight = false; // its client is closed, and with it the callback
                 closeQuietly(c);
                 consumer = null;
                 if (!pause(backoff)) {
@@ -234,16 +241,38 @@ public final class DefaultKafkaResponseConsumer implements KafkaResponseConsumer
                 done.put(tp, new OffsetAndMetadata(record.offset() + 1));
             }
         }
-        if (!done.isEmpty()) {
-            handedOff.putAll(done);
-            c.commitAsync(done, (offsets, error) -> {
-                if (error != null) { // a later commit (or the one on revoke/stop) covers these offsets
-                    commitErrors.increment();
-                    log.debug("Response consumer async commit of {} failed: {}", offsets.keySet(), error.toString());
-                }
-            });
-        }
+        handedOff.putAll(done);
         return !stopped;
+    }
+
+    /**
+     * Commits asynchronously what was handed off since the last commit, unless an earlier asynchronous commit still
+     * awaits its answer: then a later call (after the next poll) sends it, so commits never queue up at the
+     * coordinator ahead of a revoke's or stop's synchronous one.
+     */
+    private void commitAsync(Consumer<byte[], byte[]> c) {
+        if (asyncCommitInFlight) {
+            return;
+        }
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        handedOff.forEach((tp, om) -> {
+            if (!om.equals(asyncSent.get(tp))) {
+                offsets.put(tp, om);
+            }
+        });
+        if (offsets.isEmpty()) {
+            return;
+        }
+        asyncCommitInFlight = true;
+        c.commitAsync(offsets, (committed, error) -> {
+            asyncCommitInFlight = false;
+            if (error != null) { // sent again by the next call, or by the commit on revoke/stop
+                committed.forEach((tp, om) -> asyncSent.remove(tp, om));
+                commitErrors.increment();
+                log.debug("Response consumer async commit of {} failed: {}", committed.keySet(), error.toString());
+            }
+        });
+        asyncSent.putAll(offsets);
     }
 
     /** Synchronously commits what was handed off for {@code partitions} (all when null), then forgets it. */
@@ -274,6 +303,7 @@ public final class DefaultKafkaResponseConsumer implements KafkaResponseConsumer
                     e.toString());
         }
         offsets.keySet().forEach(handedOff::remove);
+        offsets.keySet().forEach(asyncSent::remove);
     }
 
     private Outcome handle(ConsumerRecord<byte[], byte[]> record) {
@@ -392,6 +422,7 @@ public final class DefaultKafkaResponseConsumer implements KafkaResponseConsumer
         @Override
         public void onPartitionsLost(Collection<TopicPartition> partitions) {
             partitions.forEach(handedOff::remove); // owned by another member now: committing would be refused
+            partitions.forEach(asyncSent::remove);
         }
     }
 }
