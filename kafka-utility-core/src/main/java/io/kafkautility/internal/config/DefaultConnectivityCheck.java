@@ -223,7 +223,10 @@ public final class DefaultConnectivityCheck {
             } else if (answer instanceof KafkaWireProbe.Garbage g) {
                 issues.add(notKafka(address, g));
             }
-        } catch (SSLException e) {
+        } catch (IOException e) {
+            // the handshake succeeded, so this is a TLS broker; it may still drop the connection (a broker that
+            // requires a client certificate, which the probe never presents, closes it right after the handshake,
+            // seen as an alert or a broken pipe): the Admin check, with the configured key store, tells the rest
             log.debug("TLS probe of {} inconclusive: {}", address, e.toString());
         } finally {
             closeQuietly(tls[0]);
@@ -294,7 +297,7 @@ public final class DefaultConnectivityCheck {
             admin = Admin.create(props);
         } catch (RuntimeException e) {
             issues.add(new ConnectivityIssue(ConnectivityProblem.OTHER, null, null,
-                    "cannot create a Kafka client with this configuration: " + e.getClass().getSimpleName() + ": " + e.getMessage()));
+                    "cannot create a Kafka client with this configuration: " + causeChain(e) + storeHint(e)));
             return null;
         }
         String clusterId = null;
@@ -393,6 +396,35 @@ public final class DefaultConnectivityCheck {
             r = r.getCause();
         }
         return r == t ? String.valueOf(t.getMessage()) : t.getMessage() + " / " + r.getClass().getSimpleName() + ": " + r.getMessage();
+    }
+
+    /** Every distinct message along the cause chain ("what failed: why: why"), at most 5 levels. */
+    static String causeChain(Throwable t) {
+        StringBuilder sb = new StringBuilder(t.getClass().getSimpleName());
+        String last = null;
+        int depth = 0;
+        for (Throwable c = t; c != null && depth < 5; c = c.getCause() == c ? null : c.getCause(), depth++) {
+            String m = c.getMessage();
+            if (m != null && !m.equals(last) && (last == null || !last.contains(m))) {
+                sb.append(": ").append(m);
+                last = m;
+            }
+        }
+        return sb.toString();
+    }
+
+    /** A hint naming the setting when Kafka could not load a trust or key store. */
+    private static String storeHint(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            String m = String.valueOf(c.getMessage());
+            if (m.contains("SSL keystore")) {
+                return " (check KAFKA_SSL_KEYSTORE_LOCATION / KAFKA_SSL_KEYSTORE_PASSWORD and the store type)";
+            }
+            if (m.contains("SSL truststore") || m.contains("trust store")) {
+                return " (check KAFKA_SSL_TRUSTSTORE_LOCATION / KAFKA_SSL_TRUSTSTORE_PASSWORD and the store type)";
+            }
+        }
+        return "";
     }
 
     private static void closeQuietly(Socket s) {
