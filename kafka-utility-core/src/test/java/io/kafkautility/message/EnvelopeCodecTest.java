@@ -27,6 +27,26 @@ class EnvelopeCodecTest {
     }
 
     @Test
+    void dataIsWrittenAsJacksonWritesIt() throws Exception {
+        com.fasterxml.jackson.databind.ObjectMapper mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+        com.fasterxml.jackson.databind.node.ObjectNode data = mapper.createObjectNode();
+        data.put("text", "quotes \" backslash \\ control \u0001 tab \t newline \n unicode \u00e9\u4e2d\ud83d\ude00");
+        data.put("int", Integer.MIN_VALUE).put("long", Long.MAX_VALUE).put("double", 0.1).put("float", 1.5f)
+                .put("big", new java.math.BigInteger("123456789012345678901234567890"))
+                .put("decimal", new java.math.BigDecimal("1.000000000000000000001")).put("true", true)
+                .putNull("null").put("empty", "").put("binary", new byte[] {1, 2, 3});
+        data.putArray("array").add(1).add("two").addNull().addObject().putArray("nested").add(false);
+        data.putObject("object").putObject("deeper").put("k", "v");
+        data.putPOJO("pojo", java.util.Map.of("a", 1));
+        Envelope e = Envelope.builder().id("m").source("s").messageType(MessageTypes.DOCUMENT_PROCESSED)
+                .time(Instant.parse("2026-11-22T10:15:30Z")).data(data).build();
+        String encoded = TestData.text(codec.encode(e));
+        String expected = new String(mapper.writeValueAsBytes(e.data()), StandardCharsets.UTF_8); // UTF-8 generator
+        assertThat(encoded).contains("\"data\":" + expected + "}");
+        assertThat(mapper.readTree(encoded).get("data")).isEqualTo(mapper.readTree(expected));
+    }
+
+    @Test
     void writesAStructuredCloudEvent() {
         JsonNode json = TestData.json(TestData.text(codec.encode(full())));
         assertThat(json.get("specversion").asText()).isEqualTo("1.0");
@@ -74,6 +94,9 @@ class EnvelopeCodecTest {
         assertThat(headers.headers(MessageHeaders.MESSAGE_ID)).hasSize(1);
         Map<String, String> map = EnvelopeCodec.headerMap(headers);
         assertThat(map).containsEntry(MessageHeaders.MESSAGE_ID, "msg-1").containsEntry("other", "kept");
+        Map<String, String> expected = new HashMap<>(codec.headers(full()));
+        expected.put("other", "kept");
+        assertThat(map).isEqualTo(expected); // exactly the headers headers(envelope) names
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.kafkautility.internal.message;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.util.BufferRecycler;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
@@ -24,8 +25,8 @@ import io.kafkautility.validation.RejectReason;
 import java.io.IOException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -67,6 +68,42 @@ public final class JacksonEnvelopeCodec implements EnvelopeCodec {
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     }
 
+    // attribute names, and the values that repeat from message to message, quoted and encoded once
+    private static final SerializedString F_SPECVERSION = new SerializedString("specversion");
+    private static final SerializedString F_ID = new SerializedString("id");
+    private static final SerializedString F_SOURCE = new SerializedString("source");
+    private static final SerializedString F_TYPE = new SerializedString("type");
+    private static final SerializedString F_TIME = new SerializedString("time");
+    private static final SerializedString F_DATACONTENTTYPE = new SerializedString("datacontenttype");
+    private static final SerializedString F_DATASCHEMA = new SerializedString("dataschema");
+    private static final SerializedString F_DATA = new SerializedString("data");
+    private static final SerializedString V_SPECVERSION = new SerializedString(Envelope.SPEC_VERSION);
+    private static final byte[] CONTENT_TYPE_BYTES = CONTENT_TYPE.getBytes(StandardCharsets.UTF_8);
+    /** Sources, types, content types and schema ids seen: a handful per process (bounded all the same). */
+    private final EncodedStrings constants = new EncodedStrings(256);
+
+    /** Encoded forms of strings that repeat; once full, further strings are encoded each time. Thread-safe. */
+    static final class EncodedStrings {
+        private final int capacity;
+        private final java.util.concurrent.ConcurrentHashMap<String, SerializedString> cache =
+                new java.util.concurrent.ConcurrentHashMap<>();
+
+        EncodedStrings(int capacity) {
+            this.capacity = capacity;
+        }
+
+        SerializedString of(String value) {
+            SerializedString s = cache.get(value);
+            if (s == null) {
+                s = new SerializedString(value);
+                if (cache.size() < capacity) {
+                    cache.putIfAbsent(value, s);
+                }
+            }
+            return s;
+        }
+    }
+
     @Override
     public JsonLimits limits() {
         return limits;
@@ -80,16 +117,26 @@ public final class JacksonEnvelopeCodec implements EnvelopeCodec {
         ByteArrayBuilder out = new ByteArrayBuilder(recycler);
         try (JsonGenerator g = mapper.createGenerator(out, JsonEncoding.UTF8)) {
             g.writeStartObject();
-            g.writeStringField("specversion", Envelope.SPEC_VERSION);
-            g.writeStringField("id", e.id());
-            g.writeStringField("source", e.source());
-            g.writeStringField("type", e.type());
+            g.writeFieldName(F_SPECVERSION);
+            g.writeString(V_SPECVERSION);
+            g.writeFieldName(F_ID);
+            g.writeString(e.id());
+            g.writeFieldName(F_SOURCE);
+            g.writeString(constants.of(e.source()));
+            g.writeFieldName(F_TYPE);
+            g.writeString(constants.of(e.type()));
             Instant time = e.time().orElse(null);
             if (time != null) {
-                g.writeStringField("time", DateTimeFormatter.ISO_INSTANT.format(time));
+                g.writeFieldName(F_TIME);
+                g.writeString(Rfc3339.format(time));
             }
-            g.writeStringField("datacontenttype", e.dataContentType());
-            writeOptional(g, "dataschema", e.dataSchema().orElse(null));
+            g.writeFieldName(F_DATACONTENTTYPE);
+            g.writeString(constants.of(e.dataContentType()));
+            String schema = e.dataSchema().orElse(null);
+            if (schema != null) {
+                g.writeFieldName(F_DATASCHEMA);
+                g.writeString(constants.of(schema));
+            }
             writeOptional(g, "subject", e.subject().orElse(null));
             writeOptional(g, Envelope.EXT_CORRELATION_ID, e.correlationId().orElse(null));
             writeOptional(g, Envelope.EXT_CAUSATION_ID, e.causationId().orElse(null));
@@ -97,7 +144,7 @@ public final class JacksonEnvelopeCodec implements EnvelopeCodec {
             for (Map.Entry<String, String> x : e.extensions().entrySet()) {
                 g.writeStringField(x.getKey(), x.getValue());
             }
-            g.writeFieldName("data");
+            g.writeFieldName(F_DATA);
             mapper.writeTree(g, EnvelopeAccess.data(e));
             g.writeEndObject();
         } catch (IOException ex) {
@@ -160,6 +207,29 @@ public final class JacksonEnvelopeCodec implements EnvelopeCodec {
         e.correlationId().ifPresent(v -> h.put(MessageHeaders.CORRELATION_ID, v));
         e.traceparent().ifPresent(v -> h.put(MessageHeaders.TRACEPARENT, v));
         return h;
+    }
+
+    /** As {@link #headers} would write them, without the intermediate map; repeated values are encoded once. */
+    @Override
+    public void writeHeaders(Envelope e, org.apache.kafka.common.header.Headers headers) {
+        Objects.requireNonNull(e, "envelope");
+        Objects.requireNonNull(headers, "headers");
+        put(headers, MessageHeaders.CONTENT_TYPE, CONTENT_TYPE_BYTES.clone()); // header values are mutable arrays
+        put(headers, MessageHeaders.MESSAGE_ID, e.id().getBytes(StandardCharsets.UTF_8));
+        put(headers, MessageHeaders.MESSAGE_TYPE, constants.of(e.type()).asUnquotedUTF8().clone());
+        String correlation = e.correlationId().orElse(null);
+        if (correlation != null) {
+            put(headers, MessageHeaders.CORRELATION_ID, correlation.getBytes(StandardCharsets.UTF_8));
+        }
+        String traceparent = e.traceparent().orElse(null);
+        if (traceparent != null) {
+            put(headers, MessageHeaders.TRACEPARENT, traceparent.getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    private static void put(org.apache.kafka.common.header.Headers headers, String name, byte[] value) {
+        headers.remove(name);
+        headers.add(name, value);
     }
 
     /** Parses untrusted bytes within the limits. */

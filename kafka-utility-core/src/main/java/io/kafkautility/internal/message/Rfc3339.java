@@ -12,6 +12,7 @@ import java.time.format.DateTimeParseException;
  * RFC 3339 timestamps. The form every writer of this library produces ({@code 2026-11-22T10:00:00.123Z}: UTC,
  * 0 to 9 fraction digits) is parsed by hand, about ten times faster than {@link DateTimeFormatter}; anything else
  * (offsets, lowercase separators) goes through {@link DateTimeFormatter#ISO_OFFSET_DATE_TIME}, as does every error.
+ * {@link #format} writes exactly what {@link DateTimeFormatter#ISO_INSTANT} writes, by hand for years 0 to 9999.
  */
 final class Rfc3339 {
 
@@ -58,6 +59,69 @@ final class Rfc3339 {
             return LocalDateTime.of(year, month, day, hour, minute, second, nanos).toInstant(ZoneOffset.UTC);
         } catch (DateTimeException e) {
             return null; // let the formatter report it
+        }
+    }
+
+    /**
+     * {@code DateTimeFormatter.ISO_INSTANT.format(t)}: {@code yyyy-MM-ddTHH:mm:ssZ} with 0, 3, 6 or 9 fraction
+     * digits (as few as show the nanoseconds). By hand for years 0 to 9999, by the formatter otherwise.
+     */
+    static String format(Instant t) {
+        long seconds = t.getEpochSecond();
+        if (seconds < MIN_FAST_SECOND || seconds > MAX_FAST_SECOND) {
+            return DateTimeFormatter.ISO_INSTANT.format(t);
+        }
+        long days = Math.floorDiv(seconds, 86_400L);
+        int secondOfDay = (int) Math.floorMod(seconds, 86_400L);
+        // civil date from days since 1970-01-01 (H. Hinnant's algorithm, proleptic Gregorian as java.time)
+        long z = days + 719_468L;
+        long era = Math.floorDiv(z, 146_097L);
+        long doe = z - era * 146_097L;
+        long yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+        long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        long mp = (5 * doy + 2) / 153;
+        int day = (int) (doy - (153 * mp + 2) / 5 + 1);
+        int month = (int) (mp < 10 ? mp + 3 : mp - 9);
+        int year = (int) (yoe + era * 400 + (month <= 2 ? 1 : 0));
+        int nanos = t.getNano();
+        char[] c = new char[30];
+        put(c, 0, year, 4);
+        c[4] = '-';
+        put(c, 5, month, 2);
+        c[7] = '-';
+        put(c, 8, day, 2);
+        c[10] = 'T';
+        put(c, 11, secondOfDay / 3_600, 2);
+        c[13] = ':';
+        put(c, 14, secondOfDay / 60 % 60, 2);
+        c[16] = ':';
+        put(c, 17, secondOfDay % 60, 2);
+        int n = 19;
+        if (nanos != 0) {
+            c[n++] = '.';
+            if (nanos % 1_000_000 == 0) {
+                put(c, n, nanos / 1_000_000, 3);
+                n += 3;
+            } else if (nanos % 1_000 == 0) {
+                put(c, n, nanos / 1_000, 6);
+                n += 6;
+            } else {
+                put(c, n, nanos, 9);
+                n += 9;
+            }
+        }
+        c[n++] = 'Z';
+        return new String(c, 0, n);
+    }
+
+    /** 0000-01-01T00:00:00Z and 9999-12-31T23:59:59Z: the years ISO_INSTANT writes with four digits, no sign. */
+    private static final long MIN_FAST_SECOND = -62_167_219_200L;
+    private static final long MAX_FAST_SECOND = 253_402_300_799L;
+
+    private static void put(char[] c, int at, int value, int width) {
+        for (int i = at + width - 1; i >= at; i--) {
+            c[i] = (char) ('0' + value % 10);
+            value /= 10;
         }
     }
 

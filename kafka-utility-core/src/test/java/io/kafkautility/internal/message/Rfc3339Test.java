@@ -25,6 +25,29 @@ class Rfc3339Test {
     }
 
     @Test
+    void formatWritesWhatIsoInstantWrites() {
+        SplittableRandom random = new SplittableRandom(7);
+        List<Instant> edges = List.of(Instant.EPOCH, Instant.ofEpochSecond(-1), Instant.ofEpochSecond(0, 1),
+                Instant.ofEpochSecond(951_782_400L), // 2000-02-29
+                Instant.parse("0000-01-01T00:00:00Z"), Instant.parse("9999-12-31T23:59:59.999999999Z"),
+                Instant.parse("-0001-12-31T23:59:59Z"), Instant.parse("+10000-01-01T00:00:00Z"), Instant.MIN,
+                Instant.MAX, Instant.ofEpochSecond(1, 120_000_000), Instant.ofEpochSecond(1, 123_456_000));
+        for (Instant t : edges) {
+            assertThat(Rfc3339.format(t)).isEqualTo(DateTimeFormatter.ISO_INSTANT.format(t));
+        }
+        for (int i = 0; i < 50_000; i++) {
+            int nanos = switch (i % 4) {
+                case 0 -> 0;
+                case 1 -> random.nextInt(1_000) * 1_000_000;
+                case 2 -> random.nextInt(1_000_000) * 1_000;
+                default -> random.nextInt(1_000_000_000);
+            };
+            Instant t = Instant.ofEpochSecond(random.nextLong(-70_000_000_000L, 260_000_000_000L), nanos);
+            assertThat(Rfc3339.format(t)).isEqualTo(DateTimeFormatter.ISO_INSTANT.format(t));
+        }
+    }
+
+    @Test
     void otherFormsGoThroughTheFormatter() {
         for (String text : List.of("2026-11-22T10:00:00+01:00", "2026-11-22T10:00:00.5-03:30",
                 "2026-11-22T10:00:00.1Z", "2026-11-22T10:00:00.12345Z", "2026-11-22t10:00:00z")) {
