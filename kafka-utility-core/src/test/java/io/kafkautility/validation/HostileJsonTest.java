@@ -33,6 +33,22 @@ class HostileJsonTest {
     private final MessageValidator validator = MessageValidator.create();
 
     @Test
+    void duplicateKeysAreRejectedAsInvalidJsonInAttributesAndData() {
+        String data = "{\"queryId\":\"q\",\"query\":\"a\",\"userId\":\"u\",\"sessionId\":\"s\"}";
+        String duplicateInData = PREFIX + "{\"queryId\":\"q\",\"query\":\"a\",\"query\":\"b\","
+                + "\"userId\":\"u\",\"sessionId\":\"s\"}}";
+        String duplicateAttribute = PREFIX.replace("\"type\":\"rag.query.submitted\",",
+                "\"type\":\"rag.query.submitted\",\"type\":\"rag.document.deleted\",") + data + "}";
+        assertThat(validator.decode((PREFIX + data + "}").getBytes(StandardCharsets.UTF_8), Map.of()).isValid())
+                .as("the same record without a duplicate is valid").isTrue();
+        for (String json : java.util.List.of(duplicateInData, duplicateAttribute)) {
+            DecodeResult r = validator.decode(json.getBytes(StandardCharsets.UTF_8), Map.of());
+            assertThat(r.reason()).as(json).hasValue(RejectReason.INVALID_JSON);
+            assertThat(r.message()).hasValueSatisfying(m -> assertThat(m).containsIgnoringCase("duplicate"));
+        }
+    }
+
+    @Test
     void tenThousandDeepArrayIsRejected() {
         byte[] bare = ("[".repeat(10_000) + "]".repeat(10_000)).getBytes(StandardCharsets.UTF_8);
         assertLimit(validator, bare, "nesting depth");
