@@ -100,8 +100,31 @@ final class CrashScenarioSupport {
 
         /** Sends {@code count} new ids (at most 500 in flight, never re-sending) and waits for every outcome. */
         void produce(String topic, ReliabilityLedger ledger, int count) {
+            send(topic, ledger, i -> i < count, 0);
+        }
+
+        /**
+         * A stream on a new thread that sends new ids at about {@code perSecond} (at most 500 in flight, never
+         * re-sending) until {@code stop} returns true and at least {@code atLeast} were sent, then waits for every
+         * outcome. For scenarios whose events must all happen while the stream still runs, however fast or slow the
+         * machine is: a fixed-size burst can be fully consumed before the last event.
+         */
+        CompletableFuture<Void> streamInBackground(String topic, ReliabilityLedger ledger, int atLeast, int perSecond,
+                                                   java.util.function.BooleanSupplier stop) {
+            return inBackground("it-stream-" + topic, () -> send(topic, ledger,
+                    i -> i < atLeast || !stop.getAsBoolean(), 1_000_000_000L / perSecond));
+        }
+
+        /** Sends new ids while {@code more} accepts the count so far, one every {@code nanosPerSend} (0: at once). */
+        private void send(String topic, ReliabilityLedger ledger, java.util.function.LongPredicate more,
+                          long nanosPerSend) {
             Semaphore inFlight = new Semaphore(500);
-            for (int i = 0; i < count; i++) {
+            long t0 = System.nanoTime();
+            for (long i = 0; more.test(i); i++) {
+                long wait = t0 + i * nanosPerSend - System.nanoTime();
+                if (nanosPerSend > 0 && wait > 0) {
+                    java.util.concurrent.locks.LockSupport.parkNanos(wait); // pacing the load, not a wait
+                }
                 String id = ledger.nextId();
                 inFlight.acquireUninterruptibly();
                 ledger.sent(id);
@@ -113,40 +136,16 @@ final class CrashScenarioSupport {
             inFlight.acquireUninterruptibly(500);
         }
 
-        /**
-         * A stream on a new thread that sends new ids at about {@code perSecond} (at most 500 in flight, never
-         * re-sending) until {@code stop} returns true and at least {@code atLeast} were sent, then waits for every
-         * outcome. For scenarios whose events must all happen while the stream still runs, however fast or slow the
-         * machine is: a fixed-size burst can be fully consumed before the last event.
-         */
-        CompletableFuture<Void> streamInBackground(String topic, ReliabilityLedger ledger, int atLeast, int perSecond,
-                                                   java.util.function.BooleanSupplier stop) {
+        private static CompletableFuture<Void> inBackground(String name, Runnable work) {
             CompletableFuture<Void> done = new CompletableFuture<>();
             Thread t = new Thread(() -> {
                 try {
-                    Semaphore inFlight = new Semaphore(500);
-                    long t0 = System.nanoTime();
-                    long nanosPerSend = 1_000_000_000L / perSecond;
-                    for (long i = 0; i < atLeast || !stop.getAsBoolean(); i++) {
-                        long due = t0 + i * nanosPerSend;
-                        long wait = due - System.nanoTime();
-                        if (wait > 0) {
-                            java.util.concurrent.locks.LockSupport.parkNanos(wait); // pacing the load, not a wait
-                        }
-                        String id = ledger.nextId();
-                        inFlight.acquireUninterruptibly();
-                        ledger.sent(id);
-                        send(topic, id).whenComplete((r, e) -> {
-                            record(ledger, id, e);
-                            inFlight.release();
-                        });
-                    }
-                    inFlight.acquireUninterruptibly(500);
+                    work.run();
                     done.complete(null);
                 } catch (Throwable e) {
                     done.completeExceptionally(e);
                 }
-            }, "it-stream-" + topic);
+            }, name);
             t.setDaemon(true);
             t.start();
             return done;
@@ -154,18 +153,7 @@ final class CrashScenarioSupport {
 
         /** {@link #produce} on a new thread; join it (or the future) to wait. */
         CompletableFuture<Void> produceInBackground(String topic, ReliabilityLedger ledger, int count) {
-            CompletableFuture<Void> done = new CompletableFuture<>();
-            Thread t = new Thread(() -> {
-                try {
-                    produce(topic, ledger, count);
-                    done.complete(null);
-                } catch (Throwable e) {
-                    done.completeExceptionally(e);
-                }
-            }, "it-producer-" + topic);
-            t.setDaemon(true);
-            t.start();
-            return done;
+            return inBackground("it-producer-" + topic, () -> produce(topic, ledger, count));
         }
 
         @Override
