@@ -44,12 +44,18 @@ class WheelTimerTest {
     void cancelledTasksNeverRunAndAreUnlinked() {
         AtomicInteger ran = new AtomicInteger();
         List<TimeoutScheduler.Timeout> timeouts = new ArrayList<>();
+        // deadlines far enough out that scheduling and cancelling 10,000 finishes first even on a loaded 2-core CI
+        // machine with a cold JIT (at 50 ms, 131 tasks once fired before their cancel() was reached)
+        long scheduledAt = System.nanoTime();
         for (int i = 0; i < 10_000; i++) {
-            timeouts.add(timer.schedule(ran::incrementAndGet, TimeUnit.MILLISECONDS.toNanos(50 + i % 100)));
+            timeouts.add(timer.schedule(ran::incrementAndGet, TimeUnit.MILLISECONDS.toNanos(1_500 + i % 100)));
         }
         timeouts.forEach(TimeoutScheduler.Timeout::cancel);
+        assertThat(System.nanoTime() - scheduledAt)
+                .as("scheduling and cancelling must finish before the first deadline, or the test proves nothing")
+                .isLessThan(TimeUnit.MILLISECONDS.toNanos(1_500));
         AtomicInteger marker = new AtomicInteger();
-        timer.schedule(marker::incrementAndGet, TimeUnit.MILLISECONDS.toNanos(200));
+        timer.schedule(marker::incrementAndGet, TimeUnit.MILLISECONDS.toNanos(1_700));
         await().atMost(Duration.ofSeconds(10)).until(() -> marker.get() == 1);
         assertThat(ran.get()).isZero();
         assertThat(timer.pendingForTest()).isZero();
