@@ -217,21 +217,24 @@ public final class JacksonEnvelopeCodec implements EnvelopeCodec {
     public void writeHeaders(Envelope e, org.apache.kafka.common.header.Headers headers) {
         Objects.requireNonNull(e, "envelope");
         Objects.requireNonNull(headers, "headers");
-        put(headers, MessageHeaders.CONTENT_TYPE, CONTENT_TYPE_BYTES.clone()); // header values are mutable arrays
-        put(headers, MessageHeaders.MESSAGE_ID, e.id().getBytes(StandardCharsets.UTF_8));
-        put(headers, MessageHeaders.MESSAGE_TYPE, constants.of(e.type()).asUnquotedUTF8().clone());
+        boolean empty = !headers.iterator().hasNext(); // the producer's fresh headers: nothing to replace
+        put(headers, empty, MessageHeaders.CONTENT_TYPE, CONTENT_TYPE_BYTES.clone()); // header values are mutable arrays
+        put(headers, empty, MessageHeaders.MESSAGE_ID, e.id().getBytes(StandardCharsets.UTF_8));
+        put(headers, empty, MessageHeaders.MESSAGE_TYPE, constants.of(e.type()).asUnquotedUTF8().clone());
         String correlation = e.correlationId().orElse(null);
         if (correlation != null) {
-            put(headers, MessageHeaders.CORRELATION_ID, correlation.getBytes(StandardCharsets.UTF_8));
+            put(headers, empty, MessageHeaders.CORRELATION_ID, correlation.getBytes(StandardCharsets.UTF_8));
         }
         String traceparent = e.traceparent().orElse(null);
         if (traceparent != null) {
-            put(headers, MessageHeaders.TRACEPARENT, traceparent.getBytes(StandardCharsets.UTF_8));
+            put(headers, empty, MessageHeaders.TRACEPARENT, traceparent.getBytes(StandardCharsets.UTF_8));
         }
     }
 
-    private static void put(org.apache.kafka.common.header.Headers headers, String name, byte[] value) {
-        headers.remove(name);
+    private static void put(org.apache.kafka.common.header.Headers headers, boolean empty, String name, byte[] value) {
+        if (!empty) {
+            headers.remove(name);
+        }
         headers.add(name, value);
     }
 

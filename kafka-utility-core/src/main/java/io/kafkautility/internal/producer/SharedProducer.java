@@ -22,15 +22,16 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,6 +50,7 @@ public final class SharedProducer {
     private final Producer<byte[], byte[]> producer;
     private final CircuitBreaker breaker;
     private final Retry retry;
+    private final boolean retryOnOpen;
     private final ScheduledExecutorService scheduler;
     private final DefaultKafkaUtilityMetrics metrics;
     private final Duration closeTimeout;
@@ -87,12 +89,12 @@ public final class SharedProducer {
         } else {
             this.breaker = null;
         }
-        boolean retryOnOpen = options.retryOnCircuitOpen();
+        this.retryOnOpen = options.retryOnCircuitOpen();
         this.retry = Retry.of(name, RetryConfig.<SendResult>custom()
                 .maxAttempts(options.maxAttempts())
                 .intervalFunction(IntervalFunction.ofExponentialRandomBackoff(options.initialBackoff(),
                         options.backoffMultiplier(), options.jitter(), options.maxBackoff()))
-                .retryOnException(t -> SendFailures.isSafeToRetry(t, retryOnOpen))
+                .retryOnException(t -> SendFailures.isSafeToRetry(t, options.retryOnCircuitOpen()))
                 .failAfterMaxAttempts(false)
                 .build());
         this.gauges = metrics.registerBreaker(name, this::state);
@@ -148,18 +150,125 @@ public final class SharedProducer {
      */
     public CompletableFuture<SendResult> send(ProducerRecord<byte[], byte[]> record, String messageId, String type,
                                               Executor completion) {
-        long start = System.nanoTime();
-        CompletableFuture<SendResult> result = new CompletableFuture<>();
-        AtomicInteger attempts = new AtomicInteger();
-        CompletionStage<SendResult> stage;
-        try {
-            stage = retry.executeCompletionStage(scheduler, () -> attempt(record, messageId, attempts));
-        } catch (RuntimeException e) {
-            stage = CompletableFuture.failedFuture(e);
+        Send send = new Send(record, messageId, type, completion);
+        send.attempt();
+        return send.result;
+    }
+
+    /**
+     * One message's way through breaker, Kafka and the safe retry: one object (it is also the Kafka callback) and one
+     * future per send. The retry policy is resilience4j's, asked only after a failure, so a send that succeeds at once
+     * pays for no retry bookkeeping.
+     */
+    private final class Send implements Callback {
+        final ProducerRecord<byte[], byte[]> record;
+        final String messageId;
+        final String type;
+        final Executor completion;
+        final CompletableFuture<SendResult> result = new CompletableFuture<>();
+        final long start = System.nanoTime();
+        Retry.AsyncContext<SendResult> retryContext; // created at the first failure
+        int attempt;
+        long attemptStart;
+        /** The thread inside {@code KafkaProducer.send} for this attempt, while it is inside; else null. */
+        volatile Thread sending;
+
+        Send(ProducerRecord<byte[], byte[]> record, String messageId, String type, Executor completion) {
+            this.record = record;
+            this.messageId = messageId;
+            this.type = type;
+            this.completion = completion;
         }
-        stage.whenComplete((r, t) -> {
+
+        void attempt() {
+            String topic = record.topic();
+            if (closed.get()) {
+                failed(new ProducerClosedException(topic, messageId));
+                return;
+            }
+            if (breaker != null && !breaker.tryAcquirePermission()) {
+                metrics.circuitRejected(name);
+                failed(new CircuitOpenException(topic, messageId, name));
+                return;
+            }
+            attempt++;
+            if (attempt > 1) {
+                metrics.retry(topic);
+            }
+            attemptStart = System.nanoTime();
+            sending = Thread.currentThread();
+            try {
+                producer.send(record, this);
+            } catch (RuntimeException ex) {
+                // kafka-clients reports most failures through the callback; what it throws never reached it
+                kafkaFailed(ex, true, System.nanoTime() - attemptStart);
+            } finally {
+                sending = null;
+            }
+        }
+
+        /** Kafka's callback: on the producer's I/O thread, or on the caller's inside {@code send}. */
+        @Override
+        public void onCompletion(RecordMetadata md, Exception ex) {
+            long nanos = System.nanoTime() - attemptStart;
+            if (ex == null) {
+                if (breaker != null) {
+                    breaker.onSuccess(nanos, TimeUnit.NANOSECONDS);
+                }
+                if (retryContext != null) {
+                    retryContext.onComplete();
+                }
+                finish(new SendResult(md.topic(), md.partition(), md.offset(),
+                        md.hasTimestamp() ? Instant.ofEpochMilli(md.timestamp()) : null, messageId, attempt), null);
+            } else {
+                kafkaFailed(ex, sending == Thread.currentThread(), nanos);
+            }
+        }
+
+        private void kafkaFailed(Exception kafkaError, boolean synchronous, long nanos) {
+            String topic = record.topic();
+            SendException error;
+            // kafka-clients reports a PLAINTEXT client on a TLS port (or a SASL mismatch) only as a metadata timeout
+            ConnectivityException mismatch = synchronous && kafkaError instanceof TimeoutException
+                    ? connectionMismatch.find(PROBE_WAIT) : null;
+            if (mismatch != null) {
+                error = new SendException(topic, messageId, SendFailureReason.MISCONFIGURED, DeliveryState.NOT_SENT,
+                        attempt, SendFailures.describe(kafkaError) + "; " + mismatch.issues().get(0).message(),
+                        mismatch);
+            } else {
+                error = new SendException(topic, messageId, SendFailures.reason(kafkaError),
+                        SendFailures.deliveryState(kafkaError, synchronous), attempt, SendFailures.describe(kafkaError),
+                        kafkaError);
+            }
+            if (breaker != null) {
+                breaker.onError(nanos, TimeUnit.NANOSECONDS, error); // same classification as the Kafka error's
+            }
+            failed(error);
+        }
+
+        /** A failed attempt: retried after the policy's backoff when it is safe, else the send fails with it. */
+        private void failed(Throwable error) {
+            if (!SendFailures.isSafeToRetry(error, retryOnOpen)) {
+                finish(null, error);
+                return;
+            }
+            if (retryContext == null) {
+                retryContext = retry.asyncContext();
+            }
+            long delayMillis = retryContext.onError(error);
+            if (delayMillis < 0) {
+                finish(null, error); // attempts exhausted
+                return;
+            }
+            try {
+                scheduler.schedule(this::attempt, delayMillis, TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException rejected) {
+                finish(null, error); // the pool is closing: no later attempt
+            }
+        }
+
+        private void finish(SendResult r, Throwable error) {
             long nanos = System.nanoTime() - start;
-            Throwable error = t == null ? null : SendFailures.unwrap(t);
             try {
                 if (error == null) {
                     metrics.sent(record.topic(), type, nanos);
@@ -169,82 +278,13 @@ public final class SharedProducer {
             } catch (RuntimeException e) {
                 log.warn("recording send metrics failed: {}", e.toString());
             }
-            Runnable complete = () -> {
-                if (error == null) {
-                    result.complete(r);
-                } else {
-                    result.completeExceptionally(error);
-                }
-            };
+            Runnable complete = error == null ? () -> result.complete(r) : () -> result.completeExceptionally(error);
             try {
                 completion.execute(complete);
             } catch (RuntimeException rejected) {
                 complete.run();
             }
-        });
-        return result;
-    }
-
-    private CompletionStage<SendResult> attempt(ProducerRecord<byte[], byte[]> record, String messageId,
-                                                AtomicInteger attempts) {
-        CompletableFuture<SendResult> f = new CompletableFuture<>();
-        String topic = record.topic();
-        if (closed.get()) {
-            f.completeExceptionally(new ProducerClosedException(topic, messageId));
-            return f;
         }
-        if (breaker != null && !breaker.tryAcquirePermission()) {
-            metrics.circuitRejected(name);
-            f.completeExceptionally(new CircuitOpenException(topic, messageId, name));
-            return f;
-        }
-        int attempt = attempts.incrementAndGet();
-        if (attempt > 1) {
-            metrics.retry(topic);
-        }
-        long t0 = System.nanoTime();
-        Thread caller = Thread.currentThread();
-        AtomicBoolean returned = new AtomicBoolean();
-        try {
-            producer.send(record, (md, ex) -> {
-                long d = System.nanoTime() - t0;
-                if (ex == null) {
-                    if (breaker != null) {
-                        breaker.onSuccess(d, TimeUnit.NANOSECONDS);
-                    }
-                    f.complete(new SendResult(md.topic(), md.partition(), md.offset(),
-                            md.hasTimestamp() ? Instant.ofEpochMilli(md.timestamp()) : null, messageId, attempt));
-                } else {
-                    boolean synchronous = !returned.get() && Thread.currentThread() == caller;
-                    fail(f, ex, synchronous, d, topic, messageId, attempt);
-                }
-            });
-        } catch (RuntimeException ex) {
-            fail(f, ex, true, System.nanoTime() - t0, topic, messageId, attempt);
-        } finally {
-            returned.set(true);
-        }
-        return f;
-    }
-
-    private void fail(CompletableFuture<SendResult> f, Throwable kafkaError, boolean synchronous, long nanos,
-                      String topic, String messageId, int attempt) {
-        SendException error;
-        // kafka-clients reports a PLAINTEXT client on a TLS port (or a SASL mismatch) only as a metadata timeout
-        ConnectivityException mismatch = synchronous && kafkaError instanceof TimeoutException
-                ? connectionMismatch.find(PROBE_WAIT) : null;
-        if (mismatch != null) {
-            error = new SendException(topic, messageId, SendFailureReason.MISCONFIGURED, DeliveryState.NOT_SENT,
-                    attempt, SendFailures.describe(kafkaError) + "; " + mismatch.issues().get(0).message(), mismatch);
-        } else {
-            error = new SendException(topic, messageId, SendFailures.reason(kafkaError),
-                    SendFailures.deliveryState(kafkaError, synchronous), attempt, SendFailures.describe(kafkaError),
-                    kafkaError);
-        }
-        if (breaker != null) {
-            breaker.onError(nanos, TimeUnit.NANOSECONDS, error); // same classification as the Kafka error's
-        }
-        f.completeExceptionally(error);
     }
 
     /** Closes the Kafka producer, bounded by the close timeout; pending sends complete exceptionally. */
