@@ -136,7 +136,11 @@ public final class BenchmarkMain {
                 0.85));
     }
 
-    /** 3. Request-reply against one echo responder: ours vs Spring's ReplyingKafkaTemplate. */
+    /**
+     * 3. Request-reply against one echo responder: ours vs Spring's ReplyingKafkaTemplate. Warm-up rounds are not
+     * measured (the broker's own JIT warms up over the first rounds: throughput doubles); measured rounds alternate
+     * which requester goes first, so a drift over the run favours neither.
+     */
     private void requestReply(KafkaCluster cluster) throws Exception {
         String servers = cluster.bootstrapServers();
         String requests = topic(cluster, "rr-requests", 1);
@@ -149,19 +153,51 @@ public final class BenchmarkMain {
         List<Double> oursP99 = new ArrayList<>();
         List<Double> springTput = new ArrayList<>();
         List<Double> oursTput = new ArrayList<>();
+        List<Double> springCpu = new ArrayList<>();
+        List<Double> oursCpu = new ArrayList<>();
+        List<Double> springOwnCpu = new ArrayList<>();
+        List<Double> oursOwnCpu = new ArrayList<>();
         try (EchoResponder echo = new EchoResponder(servers, requests).start();
              RequestReplyBench.Requester spring = rr.spring(requests, springReplies);
              RequestReplyBench.Requester ours = rr.ours(requests)) {
             echo.awaitAssigned(Duration.ofSeconds(30));
-            for (int r = 0; r < Math.max(2, rounds - 1); r++) {
-                List<Double> s = Stats.nanosToMillis(RequestReplyBench.sequential(spring, 300, 2000, payload));
-                List<Double> o = Stats.nanosToMillis(RequestReplyBench.sequential(ours, 300, 2000, payload));
+            int measured = rounds + 2;
+            for (int r = 0; r < warmupRounds + measured; r++) {
+                boolean oursFirst = r % 2 == 1;
+                List<Double> s;
+                List<Double> o;
+                RequestReplyBench.Throughput st;
+                RequestReplyBench.Throughput ot;
+                if (oursFirst) {
+                    o = Stats.nanosToMillis(RequestReplyBench.sequential(ours, 300, 2000, payload));
+                    s = Stats.nanosToMillis(RequestReplyBench.sequential(spring, 300, 2000, payload));
+                    ot = RequestReplyBench.throughput(ours, RequestReplyBench::oursThread, 64, 20_000, payload);
+                    st = RequestReplyBench.throughput(spring, RequestReplyBench::springThread, 64, 20_000, payload);
+                } else {
+                    s = Stats.nanosToMillis(RequestReplyBench.sequential(spring, 300, 2000, payload));
+                    o = Stats.nanosToMillis(RequestReplyBench.sequential(ours, 300, 2000, payload));
+                    st = RequestReplyBench.throughput(spring, RequestReplyBench::springThread, 64, 20_000, payload);
+                    ot = RequestReplyBench.throughput(ours, RequestReplyBench::oursThread, 64, 20_000, payload);
+                }
+                boolean warmup = r < warmupRounds;
+                log(String.format("request-reply %s %d: Spring %.0f req/s (CPU per request: %.0f us whole process, "
+                                + "%.1f us requester), ours %.0f req/s (%.0f us, %.1f us)",
+                        warmup ? "warm-up round" : "round", warmup ? r + 1 : r - warmupRounds + 1,
+                        st.requestsPerSecond(), st.processCpuMicros(), st.requesterCpuMicros(),
+                        ot.requestsPerSecond(), ot.processCpuMicros(), ot.requesterCpuMicros()));
+                if (warmup) {
+                    continue;
+                }
                 springP50.add(Stats.percentile(s, 50));
                 springP99.add(Stats.percentile(s, 99));
                 oursP50.add(Stats.percentile(o, 50));
                 oursP99.add(Stats.percentile(o, 99));
-                springTput.add(RequestReplyBench.throughput(spring, 64, 10_000, payload));
-                oursTput.add(RequestReplyBench.throughput(ours, 64, 10_000, payload));
+                springTput.add(st.requestsPerSecond());
+                oursTput.add(ot.requestsPerSecond());
+                springCpu.add(st.processCpuMicros());
+                oursCpu.add(ot.processCpuMicros());
+                springOwnCpu.add(st.requesterCpuMicros());
+                oursOwnCpu.add(ot.requesterCpuMicros());
             }
         }
         add(Result.info("request-reply sequential p50 (vs Spring)", "ms", Stats.median(springP50),
@@ -170,6 +206,10 @@ public final class BenchmarkMain {
                 Stats.median(oursP99), 1.0));
         add(Result.ratioAtLeast("request-reply throughput, 64 in flight (vs Spring)", "req/s",
                 Stats.median(springTput), Stats.median(oursTput), 1.25));
+        add(Result.info("request-reply CPU per request, 64 in flight: whole process (broker + responder + requester)",
+                "us", Stats.median(springCpu), Stats.median(oursCpu)));
+        add(Result.info("request-reply CPU per request, 64 in flight: the requester's own threads and caller", "us",
+                Stats.median(springOwnCpu), Stats.median(oursOwnCpu)));
     }
 
     /** 4. Response routing: 10,000 sessions, 2,000 replies/s; and heap per idle session. */

@@ -30,7 +30,7 @@ final class EchoResponder implements AutoCloseable {
         consumer = new KafkaConsumer<>(Map.of("bootstrap.servers", bootstrap, "group.id", "echo-" + UUID.randomUUID(),
                 "auto.offset.reset", "latest", "fetch.max.wait.ms", 1), new ByteArrayDeserializer(),
                 new ByteArrayDeserializer());
-        producer = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrap, "linger.ms", 0),
+        producer = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrap, "linger.ms", 0, "client.id", "echo-responder"),
                 new ByteArraySerializer(), new ByteArraySerializer());
         consumer.subscribe(List.of(requestTopic));
         thread = new Thread(this::run, "echo-responder");

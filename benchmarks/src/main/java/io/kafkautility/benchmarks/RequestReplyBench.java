@@ -43,6 +43,9 @@ final class RequestReplyBench {
         }
     };
 
+    private static final String OURS_NAME = "ours-rr";
+    private static final String SPRING_NAME = "spring-rr";
+
     private final String bootstrap;
 
     RequestReplyBench(String bootstrap) {
@@ -53,6 +56,7 @@ final class RequestReplyBench {
         RequestReplyClient<byte[], byte[]> client = RequestReplyClient.create(RequestReplyOptions
                 .builder(requestTopic, BYTES, BYTES)
                 .connection(KafkaConnectionOptions.builder().bootstrapServers(bootstrap).build())
+                .clientName(OURS_NAME)
                 .defaultTimeout(Duration.ofSeconds(30))
                 // the same reply-consumer setting as the Spring baseline below (the library's default is 10 ms)
                 .kafkaProperties(Map.of("fetch.max.wait.ms", 1))
@@ -75,6 +79,7 @@ final class RequestReplyBench {
         Map<String, Object> producerProps = new HashMap<>();
         producerProps.put("bootstrap.servers", bootstrap);
         producerProps.put("linger.ms", 0);
+        producerProps.put("client.id", SPRING_NAME + "-requests");
         var producerFactory = new DefaultKafkaProducerFactory<String, byte[]>(producerProps, new StringSerializer(),
                 new ByteArraySerializer());
         Map<String, Object> consumerProps = new HashMap<>();
@@ -88,10 +93,17 @@ final class RequestReplyBench {
         var consumerFactory = new DefaultKafkaConsumerFactory<String, byte[]>(consumerProps, new StringDeserializer(),
                 new ByteArrayDeserializer());
         ContainerProperties containerProps = new ContainerProperties(replyTopic);
+        containerProps.setClientId(SPRING_NAME + "-replies");
         var container = new KafkaMessageListenerContainer<>(consumerFactory, containerProps);
+        container.setBeanName(SPRING_NAME + "-replies");
         ReplyingKafkaTemplate<String, byte[], byte[]> template = new ReplyingKafkaTemplate<>(producerFactory,
                 container);
         template.setDefaultReplyTimeout(Duration.ofSeconds(30));
+        org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler timeouts =
+                new org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler();
+        timeouts.setThreadNamePrefix(SPRING_NAME + "-timeouts-");
+        timeouts.initialize();
+        template.setTaskScheduler(timeouts);
         template.setSharedReplyTopic(false);
         template.start();
         if (!template.waitForAssignment(Duration.ofSeconds(60))) {
@@ -109,6 +121,7 @@ final class RequestReplyBench {
                 template.stop();
                 template.destroy();
                 producerFactory.destroy();
+                timeouts.shutdown();
             }
         };
     }
@@ -127,17 +140,69 @@ final class RequestReplyBench {
         return nanos;
     }
 
-    /** Requests per second with {@code inFlight} outstanding. */
-    static double throughput(Requester requester, int inFlight, int count, byte[] payload) throws Exception {
+    /**
+     * One throughput run: requests per second; the CPU the whole process spent per request (broker, echo responder
+     * and requester together); and the requester's own CPU per request: the caller's thread plus the requester's
+     * threads (named by {@code requesterThreads}), which is the client library's cost apart from the shared broker.
+     */
+    record Throughput(double requestsPerSecond, double processCpuMicros, double requesterCpuMicros) {
+    }
+
+    /** Requests per second with {@code inFlight} outstanding, and the CPU spent on them. */
+    static Throughput throughput(Requester requester, java.util.function.Predicate<String> requesterThreads,
+                                 int inFlight, int count, byte[] payload) throws Exception {
         Semaphore permits = new Semaphore(inFlight);
         CompletableFuture<?>[] all = new CompletableFuture<?>[count];
+        Map<Long, Long> threads0 = threadCpu(requesterThreads);
+        long process0 = processCpuNanos();
         long t0 = System.nanoTime();
         for (int i = 0; i < count; i++) {
             permits.acquire();
             all[i] = requester.request(payload).whenComplete((r, e) -> permits.release());
         }
         CompletableFuture.allOf(all).get(120, TimeUnit.SECONDS);
-        return count / ((System.nanoTime() - t0) / 1e9);
+        long elapsed = System.nanoTime() - t0;
+        long process = processCpuNanos() - process0;
+        long own = 0;
+        for (Map.Entry<Long, Long> e : threadCpu(requesterThreads).entrySet()) {
+            own += e.getValue() - threads0.getOrDefault(e.getKey(), 0L);
+        }
+        return new Throughput(count / (elapsed / 1e9), process / 1e3 / count, own / 1e3 / count);
+    }
+
+    /** CPU time of the calling thread and of every live thread whose name matches, by thread id. */
+    private static Map<Long, Long> threadCpu(java.util.function.Predicate<String> names) {
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        Map<Long, Long> cpu = new HashMap<>();
+        long self = Thread.currentThread().getId();
+        for (java.lang.management.ThreadInfo info : mx.getThreadInfo(mx.getAllThreadIds())) {
+            if (info != null && (info.getThreadId() == self || names.test(info.getThreadName()))) {
+                long t = mx.getThreadCpuTime(info.getThreadId());
+                if (t >= 0) {
+                    cpu.put(info.getThreadId(), t);
+                }
+            }
+        }
+        return cpu;
+    }
+
+    /** CPU time of this whole process, or -1 where the JVM does not tell. */
+    static long processCpuNanos() {
+        if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                instanceof com.sun.management.OperatingSystemMXBean os) {
+            return os.getProcessCpuTime();
+        }
+        return -1;
+    }
+
+    /** Threads of kafka-utility's requester: its reply listener, timer and request producer. */
+    static boolean oursThread(String name) {
+        return name.startsWith("ku-rr-") || name.contains("| " + OURS_NAME + "-requests-");
+    }
+
+    /** Threads of Spring's requester: its reply container, timeout scheduler and request producer. */
+    static boolean springThread(String name) {
+        return name.startsWith(SPRING_NAME) || name.contains("| " + SPRING_NAME);
     }
 
     static <T> T timed(Supplier<T> s) {
