@@ -68,7 +68,12 @@ public final class ReplyFixture implements AutoCloseable {
         this(cluster, null, registryUrl, managerOptions, consumerOptions);
     }
 
-    private ReplyFixture(KafkaCluster cluster, SchemaRegistryServer registry, String registryUrl,
+    /**
+     * With the stub {@code registry} reached at {@code registryUrl} (e.g. through a
+     * {@link io.kafkautility.testkit.fault.TcpFaultProxy} in front of it); {@code registry} may be null for any other
+     * Confluent-compatible registry.
+     */
+    public ReplyFixture(KafkaCluster cluster, SchemaRegistryServer registry, String registryUrl,
                          UnaryOperator<SessionManagerOptions.Builder> managerOptions,
                          UnaryOperator<ResponseConsumerOptions.Builder> consumerOptions) {
         this.cluster = cluster;
