@@ -25,7 +25,9 @@ public interface AvroWireDecoder {
     }
 
     /**
-     * Decodes one record value.
+     * Decodes one record value. Every length and item count the bytes claim is checked against the bytes actually there
+     * before anything is allocated for it, so a few bytes claiming a huge string or array fail at once as
+     * {@link AvroDecodingException.Reason#TRUNCATED}.
      *
      * @param value the record's value bytes; may be null (reported as {@link AvroDecodingException.Reason#NULL_VALUE})
      * @throws AvroDecodingException for every kind of bad input, with its {@link AvroDecodingException#reason()}; the

@@ -115,6 +115,65 @@ class AvroWireCodecTest {
         assertThat(decoder.decode(good).get("id").toString()).isEqualTo("id-1");
     }
 
+    /**
+     * Regression: a few bytes claiming a 100,000,000-byte string or 100,000,000 array items made the reader allocate
+     * for the claim (hundreds of MB, about a second per record, an OutOfMemoryError for a claim near 2^31) before it
+     * found the record ends after them. The claim is now checked against the bytes actually there first.
+     */
+    @Test
+    void aFewBytesClaimingAHugeStringOrArrayAreTruncatedWithoutAllocatingForTheClaim() {
+        Schema listed = new Schema.Parser().parse("""
+                {"type":"record","name":"Listed","namespace":"t","fields":[
+                  {"name":"id","type":"string"},
+                  {"name":"tags","type":{"type":"array","items":"string"}},
+                  {"name":"attributes","type":{"type":"map","values":"string"}}]}""");
+        int id = server.register("listed-value", listed.toString());
+        AvroWireDecoder decoder = AvroWireDecoder.create(client(), listed);
+        GenericRecord ok = new GenericData.Record(listed);
+        ok.put("id", "a");
+        ok.put("tags", java.util.List.of("x"));
+        ok.put("attributes", java.util.Map.of("k", "v"));
+        assertThat(decoder.decode(AvroWireEncoder.create(client(), "listed-value", listed).encode(ok)).get("id")
+                .toString()).isEqualTo("a"); // the writer schema is fetched and cached before measuring
+        long claim = 100_000_000L;
+        byte[] hugeString = framed(id, varint(claim));
+        byte[] hugeArray = framed(id, new byte[] {2, 'a'}, varint(claim));
+        byte[] hugeMap = framed(id, new byte[] {2, 'a', 0}, varint(claim));
+        byte[] nearIntMax = framed(id, varint(Integer.MAX_VALUE - 16L));
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long before = threads.getCurrentThreadAllocatedBytes();
+        for (byte[] hostile : java.util.List.of(hugeString, hugeArray, hugeMap, nearIntMax)) {
+            assertReason(decoder, hostile, Reason.TRUNCATED);
+        }
+        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        assertThat(allocated).as("bytes allocated decoding 4 hostile records of at most 16 bytes")
+                .isLessThan(4L * 1024 * 1024);
+    }
+
+    /** Confluent framing of schema {@code id} around the concatenated {@code parts}. */
+    private static byte[] framed(int id, byte[]... parts) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        out.write(AvroWireFormat.MAGIC_BYTE);
+        out.writeBytes(java.nio.ByteBuffer.allocate(4).putInt(id).array());
+        for (byte[] p : parts) {
+            out.writeBytes(p);
+        }
+        return out.toByteArray();
+    }
+
+    /** Avro's zig-zag variable-length encoding of {@code n}. */
+    private static byte[] varint(long n) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        long z = (n << 1) ^ (n >> 63);
+        while ((z & ~0x7FL) != 0) {
+            out.write((int) ((z & 0x7F) | 0x80));
+            z >>>= 7;
+        }
+        out.write((int) z);
+        return out.toByteArray();
+    }
+
     @Test
     void unknownIdsAreCachedForABoundedTime() {
         AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-01-01T00:00:00Z"));

@@ -25,7 +25,10 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.awaitility.Awaitility;
 
-/** Helpers of {@link BadInputIT} and {@link SecurityIT}: envelopes, raw reads, counters and a captured stderr. */
+/**
+ * Helpers of {@link BadInputIT}, {@link MalformedInputIT} and {@link SecurityIT}: envelopes, raw reads, counters and a
+ * captured stderr.
+ */
 final class BadInputSupport {
 
     static final ObjectMapper JSON = new ObjectMapper();
@@ -45,8 +48,13 @@ final class BadInputSupport {
 
     /** A valid rag.llm.response.chunk envelope whose delta is {@code deltaChars} random (incompressible) characters. */
     static Envelope chunk(String id, int deltaChars) {
+        return chunk(id, random(deltaChars));
+    }
+
+    /** A valid rag.llm.response.chunk envelope with this delta. */
+    static Envelope chunk(String id, String delta) {
         ObjectNode data = JSON.createObjectNode().put("requestId", "r-" + id).put("queryId", "q-" + id)
-                .put("sequence", 0).put("delta", random(deltaChars)).put("final", true);
+                .put("sequence", 0).put("delta", delta).put("final", true);
         return Envelope.builder().id(id).source("/reliability/bad-input").messageType(MessageTypes.LLM_RESPONSE_CHUNK)
                 .data(data).build();
     }
@@ -79,6 +87,16 @@ final class BadInputSupport {
                 .put("time", "2026-11-22T10:00:00Z");
         n.putObject("data").put("documentId", "d-1").put("deletedAt", "2026-11-22T10:00:00Z");
         return n.toString();
+    }
+
+    /**
+     * Raw CloudEvents JSON text of an envelope of {@code type} claiming schema major version {@code major}, with
+     * {@code dataJson} spliced in verbatim as its data (so the data may be anything, including invalid or hostile JSON).
+     */
+    static String envelopeText(String id, String type, int major, String dataJson) {
+        return "{\"specversion\":\"1.0\",\"id\":\"" + id + "\",\"source\":\"/reliability/bad-input\",\"type\":\""
+                + type + "\",\"datacontenttype\":\"application/json\",\"dataschema\":\"https://kafkautility.io/schemas/"
+                + type + ".v" + major + ".schema.json\",\"time\":\"2026-11-22T10:00:00Z\",\"data\":" + dataJson + "}";
     }
 
     /** Sum of a counter's values over all its tag combinations matching {@code tags} (key, value, ...). */

@@ -3,8 +3,10 @@ package io.kafkautility.reliability;
 import static io.kafkautility.reliability.FaultScenarioSupport.DEADLINE;
 import static io.kafkautility.reliability.FaultScenarioSupport.MESSAGES;
 import static io.kafkautility.reliability.FaultScenarioSupport.assertTyped;
+import static io.kafkautility.reliability.FaultScenarioSupport.committed;
 import static io.kafkautility.reliability.FaultScenarioSupport.connection;
 import static io.kafkautility.reliability.FaultScenarioSupport.consumerOptions;
+import static io.kafkautility.reliability.FaultScenarioSupport.endOffsets;
 import static io.kafkautility.reliability.FaultScenarioSupport.producerOptions;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -38,11 +40,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.AfterAll;
@@ -84,25 +83,6 @@ class DeadLetterUnavailableIT {
     private static KafkaClientPool boundTo(KafkaClientPool pool, MeterRegistry registry) {
         pool.metrics().bindTo(registry);
         return pool;
-    }
-
-    private static Map<Integer, Long> committed(Admin admin, String group, String topic) throws Exception {
-        Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(group)
-                .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
-        Map<Integer, Long> byPartition = new HashMap<>();
-        offsets.forEach((tp, om) -> {
-            if (tp.topic().equals(topic) && om != null) {
-                byPartition.put(tp.partition(), om.offset());
-            }
-        });
-        return byPartition;
-    }
-
-    private static Map<Integer, Long> endOffsets(Admin admin, String topic) throws Exception {
-        Map<TopicPartition, OffsetSpec> specs = IntStream.range(0, PARTITIONS).boxed()
-                .collect(Collectors.toMap(p -> new TopicPartition(topic, p), p -> OffsetSpec.latest()));
-        return admin.listOffsets(specs).all().get(10, TimeUnit.SECONDS).entrySet().stream()
-                .collect(Collectors.toMap(e -> e.getKey().partition(), e -> e.getValue().offset()));
     }
 
     private static void awaitDeadLetterFailures(MeterRegistry meters, double atLeast) {
@@ -199,7 +179,7 @@ class DeadLetterUnavailableIT {
                 await().atMost(DEADLINE).pollInterval(Duration.ofMillis(200)).until(() ->
                         ledger.ackedNotConsumed() == ackedPoison.size()
                                 && count(meters, MetricNames.CONSUMER_DEAD_LETTERED) >= ackedPoison.size());
-                Map<Integer, Long> end = endOffsets(admin, topic);
+                Map<Integer, Long> end = endOffsets(admin, topic, PARTITIONS);
                 await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
                         .until(() -> committed(admin, group, topic).equals(end));
                 assertThat(second.isRunning()).isTrue();

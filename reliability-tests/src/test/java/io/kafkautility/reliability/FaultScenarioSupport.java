@@ -40,8 +40,14 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.awaitility.core.ConditionTimeoutException;
 
@@ -216,6 +222,27 @@ final class FaultScenarioSupport {
                     r.headers().lastHeader(MessageHeaders.MESSAGE_ID).value(), StandardCharsets.UTF_8)));
         }
         return records - ids.size();
+    }
+
+    /** The group's committed offset of each partition of {@code topic} (partitions it never committed are absent). */
+    static Map<Integer, Long> committed(Admin admin, String group, String topic) throws Exception {
+        Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(group)
+                .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
+        Map<Integer, Long> byPartition = new HashMap<>();
+        offsets.forEach((tp, om) -> {
+            if (tp.topic().equals(topic) && om != null) {
+                byPartition.put(tp.partition(), om.offset());
+            }
+        });
+        return byPartition;
+    }
+
+    /** The end (latest) offset of each of the {@code partitions} partitions of {@code topic}. */
+    static Map<Integer, Long> endOffsets(Admin admin, String topic, int partitions) throws Exception {
+        Map<TopicPartition, OffsetSpec> specs = IntStream.range(0, partitions).boxed()
+                .collect(Collectors.toMap(p -> new TopicPartition(topic, p), p -> OffsetSpec.latest()));
+        return admin.listOffsets(specs).all().get(10, TimeUnit.SECONDS).entrySet().stream()
+                .collect(Collectors.toMap(e -> e.getKey().partition(), e -> e.getValue().offset()));
     }
 
     /** Records deliveries by envelope id (ledger) and which ids carried each logical document. */

@@ -15,9 +15,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Function;
-import org.apache.avro.Schema;
-import org.apache.avro.generic.GenericData;
-import org.apache.avro.generic.GenericRecord;
 import org.junit.jupiter.api.Test;
 
 /** Each kind of invalid reply between two good ones, on a real broker: both good ones are delivered. */
@@ -52,7 +49,7 @@ class InvalidRepliesIT {
             kinds.put("registry_unavailable", x -> {
                 // a reply written with a newer (compatible) schema whose id the consumer has not fetched yet,
                 // produced while the registry answers 503
-                byte[] b = newerSchemaReply(x, "s-registry", "q-registry");
+                byte[] b = x.newerSchemaReply("s-registry", "q-registry", "evolved answer");
                 x.registry.unavailable(true);
                 return b;
             });
@@ -89,7 +86,7 @@ class InvalidRepliesIT {
                 b -> b.registryRetryTimeout(Duration.ofSeconds(30)).retryBackoff(Duration.ofMillis(100),
                         Duration.ofMillis(400)))) {
             TestConnection c = open(f, "s-evolved");
-            byte[] evolved = newerSchemaReply(f, "s-evolved", "q-evolved");
+            byte[] evolved = f.newerSchemaReply("s-evolved", "q-evolved", "evolved answer");
             f.registry.unavailable(true);
             f.send("s-evolved", evolved);
             await().atMost(Duration.ofSeconds(10)).until(() -> f.registry.requestCount() >= 3);
@@ -110,31 +107,5 @@ class InvalidRepliesIT {
 
     private static void awaitAnswer(TestConnection c) {
         await().atMost(Duration.ofSeconds(30)).until(() -> c.answers().size() == 1);
-    }
-
-    /** A reply in a newer schema version (an extra field with a default), registered but never fetched. */
-    static byte[] newerSchemaReply(ReplyFixture f, String sessionId, String questionId) {
-        String json = f.schema.toString().replaceFirst("\"fields\":\\[",
-                "\"fields\":[{\"name\":\"model\",\"type\":\"string\",\"default\":\"unknown\"},");
-        Schema v2 = new Schema.Parser().parse(json);
-        int id = f.registry.register(AvroWireFormat.valueSubject(f.topic), v2.toString());
-        GenericRecord old = RagResponseAvro.toAvro(new RagResponse(sessionId, questionId, "evolved answer",
-                java.util.List.of(), RagResponse.Status.SUCCESS, null, java.time.Instant.now()), f.schema);
-        GenericRecord r = new GenericData.Record(v2);
-        for (Schema.Field field : f.schema.getFields()) {
-            r.put(field.name(), old.get(field.name()));
-        }
-        r.put("model", "llm-x");
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        out.write(0);
-        out.writeBytes(ByteBuffer.allocate(4).putInt(id).array());
-        try {
-            var enc = org.apache.avro.io.EncoderFactory.get().binaryEncoder(out, null);
-            new org.apache.avro.generic.GenericDatumWriter<GenericRecord>(v2).write(r, enc);
-            enc.flush();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-        return out.toByteArray();
     }
 }

@@ -9,6 +9,10 @@ import io.kafkautility.testkit.TopicNames;
 import io.kafkautility.testkit.registry.SchemaRegistryServer;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -17,6 +21,11 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericDatumWriter;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.EncoderFactory;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -25,40 +34,46 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * One reply topic, an in-JVM schema registry, a session manager, a started response consumer (ready) and a producer
- * writing Confluent-framed replies like the LLM service will.
+ * writing Confluent-framed replies like the LLM service will. Public (in this module's test jar) for the reliability
+ * suite's scenarios; not thread-safe except where noted; close it.
  */
-final class ReplyFixture implements AutoCloseable {
-    final KafkaCluster cluster;
-    final String topic;
-    final SchemaRegistryServer registry;
-    final String registryUrl;
-    final MeterRegistry meters = new SimpleMeterRegistry();
-    final WebSocketSessionManager manager;
-    final KafkaResponseConsumer consumer;
-    final KafkaProducer<String, byte[]> producer;
-    final Schema schema = RagResponseAvro.schema();
-    final AvroWireEncoder encoder;
-    final String questionsTopic;
+public final class ReplyFixture implements AutoCloseable {
+    public final KafkaCluster cluster;
+    public final String topic;
+    public final SchemaRegistryServer registry;
+    public final String registryUrl;
+    public final MeterRegistry meters = new SimpleMeterRegistry();
+    public final WebSocketSessionManager manager;
+    public final KafkaResponseConsumer consumer;
+    public final KafkaProducer<String, byte[]> producer;
+    public final Schema schema = RagResponseAvro.schema();
+    public final AvroWireEncoder encoder;
+    public final String questionsTopic;
 
-    ReplyFixture(KafkaCluster cluster, UnaryOperator<SessionManagerOptions.Builder> managerOptions,
+    public ReplyFixture(KafkaCluster cluster, UnaryOperator<SessionManagerOptions.Builder> managerOptions,
                  UnaryOperator<ResponseConsumerOptions.Builder> consumerOptions) {
         this(cluster, SchemaRegistryServer.start(), managerOptions, consumerOptions);
     }
 
-    ReplyFixture(KafkaCluster cluster, SchemaRegistryServer registry,
+    public ReplyFixture(KafkaCluster cluster, SchemaRegistryServer registry,
                  UnaryOperator<SessionManagerOptions.Builder> managerOptions,
                  UnaryOperator<ResponseConsumerOptions.Builder> consumerOptions) {
         this(cluster, registry, registry.url(), managerOptions, consumerOptions);
     }
 
     /** With any Confluent-compatible registry at {@code registryUrl} (then {@link #registry} is null). */
-    ReplyFixture(KafkaCluster cluster, String registryUrl,
+    public ReplyFixture(KafkaCluster cluster, String registryUrl,
                  UnaryOperator<SessionManagerOptions.Builder> managerOptions,
                  UnaryOperator<ResponseConsumerOptions.Builder> consumerOptions) {
         this(cluster, null, registryUrl, managerOptions, consumerOptions);
     }
 
-    private ReplyFixture(KafkaCluster cluster, SchemaRegistryServer registry, String registryUrl,
+    /**
+     * With the stub {@code registry} reached at {@code registryUrl} (e.g. through a
+     * {@link io.kafkautility.testkit.fault.TcpFaultProxy} in front of it); {@code registry} may be null for any other
+     * Confluent-compatible registry.
+     */
+    public ReplyFixture(KafkaCluster cluster, SchemaRegistryServer registry, String registryUrl,
                          UnaryOperator<SessionManagerOptions.Builder> managerOptions,
                          UnaryOperator<ResponseConsumerOptions.Builder> consumerOptions) {
         this.cluster = cluster;
@@ -86,23 +101,23 @@ final class ReplyFixture implements AutoCloseable {
         consumer.ready().orTimeout(60, TimeUnit.SECONDS).join();
     }
 
-    static RagResponse response(String sessionId, String questionId) {
+    public static RagResponse response(String sessionId, String questionId) {
         return new RagResponse(sessionId, questionId, "answer to " + questionId,
                 List.of(new RagResponse.Source("doc-1", "Manual", 0.87), new RagResponse.Source("doc-2", null, null)),
                 RagResponse.Status.SUCCESS, null, Instant.now());
     }
 
-    byte[] encode(RagResponse r) {
+    public byte[] encode(RagResponse r) {
         return encoder.encode(RagResponseAvro.toAvro(r, schema));
     }
 
     /** Produces a good reply and waits for the ack. */
-    void reply(String sessionId, String questionId) {
+    public void reply(String sessionId, String questionId) {
         send(sessionId, encode(response(sessionId, questionId)));
     }
 
     /** Produces a good reply without waiting; call {@code producer.flush()} after a batch. */
-    void replyAsync(String sessionId, String questionId) {
+    public void replyAsync(String sessionId, String questionId) {
         producer.send(new ProducerRecord<>(topic, sessionId, encode(response(sessionId, questionId))), (md, e) -> {
             if (e != null) {
                 System.err.println("produce failed: " + e);
@@ -110,7 +125,7 @@ final class ReplyFixture implements AutoCloseable {
         });
     }
 
-    void send(String key, byte[] value) {
+    public void send(String key, byte[] value) {
         try {
             producer.send(new ProducerRecord<>(topic, key, value)).get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
@@ -119,7 +134,7 @@ final class ReplyFixture implements AutoCloseable {
     }
 
     /** Asks through the manager; an accepted question is published to {@link #questionsTopic}. */
-    WebSocketSessionManager.Admission ask(String sessionId, String questionId) {
+    public WebSocketSessionManager.Admission ask(String sessionId, String questionId) {
         return manager.ask(sessionId, questionId, () -> {
             java.util.concurrent.CompletableFuture<Void> sent = new java.util.concurrent.CompletableFuture<>();
             producer.send(new ProducerRecord<>(questionsTopic, sessionId,
@@ -135,7 +150,7 @@ final class ReplyFixture implements AutoCloseable {
     }
 
     /** Records in the questions topic (its end offset). */
-    long questionsPublished() {
+    public long questionsPublished() {
         producer.flush();
         try (var admin = cluster.admin()) {
             var tp = new org.apache.kafka.common.TopicPartition(questionsTopic, 0);
@@ -146,15 +161,46 @@ final class ReplyFixture implements AutoCloseable {
         }
     }
 
-    double count(String name, String tag, String value) {
+    public double count(String name, String tag, String value) {
         var c = meters.find(name).tag(tag, value).counter();
         return c == null ? 0 : c.count();
     }
 
-    TestConnection open(String id) {
+    public TestConnection open(String id) {
         TestConnection c = new TestConnection(id);
         manager.register(c);
         return c;
+    }
+
+    /**
+     * A reply in a newer schema version of {@link #topic} (an extra field with a default), registered in the stub
+     * registry but never fetched by the consumer: decoding it needs the registry.
+     *
+     * @throws NullPointerException if this fixture uses an external registry (then {@link #registry} is null)
+     */
+    public byte[] newerSchemaReply(String sessionId, String questionId, String answer) {
+        String json = schema.toString().replaceFirst("\"fields\":\\[",
+                "\"fields\":[{\"name\":\"model\",\"type\":\"string\",\"default\":\"unknown\"},");
+        Schema v2 = new Schema.Parser().parse(json);
+        int id = registry.register(AvroWireFormat.valueSubject(topic), v2.toString());
+        GenericRecord old = RagResponseAvro.toAvro(new RagResponse(sessionId, questionId, answer, List.of(),
+                RagResponse.Status.SUCCESS, null, Instant.now()), schema);
+        GenericRecord r = new GenericData.Record(v2);
+        for (Schema.Field field : schema.getFields()) {
+            r.put(field.name(), old.get(field.name()));
+        }
+        r.put("model", "llm-x");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(AvroWireFormat.MAGIC_BYTE);
+        out.writeBytes(ByteBuffer.allocate(4).putInt(id).array());
+        try {
+            BinaryEncoder enc = EncoderFactory.get().binaryEncoder(out, null);
+            new GenericDatumWriter<GenericRecord>(v2).write(r, enc);
+            enc.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
     }
 
     @Override

@@ -9,16 +9,19 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Function;
 
-/** A WebSocket connection that records the frames "sent" to it; its send behaviour can be replaced. */
-final class TestConnection implements WebSocketConnection {
+/**
+ * A WebSocket connection that records the frames "sent" to it; its send behaviour can be replaced. Public (in this
+ * module's test jar) for the reliability suite. Thread-safe.
+ */
+public final class TestConnection implements WebSocketConnection {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String id;
-    final ConcurrentLinkedQueue<JsonNode> frames = new ConcurrentLinkedQueue<>();
-    volatile boolean open = true;
-    volatile Function<String, CompletionStage<Void>> behaviour;
+    public final ConcurrentLinkedQueue<JsonNode> frames = new ConcurrentLinkedQueue<>();
+    public volatile boolean open = true;
+    public volatile Function<String, CompletionStage<Void>> behaviour;
 
-    TestConnection(String id) {
+    public TestConnection(String id) {
         this.id = id;
     }
 
@@ -47,19 +50,19 @@ final class TestConnection implements WebSocketConnection {
         open = false;
     }
 
-    List<JsonNode> frames() {
+    public List<JsonNode> frames() {
         return List.copyOf(frames);
     }
 
-    List<JsonNode> answers() {
+    public List<JsonNode> answers() {
         return frames.stream().filter(f -> "answer".equals(f.path("type").asText())).toList();
     }
 
-    List<JsonNode> errors() {
+    public List<JsonNode> errors() {
         return frames.stream().filter(f -> "error".equals(f.path("type").asText())).toList();
     }
 
-    static JsonNode parse(String text) {
+    public static JsonNode parse(String text) {
         try {
             return JSON.readTree(text);
         } catch (java.io.IOException e) {

@@ -48,34 +48,38 @@ public final class DefaultAvroWireDecoder implements AvroWireDecoder {
                     "record value has " + value.length + " bytes, fewer than the 5-byte header", null);
         }
         int schemaId = ByteBuffer.wrap(value, 1, 4).getInt();
-        GenericDatumReader<GenericRecord> reader = reader(schemaId);
-        BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(value, AvroWireFormat.HEADER_LENGTH,
-                value.length - AvroWireFormat.HEADER_LENGTH, null);
+        Reader reader = reader(schemaId);
         try {
-            GenericRecord record = reader.read(null, decoder);
-            if (!decoder.isEnd()) {
+            // every length and count the bytes claim checked against the bytes there before the reader allocates for it
+            if (reader.bounds().end(value, AvroWireFormat.HEADER_LENGTH, schemaId) != value.length) {
                 throw new AvroDecodingException(Reason.UNDECODABLE, schemaId,
                         "bytes left over after the datum of schema id " + schemaId, null);
             }
-            return record;
+            BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(value, AvroWireFormat.HEADER_LENGTH,
+                    value.length - AvroWireFormat.HEADER_LENGTH, null);
+            return reader.datum().read(null, decoder);
         } catch (EOFException e) {
             throw new AvroDecodingException(Reason.TRUNCATED, schemaId,
                     "datum of schema id " + schemaId + " ends early", e);
         } catch (AvroDecodingException e) {
             throw e;
-        } catch (java.io.IOException | RuntimeException | OutOfMemoryError e) {
+        } catch (java.io.IOException | RuntimeException | OutOfMemoryError | StackOverflowError e) {
             // Avro reports malformed data through many exception types (AvroRuntimeException, ArrayIndexOutOfBounds,
-            // NegativeArraySize, and OOM for a huge bogus length); none carries the payload.
+            // NegativeArraySize); none carries the payload. OOM for a huge bogus item count of items that take no
+            // bytes (see DatumBounds), stack overflow for a datum of a recursive schema nested too deep.
             throw new AvroDecodingException(Reason.UNDECODABLE, schemaId, "bytes are not a valid datum of schema id "
                     + schemaId + ": " + e.getClass().getSimpleName(), e);
         }
     }
 
-    @SuppressWarnings("unchecked")
-    private GenericDatumReader<GenericRecord> reader(int schemaId) {
+    /** A resolving reader of one writer schema, with the bounds check of its datums. */
+    private record Reader(GenericDatumReader<GenericRecord> datum, DatumBounds bounds) {
+    }
+
+    private Reader reader(int schemaId) {
         Object cached = readers.get(schemaId);
-        if (cached instanceof GenericDatumReader) {
-            return (GenericDatumReader<GenericRecord>) cached;
+        if (cached instanceof Reader reader) {
+            return reader;
         }
         if (cached instanceof AvroDecodingException incompatible) {
             throw new AvroDecodingException(Reason.UNDECODABLE, schemaId, incompatible.getMessage(), null);
@@ -101,7 +105,7 @@ public final class DefaultAvroWireDecoder implements AvroWireDecoder {
             readers.put(schemaId, e);
             throw e;
         }
-        GenericDatumReader<GenericRecord> reader = new GenericDatumReader<>(writer, readerSchema);
+        Reader reader = new Reader(new GenericDatumReader<>(writer, readerSchema), new DatumBounds(writer));
         readers.put(schemaId, reader);
         return reader;
     }
