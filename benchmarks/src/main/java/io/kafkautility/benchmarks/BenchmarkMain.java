@@ -137,79 +137,87 @@ public final class BenchmarkMain {
     }
 
     /**
-     * 3. Request-reply against one echo responder: ours vs Spring's ReplyingKafkaTemplate. Warm-up rounds are not
-     * measured (the broker's own JIT warms up over the first rounds: throughput doubles); measured rounds alternate
-     * which requester goes first, so a drift over the run favours neither.
+     * 3. Request-reply against one echo responder: ours vs Spring's ReplyingKafkaTemplate, and the least a requester on
+     * raw kafka-clients can do as a floor for both. Warm-up rounds are not measured (the broker's own JIT warms up over
+     * the first rounds: throughput doubles); measured rounds rotate which requester goes first, so a drift over the
+     * run favours none.
      */
     private void requestReply(KafkaCluster cluster) throws Exception {
         String servers = cluster.bootstrapServers();
         String requests = topic(cluster, "rr-requests", 1);
         String springReplies = topic(cluster, "rr-spring-replies", 1);
+        String rawReplies = topic(cluster, "rr-raw-replies", 1);
         RequestReplyBench rr = new RequestReplyBench(servers);
         byte[] payload = Payloads.bytes(io.kafkautility.message.EnvelopeCodec.create(), 7);
-        List<Double> springP50 = new ArrayList<>();
-        List<Double> springP99 = new ArrayList<>();
-        List<Double> oursP50 = new ArrayList<>();
-        List<Double> oursP99 = new ArrayList<>();
-        List<Double> springTput = new ArrayList<>();
-        List<Double> oursTput = new ArrayList<>();
-        List<Double> springCpu = new ArrayList<>();
-        List<Double> oursCpu = new ArrayList<>();
-        List<Double> springOwnCpu = new ArrayList<>();
-        List<Double> oursOwnCpu = new ArrayList<>();
+        String[] names = {"Spring", "ours", "raw kafka-clients"};
+        Map<String, List<Double>> p50 = new HashMap<>();
+        Map<String, List<Double>> p99 = new HashMap<>();
+        Map<String, List<Double>> tput = new HashMap<>();
+        Map<String, List<Double>> cpu = new HashMap<>();
+        Map<String, List<Double>> ownCpu = new HashMap<>();
+        for (String n : names) {
+            p50.put(n, new ArrayList<>());
+            p99.put(n, new ArrayList<>());
+            tput.put(n, new ArrayList<>());
+            cpu.put(n, new ArrayList<>());
+            ownCpu.put(n, new ArrayList<>());
+        }
         try (EchoResponder echo = new EchoResponder(servers, requests).start();
              RequestReplyBench.Requester spring = rr.spring(requests, springReplies);
-             RequestReplyBench.Requester ours = rr.ours(requests)) {
+             RequestReplyBench.Requester ours = rr.ours(requests);
+             RequestReplyBench.Requester raw = rr.raw(requests, rawReplies)) {
             echo.awaitAssigned(Duration.ofSeconds(30));
+            Map<String, RequestReplyBench.Requester> requesters = Map.of(names[0], spring, names[1], ours, names[2], raw);
+            Map<String, java.util.function.Predicate<String>> threads = Map.of(names[0],
+                    RequestReplyBench::springThread, names[1], RequestReplyBench::oursThread, names[2],
+                    RequestReplyBench::rawThread);
             int measured = rounds + 2;
             for (int r = 0; r < warmupRounds + measured; r++) {
-                boolean oursFirst = r % 2 == 1;
-                List<Double> s;
-                List<Double> o;
-                RequestReplyBench.Throughput st;
-                RequestReplyBench.Throughput ot;
-                if (oursFirst) {
-                    o = Stats.nanosToMillis(RequestReplyBench.sequential(ours, 300, 2000, payload));
-                    s = Stats.nanosToMillis(RequestReplyBench.sequential(spring, 300, 2000, payload));
-                    ot = RequestReplyBench.throughput(ours, RequestReplyBench::oursThread, 64, 20_000, payload);
-                    st = RequestReplyBench.throughput(spring, RequestReplyBench::springThread, 64, 20_000, payload);
-                } else {
-                    s = Stats.nanosToMillis(RequestReplyBench.sequential(spring, 300, 2000, payload));
-                    o = Stats.nanosToMillis(RequestReplyBench.sequential(ours, 300, 2000, payload));
-                    st = RequestReplyBench.throughput(spring, RequestReplyBench::springThread, 64, 20_000, payload);
-                    ot = RequestReplyBench.throughput(ours, RequestReplyBench::oursThread, 64, 20_000, payload);
-                }
                 boolean warmup = r < warmupRounds;
-                log(String.format("request-reply %s %d: Spring %.0f req/s (CPU per request: %.0f us whole process, "
-                                + "%.1f us requester), ours %.0f req/s (%.0f us, %.1f us)",
-                        warmup ? "warm-up round" : "round", warmup ? r + 1 : r - warmupRounds + 1,
-                        st.requestsPerSecond(), st.processCpuMicros(), st.requesterCpuMicros(),
-                        ot.requestsPerSecond(), ot.processCpuMicros(), ot.requesterCpuMicros()));
-                if (warmup) {
-                    continue;
+                StringBuilder line = new StringBuilder(String.format("request-reply %s %d:",
+                        warmup ? "warm-up round" : "round", warmup ? r + 1 : r - warmupRounds + 1));
+                for (int k = 0; k < names.length; k++) {
+                    String n = names[(r + k) % names.length];
+                    RequestReplyBench.Requester q = requesters.get(n);
+                    List<Double> seq = Stats.nanosToMillis(RequestReplyBench.sequential(q, 300, 2000, payload));
+                    RequestReplyBench.Throughput t = RequestReplyBench.throughput(q, threads.get(n), 64, 20_000,
+                            payload);
+                    line.append(String.format(" %s p50 %.2f ms p99 %.2f ms, %.0f req/s (CPU per request: %.0f us "
+                                    + "process, %.1f us requester);", n, Stats.percentile(seq, 50),
+                            Stats.percentile(seq, 99), t.requestsPerSecond(), t.processCpuMicros(),
+                            t.requesterCpuMicros()));
+                    if (!warmup) {
+                        p50.get(n).add(Stats.percentile(seq, 50));
+                        p99.get(n).add(Stats.percentile(seq, 99));
+                        tput.get(n).add(t.requestsPerSecond());
+                        cpu.get(n).add(t.processCpuMicros());
+                        ownCpu.get(n).add(t.requesterCpuMicros());
+                    }
                 }
-                springP50.add(Stats.percentile(s, 50));
-                springP99.add(Stats.percentile(s, 99));
-                oursP50.add(Stats.percentile(o, 50));
-                oursP99.add(Stats.percentile(o, 99));
-                springTput.add(st.requestsPerSecond());
-                oursTput.add(ot.requestsPerSecond());
-                springCpu.add(st.processCpuMicros());
-                oursCpu.add(ot.processCpuMicros());
-                springOwnCpu.add(st.requesterCpuMicros());
-                oursOwnCpu.add(ot.requesterCpuMicros());
+                log(line.toString());
             }
         }
-        add(Result.info("request-reply sequential p50 (vs Spring)", "ms", Stats.median(springP50),
-                Stats.median(oursP50)));
-        add(Result.ratioAtMost("request-reply sequential p99 (vs Spring)", "ms", Stats.median(springP99),
-                Stats.median(oursP99), 1.0));
+        String s = names[0];
+        String o = names[1];
+        String w = names[2];
+        add(Result.info("request-reply sequential p50 (vs Spring)", "ms", Stats.median(p50.get(s)),
+                Stats.median(p50.get(o))));
+        add(Result.ratioAtMost("request-reply sequential p99 (vs Spring)", "ms", Stats.median(p99.get(s)),
+                Stats.median(p99.get(o)), 1.0));
         add(Result.ratioAtLeast("request-reply throughput, 64 in flight (vs Spring)", "req/s",
-                Stats.median(springTput), Stats.median(oursTput), 1.25));
-        add(Result.info("request-reply CPU per request, 64 in flight: whole process (broker + responder + requester)",
-                "us", Stats.median(springCpu), Stats.median(oursCpu)));
-        add(Result.info("request-reply CPU per request, 64 in flight: the requester's own threads and caller", "us",
-                Stats.median(springOwnCpu), Stats.median(oursOwnCpu)));
+                Stats.median(tput.get(s)), Stats.median(tput.get(o)), 1.25));
+        add(Result.info("request-reply throughput, 64 in flight (vs raw kafka-clients requester)", "req/s",
+                Stats.median(tput.get(w)), Stats.median(tput.get(o))));
+        add(Result.info("request-reply sequential p99 (vs raw kafka-clients requester)", "ms",
+                Stats.median(p99.get(w)), Stats.median(p99.get(o))));
+        add(Result.info("request-reply CPU per request, 64 in flight: whole process (vs Spring)", "us",
+                Stats.median(cpu.get(s)), Stats.median(cpu.get(o))));
+        add(Result.info("request-reply CPU per request, 64 in flight: whole process (vs raw kafka-clients)", "us",
+                Stats.median(cpu.get(w)), Stats.median(cpu.get(o))));
+        add(Result.info("request-reply CPU per request, 64 in flight: requester's own threads (vs Spring)", "us",
+                Stats.median(ownCpu.get(s)), Stats.median(ownCpu.get(o))));
+        add(Result.info("request-reply CPU per request, 64 in flight: requester's own threads (vs raw)", "us",
+                Stats.median(ownCpu.get(w)), Stats.median(ownCpu.get(o))));
     }
 
     /** 4. Response routing: 10,000 sessions, 2,000 replies/s; and heap per idle session. */

@@ -45,6 +45,7 @@ final class RequestReplyBench {
 
     private static final String OURS_NAME = "ours-rr";
     private static final String SPRING_NAME = "spring-rr";
+    private static final String RAW_NAME = "raw-rr";
 
     private final String bootstrap;
 
@@ -124,6 +125,69 @@ final class RequestReplyBench {
                 timeouts.shutdown();
             }
         };
+    }
+
+    /**
+     * The least a requester on kafka-clients can do, as a floor for both libraries: one producer ({@code linger.ms=0}),
+     * one consumer assigned to its reply topic, a poll thread completing futures from a map by correlation id. No
+     * timeouts, no bound on pending requests, no error handling: not usable as it is, only a measure.
+     */
+    Requester raw(String requestTopic, String replyTopic) {
+        var producer = new org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]>(Map.of(
+                "bootstrap.servers", bootstrap, "linger.ms", 0, "client.id", RAW_NAME + "-requests"),
+                new ByteArraySerializer(), new ByteArraySerializer());
+        var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]>(Map.of(
+                "bootstrap.servers", bootstrap, "fetch.max.wait.ms", 1, "client.id", RAW_NAME + "-replies"),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        var partition = new org.apache.kafka.common.TopicPartition(replyTopic, 0);
+        consumer.assign(java.util.List.of(partition));
+        consumer.seekToEnd(java.util.List.of(partition));
+        consumer.position(partition);
+        Map<String, CompletableFuture<byte[]>> pending = new java.util.concurrent.ConcurrentHashMap<>();
+        java.util.concurrent.atomic.AtomicLong ids = new java.util.concurrent.atomic.AtomicLong();
+        java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(true);
+        byte[] replyTo = replyTopic.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        Thread poller = new Thread(() -> {
+            while (running.get()) {
+                for (var r : consumer.poll(Duration.ofMillis(100))) {
+                    var h = r.headers().lastHeader(io.kafkautility.MessageHeaders.CORRELATION_ID);
+                    CompletableFuture<byte[]> f = h == null ? null
+                            : pending.remove(new String(h.value(), java.nio.charset.StandardCharsets.UTF_8));
+                    if (f != null) {
+                        f.complete(r.value());
+                    }
+                }
+            }
+            consumer.close();
+        }, RAW_NAME + "-replies");
+        poller.setDaemon(true);
+        poller.start();
+        return new Requester() {
+            @Override
+            public CompletableFuture<byte[]> request(byte[] payload) {
+                String id = Long.toString(ids.incrementAndGet());
+                CompletableFuture<byte[]> f = new CompletableFuture<>();
+                pending.put(id, f);
+                var record = new ProducerRecord<byte[], byte[]>(requestTopic, null, null, payload);
+                record.headers().add(io.kafkautility.MessageHeaders.CORRELATION_ID,
+                        id.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                record.headers().add(io.kafkautility.MessageHeaders.REPLY_TO, replyTo);
+                producer.send(record);
+                return f;
+            }
+
+            @Override
+            public void close() throws InterruptedException {
+                running.set(false);
+                poller.join(5000);
+                producer.close();
+            }
+        };
+    }
+
+    /** Threads of the raw kafka-clients requester. */
+    static boolean rawThread(String name) {
+        return name.startsWith(RAW_NAME) || name.contains("| " + RAW_NAME);
     }
 
     /** Sequential round-trip latencies in nanoseconds, after {@code warmup} unmeasured requests. */

@@ -25,7 +25,8 @@ import java.util.function.Function;
  * <p>The responder consumes its request topics as a member of consumer group {@code groupId} (so several responder
  * instances share the load), with auto-commit off: an offset is committed only after the reply (every chunk of a
  * streamed reply) was acknowledged by the broker. Kafka settings pass through unchanged; the library sets
- * {@code linger.ms=0} and {@code max.block.ms=10000} on its reply producer and {@code fetch.max.wait.ms=10},
+ * {@code linger.ms=0}, {@code max.in.flight.requests.per.connection=1} (replies made while one produce request is in
+ * flight share the next one) and {@code max.block.ms=10000} on its reply producer and {@code fetch.max.wait.ms=10},
  * {@code auto.offset.reset=earliest} on the consumer unless you set them. Replies are sent from the poll thread for
  * synchronous handlers: a reply to a topic or partition that does not exist blocks it up to {@code max.block.ms}
  * (then counted as {@code reply_failed}).

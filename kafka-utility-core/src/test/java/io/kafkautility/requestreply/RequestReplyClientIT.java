@@ -76,6 +76,30 @@ class RequestReplyClientIT {
     }
 
     @Test
+    void requestProducerSendsAtOnceWithOneRequestInFlightUnlessTheUserSetsOtherwise(KafkaCluster cluster)
+            throws Exception {
+        List<java.util.Map<String, Object>> created = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.function.Function<java.util.Map<String, Object>, org.apache.kafka.clients.producer.Producer<byte[],
+                byte[]>> recording = props -> {
+                    created.add(java.util.Map.copyOf(props));
+                    return new KafkaProducer<>(props);
+                };
+        try (Responder<String, String> echo = echo(cluster, requestTopic);
+             RequestReplyClient<String, String> defaults = RequestReplyClient.create(
+                     client(cluster, requestTopic, registry).producerFactory(recording).build());
+             RequestReplyClient<String, String> tuned = RequestReplyClient.create(
+                     client(cluster, requestTopic, registry).producerFactory(recording)
+                             .kafkaProperty("max.in.flight.requests.per.connection", 5).build())) {
+            assertThat(defaults.request("a").get(30, TimeUnit.SECONDS)).isEqualTo("a");
+            assertThat(tuned.request("b").get(30, TimeUnit.SECONDS)).isEqualTo("b");
+        }
+        assertThat(created).hasSize(2);
+        assertThat(created.get(0)).containsEntry("linger.ms", 0)
+                .containsEntry("max.in.flight.requests.per.connection", 1);
+        assertThat(created.get(1)).containsEntry("max.in.flight.requests.per.connection", 5);
+    }
+
+    @Test
     void lateReplyIsDroppedAndCounted(KafkaCluster cluster) throws Exception {
         try (RequestReplyClient<String, String> client =
                      RequestReplyClient.create(client(cluster, requestTopic, registry).build());

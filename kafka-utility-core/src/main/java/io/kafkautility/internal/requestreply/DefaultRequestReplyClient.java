@@ -112,6 +112,10 @@ public final class DefaultRequestReplyClient<Q, R> implements RequestReplyClient
     private Map<String, Object> producerProperties() {
         Map<String, Object> p = new HashMap<>(options.kafkaProperties());
         p.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 0);
+        // with nothing in flight a request goes out at once (linger 0); while one produce request is in flight the
+        // next requests gather in one batch, so a busy client sends fewer, larger produce requests (measured: less CPU
+        // per round trip for the whole system, lower p99) and an idle one waits for nothing
+        p.putIfAbsent(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
         p.compute(ProducerConfig.CLIENT_ID_CONFIG,
                 (k, v) -> (v == null ? options.clientName() : v) + "-requests-" + instanceId);
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
