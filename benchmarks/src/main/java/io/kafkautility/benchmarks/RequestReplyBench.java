@@ -46,6 +46,7 @@ final class RequestReplyBench {
     private static final String OURS_NAME = "ours-rr";
     private static final String SPRING_NAME = "spring-rr";
     private static final String RAW_NAME = "raw-rr";
+    private static final String SPRING_DEFAULTS_NAME = "springdefaults-rr";
 
     private final String bootstrap;
 
@@ -76,33 +77,41 @@ final class RequestReplyBench {
         };
     }
 
-    Requester spring(String requestTopic, String replyTopic) throws Exception {
+    /**
+     * Spring's ReplyingKafkaTemplate. {@code tuned}: tuned for replies (auto-commit, {@code fetch.max.wait.ms=1});
+     * otherwise Spring's defaults (a commit after every poll of the reply container) with only {@code linger.ms=0},
+     * which request-reply needs on any client.
+     */
+    Requester spring(String requestTopic, String replyTopic, boolean tuned) throws Exception {
+        String name = tuned ? SPRING_NAME : SPRING_DEFAULTS_NAME;
         Map<String, Object> producerProps = new HashMap<>();
         producerProps.put("bootstrap.servers", bootstrap);
         producerProps.put("linger.ms", 0);
-        producerProps.put("client.id", SPRING_NAME + "-requests");
+        producerProps.put("client.id", name + "-requests");
         var producerFactory = new DefaultKafkaProducerFactory<String, byte[]>(producerProps, new StringSerializer(),
                 new ByteArraySerializer());
         Map<String, Object> consumerProps = new HashMap<>();
         consumerProps.put("bootstrap.servers", bootstrap);
         consumerProps.put("group.id", "spring-replies-" + UUID.randomUUID());
         consumerProps.put("auto.offset.reset", "latest");
-        consumerProps.put("fetch.max.wait.ms", 1);
-        // tuned as a Spring user would for replies: no synchronous commit round trip after every poll (a reply
-        // needs no at-least-once: its requester is in memory), so the baseline is Spring at its best
-        consumerProps.put("enable.auto.commit", true);
+        if (tuned) {
+            consumerProps.put("fetch.max.wait.ms", 1);
+            // tuned as a Spring user would for replies: no synchronous commit round trip after every poll (a reply
+            // needs no at-least-once: its requester is in memory), so the baseline is Spring at its best
+            consumerProps.put("enable.auto.commit", true);
+        }
         var consumerFactory = new DefaultKafkaConsumerFactory<String, byte[]>(consumerProps, new StringDeserializer(),
                 new ByteArrayDeserializer());
         ContainerProperties containerProps = new ContainerProperties(replyTopic);
-        containerProps.setClientId(SPRING_NAME + "-replies");
+        containerProps.setClientId(name + "-replies");
         var container = new KafkaMessageListenerContainer<>(consumerFactory, containerProps);
-        container.setBeanName(SPRING_NAME + "-replies");
+        container.setBeanName(name + "-replies");
         ReplyingKafkaTemplate<String, byte[], byte[]> template = new ReplyingKafkaTemplate<>(producerFactory,
                 container);
         template.setDefaultReplyTimeout(Duration.ofSeconds(30));
         org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler timeouts =
                 new org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler();
-        timeouts.setThreadNamePrefix(SPRING_NAME + "-timeouts-");
+        timeouts.setThreadNamePrefix(name + "-timeouts-");
         timeouts.initialize();
         template.setTaskScheduler(timeouts);
         template.setSharedReplyTopic(false);
@@ -183,6 +192,11 @@ final class RequestReplyBench {
                 producer.close();
             }
         };
+    }
+
+    /** Threads of Spring's requester with Spring's defaults. */
+    static boolean springDefaultsThread(String name) {
+        return name.startsWith(SPRING_DEFAULTS_NAME) || name.contains("| " + SPRING_DEFAULTS_NAME);
     }
 
     /** Threads of the raw kafka-clients requester. */
