@@ -80,7 +80,7 @@ class SecurityIT {
                 .serverProperty("sasl.enabled.mechanisms", "PLAIN")
                 .serverProperty("listener.name.client.plain.sasl.jaas.config", PLAIN + "user_admin=\"admin-secret\" "
                         + "user_alice=\"alice-secret\" user_bob=\"bob-secret\" user_carol=\"carol-secret\" "
-                        + "user_dave=\"dave-secret\";")
+                        + "user_dave=\"dave-secret\" user_erin=\"erin-secret\";")
                 .serverProperty("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer")
                 .serverProperty("super.users", "User:admin")
                 .serverProperty("group.initial.rebalance.delay.ms", "0")
@@ -283,6 +283,78 @@ class SecurityIT {
     void consumerWithAnUntrustedBrokerCertificate() {
         consumeFails("untrusted-certificate", untrusted(), TopicNames.unique("alice-"),
                 ConsumerException.Reason.AUTHENTICATION, "SslAuthenticationException", "SSL handshake failed");
+    }
+
+    // ------------------------------------------------------------------ recovery once the ACLs are granted
+
+    /**
+     * A service deployed before its ACLs: erin may do nothing at first, so her producer's sends fail (authorization,
+     * not retried) and her consumer fails and backs off. Then an operator grants the ACLs. The very same producer and
+     * consumer, without a restart, must go on: every send after the grant is acknowledged and consumed.
+     */
+    @Test
+    void aPrincipalGrantedItsAclsLaterRecoversWithoutARestart() throws Exception {
+        String granted = TopicNames.unique("granted");
+        broker.createTopic(granted, 1, (short) 1);
+        broker.createTopic(granted + ".DLT", 1, (short) 1);
+        KafkaConnectionOptions erin = saslSsl("erin", "erin-secret");
+        ReliabilityLedger ledger = ReliabilityLedger.create("securityAclGrantedLater");
+        List<ConsumerException> errors = new CopyOnWriteArrayList<>();
+        try (KafkaClientPool pool = KafkaClientPool.create();
+             MessageProducer producer = pool.newProducer(ProducerOptions.builder(erin).source("security-it").build());
+             MessageConsumer consumer = MessageConsumer.create(ConsumerOptions.builder(erin,
+                     TopicNames.unique("erin-"), granted).pool(pool).errorListener(errors::add)
+                     .handler(MessageTypes.DOCUMENT_DELETED, (m, c) -> ledger.consumed(m.id())).build()).start()) {
+            // before the grant: a typed authorization failure, and the consumer reports its own
+            String early = ledger.nextId();
+            ledger.sent(early);
+            Throwable denied = producer.send(granted, early, deleted(early)).handle((r, e) -> e)
+                    .get(BOUND.toMillis(), TimeUnit.MILLISECONDS);
+            ledger.sendCompleted(early, BadInputSupport.kafkaError(denied));
+            assertThat(SendFailures.unwrap(denied)).isInstanceOf(SendException.class);
+            assertThat(((SendException) SendFailures.unwrap(denied)).reason())
+                    .isEqualTo(SendFailureReason.AUTHORIZATION);
+            await().atMost(BOUND).until(() -> !errors.isEmpty());
+            assertThat(errors.get(0).reason()).isEqualTo(ConsumerException.Reason.AUTHORIZATION);
+
+            try (Admin admin = broker.admin()) {
+                admin.createAcls(List.of(
+                        allow("erin", ResourceType.TOPIC, granted, PatternType.LITERAL, AclOperation.WRITE),
+                        allow("erin", ResourceType.TOPIC, granted, PatternType.LITERAL, AclOperation.READ),
+                        allow("erin", ResourceType.GROUP, "erin-", PatternType.PREFIXED, AclOperation.READ)))
+                        .all().get();
+            }
+            long grantedAt = System.nanoTime();
+            // the same producer: one probe send at a time until one is acknowledged (ACLs reach the broker's
+            // authorizer asynchronously), then a stream that must be acknowledged and consumed in full
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> {
+                String id = ledger.nextId();
+                ledger.sent(id);
+                Throwable e = producer.send(granted, id, deleted(id)).handle((r, x) -> x).get(30, TimeUnit.SECONDS);
+                ledger.sendCompleted(id, BadInputSupport.kafkaError(e));
+                return e == null;
+            });
+            long producerRecoveredMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - grantedAt);
+            for (int i = 0; i < 500; i++) {
+                String id = ledger.nextId();
+                ledger.sent(id);
+                producer.send(granted, id, deleted(id)).whenComplete((r, e) -> ledger.sendCompleted(id,
+                        BadInputSupport.kafkaError(e)));
+            }
+            await().atMost(Duration.ofSeconds(30)).until(() -> ledger.pending() == 0);
+            await().atMost(Duration.ofSeconds(60)).until(() -> ledger.ackedNotConsumed() == 0);
+            long consumerRecoveredMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - grantedAt);
+            System.out.println("SECURITY acl-granted-later: producer acknowledged " + producerRecoveredMs
+                    + " ms after the grant, consumer caught up " + consumerRecoveredMs + " ms after it; "
+                    + errors.size() + " consumer failures reported before");
+            assertThat(consumer.isRunning()).isTrue();
+            assertThat(producer.circuitState()).isEqualTo(CircuitState.CLOSED);
+        }
+        ReliabilityReport report = ledger.check();
+        System.out.println(report.line());
+        report.assertNothingLost();
+        assertThat(report.unexpected()).isZero();
+        assertThat(report.acked()).isGreaterThanOrEqualTo(501);
     }
 
     // ------------------------------------------------------------------ positive control
