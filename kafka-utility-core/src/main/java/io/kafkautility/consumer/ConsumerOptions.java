@@ -36,6 +36,10 @@ public final class ConsumerOptions {
     public static final Duration DEFAULT_RECONNECT_BACKOFF = Duration.ofMillis(500);
     public static final Duration DEFAULT_MAX_RECONNECT_BACKOFF = Duration.ofSeconds(10);
     public static final Duration DEFAULT_DEAD_LETTER_MAX_BLOCK = Duration.ofSeconds(5);
+    /** Default number of group members (Kafka consumers, each with its own poll and worker thread): 1. */
+    public static final int DEFAULT_CONCURRENCY = 1;
+    /** Most group members one {@link MessageConsumer} may run. */
+    public static final int MAX_CONCURRENCY = 64;
 
     private final KafkaConnectionOptions connection;
     private final String groupId;
@@ -57,6 +61,7 @@ public final class ConsumerOptions {
     private final Function<Map<String, Object>, Consumer<byte[], byte[]>> consumerFactory;
     private final String name;
     private final ConsumerErrorListener errorListener;
+    private final int concurrency;
 
     private ConsumerOptions(Builder b) {
         this.connection = b.connection;
@@ -79,6 +84,33 @@ public final class ConsumerOptions {
         this.consumerFactory = b.consumerFactory;
         this.name = b.name != null ? b.name : groupId;
         this.errorListener = b.errorListener;
+        this.concurrency = b.concurrency;
+    }
+
+    /**
+     * A builder holding these options (the name only if it was set explicitly), to derive other options from them.
+     */
+    public Builder toBuilder() {
+        Builder b = new Builder(connection, groupId, topics);
+        b.handlers.putAll(handlers);
+        b.maxAttempts = maxAttempts;
+        b.initialBackoff = initialBackoff;
+        b.maxBackoff = maxBackoff;
+        b.deadLetterTopic = deadLetterTopic;
+        b.dedupWindow = dedupWindow;
+        b.closeTimeout = closeTimeout;
+        b.pollTimeout = pollTimeout;
+        b.reconnectBackoff = reconnectBackoff;
+        b.maxReconnectBackoff = maxReconnectBackoff;
+        b.deadLetterMaxBlock = deadLetterMaxBlock;
+        b.kafkaProperties.putAll(kafkaProperties);
+        b.pool = pool;
+        b.validator = validator;
+        b.consumerFactory = consumerFactory;
+        b.name = name.equals(groupId) ? null : name;
+        b.errorListener = errorListener;
+        b.concurrency = concurrency;
+        return b;
     }
 
     /**
@@ -188,6 +220,15 @@ public final class ConsumerOptions {
     }
 
     /** Told about failures of the Kafka client (authentication, authorization...); {@link ConsumerErrorListener#NONE}. */
+    /**
+     * How many members of the group this consumer runs, each a Kafka consumer with its own poll and worker thread
+     * ({@link #DEFAULT_CONCURRENCY} by default): a record being handled or retried holds up only the partitions of its
+     * member. Records of one partition are always handled in order, by one member at a time.
+     */
+    public int concurrency() {
+        return concurrency;
+    }
+
     public ConsumerErrorListener errorListener() {
         return errorListener;
     }
@@ -196,7 +237,8 @@ public final class ConsumerOptions {
     public String toString() {
         return "ConsumerOptions{group=" + groupId + ", topics=" + topics + ", handlers=" + handlers.keySet()
                 + ", maxAttempts=" + maxAttempts + ", backoff=" + initialBackoff + ".." + maxBackoff
-                + ", dedupWindow=" + dedupWindow + ", closeTimeout=" + closeTimeout + ", connection=" + connection
+                + ", dedupWindow=" + dedupWindow + ", closeTimeout=" + closeTimeout + ", concurrency=" + concurrency
+                + ", connection=" + connection
                 + '}';
     }
 
@@ -222,6 +264,7 @@ public final class ConsumerOptions {
         private Function<Map<String, Object>, Consumer<byte[], byte[]>> consumerFactory = KafkaConsumer::new;
         private String name;
         private ConsumerErrorListener errorListener = ConsumerErrorListener.NONE;
+        private int concurrency = DEFAULT_CONCURRENCY;
 
         private Builder(KafkaConnectionOptions connection, String groupId, Collection<String> topics) {
             this.connection = Objects.requireNonNull(connection, "connection");
@@ -347,6 +390,19 @@ public final class ConsumerOptions {
                 throw new ConfigurationException("name must not be blank but was '" + name + "'");
             }
             this.name = name;
+            return this;
+        }
+
+        /**
+         * Members of the group to run, 1 to {@link #MAX_CONCURRENCY}; {@link #DEFAULT_CONCURRENCY} by default. See
+         * {@link ConsumerOptions#concurrency()}. More members than the topics have partitions leaves some idle.
+         */
+        public Builder concurrency(int members) {
+            if (members < 1 || members > MAX_CONCURRENCY) {
+                throw new ConfigurationException("concurrency must be between 1 and " + MAX_CONCURRENCY + " but was "
+                        + members);
+            }
+            this.concurrency = members;
             return this;
         }
 

@@ -1,5 +1,6 @@
 package io.kafkautility.consumer;
 
+import io.kafkautility.internal.consumer.ConcurrentMessageConsumer;
 import io.kafkautility.internal.consumer.DefaultMessageConsumer;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -19,20 +20,26 @@ import java.util.concurrent.CompletableFuture;
  * {@link ConsumerOptions#errorListener() error listener} is told (with a {@link ConsumerException} naming the
  * cause). Payloads are never logged.
  *
+ * <p>With {@link ConsumerOptions#concurrency() concurrency} {@code n > 1} it runs {@code n} members of the group,
+ * each with its own Kafka consumer, poll thread and worker (named {@code <name>-<i>}), sharing one pool: a record
+ * being handled or retried then holds up only the partitions of its member, while each partition is still handled
+ * in order by one member at a time.
+ *
  * <p>Thread-safe. The caller owns it: {@link #start()} once, {@link #close()} when done.
  */
 public interface MessageConsumer extends AutoCloseable {
 
     /** A consumer with these options; call {@link #start()} to begin. */
     static MessageConsumer create(ConsumerOptions options) {
-        return new DefaultMessageConsumer(options);
+        return options.concurrency() == 1 ? new DefaultMessageConsumer(options)
+                : new ConcurrentMessageConsumer(options);
     }
 
     /** Starts the poll and worker threads. At most once. */
     MessageConsumer start();
 
     /**
-     * Completes when the consumer first gets partitions assigned; fails if it is closed first, or with a
+     * Completes when the consumer (any member) first gets partitions assigned; fails if it is closed first, or with a
      * {@link ConsumerException} when authentication or authorization fails before that (the consumer keeps retrying
      * with backoff; every failure also goes to {@link ConsumerOptions#errorListener()}).
      */
@@ -41,7 +48,7 @@ public interface MessageConsumer extends AutoCloseable {
     /** Whether it is started and not closed. */
     boolean isRunning();
 
-    /** Records processed or dead-lettered so far (offsets that may be committed). */
+    /** Records processed or dead-lettered so far (offsets that may be committed), by all members. */
     long completedCount();
 
     /**

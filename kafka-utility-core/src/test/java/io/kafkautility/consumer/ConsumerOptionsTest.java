@@ -46,4 +46,34 @@ class ConsumerOptionsTest {
         assertThat(options.deadLetterTopic("orders")).isEqualTo("orders.DLT");
         assertThat(options.toString()).contains("orders").doesNotContain("password");
     }
+
+    @Test
+    void concurrencyIsBoundedAndToBuilderKeepsEverySetting() {
+        ConsumerOptions.Builder b = ConsumerOptions.builder(connection, "g", "t");
+        assertThatThrownBy(() -> b.concurrency(0)).isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("concurrency must be between 1 and 64 but was 0");
+        assertThatThrownBy(() -> b.concurrency(65)).hasMessageContaining("but was 65");
+        MessageHandler handler = (m, c) -> { };
+        ConsumerErrorListener listener = e -> { };
+        ConsumerOptions options = b.concurrency(3).maxAttempts(5).backoff(Duration.ofMillis(10), Duration.ofSeconds(2))
+                .deadLetterTopic(t -> t + ".dead").dedupWindow(100).closeTimeout(Duration.ofSeconds(3))
+                .pollTimeout(Duration.ofMillis(50)).reconnectBackoff(Duration.ofMillis(20), Duration.ofSeconds(1))
+                .deadLetterMaxBlock(Duration.ofSeconds(1)).kafkaProperty("max.poll.records", 7)
+                .errorListener(listener).handler("rag.document.deleted", handler).build();
+        assertThat(options.concurrency()).isEqualTo(3);
+        assertThat(options.name()).isEqualTo("g");
+
+        ConsumerOptions copy = options.toBuilder().build();
+        assertThat(copy).usingRecursiveComparison().isEqualTo(options);
+        ConsumerOptions member = options.toBuilder().name("g-1").concurrency(1).build();
+        assertThat(member.name()).isEqualTo("g-1");
+        assertThat(member.concurrency()).isEqualTo(1);
+        assertThat(member.groupId()).isEqualTo("g");
+        assertThat(member.handlers()).containsEntry("rag.document.deleted", handler);
+        assertThat(member.deadLetterTopic("t")).isEqualTo("t.dead");
+        assertThat(member.consumerProperties()).containsEntry("max.poll.records", 7);
+        assertThat(member.errorListener()).isSameAs(listener);
+        assertThat(ConsumerOptions.builder(connection, "g", "t").handler("x.y", handler).build().concurrency())
+                .isEqualTo(ConsumerOptions.DEFAULT_CONCURRENCY);
+    }
 }
