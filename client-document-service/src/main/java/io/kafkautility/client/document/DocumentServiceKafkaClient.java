@@ -1,5 +1,7 @@
 package io.kafkautility.client.document;
 
+import io.kafkautility.consumer.ConsumerOptions;
+
 import io.kafkautility.client.document.internal.DefaultDocumentServiceKafkaClient;
 import io.kafkautility.config.KafkaConnectionOptions;
 import io.kafkautility.producer.KafkaClientPool;
@@ -83,7 +85,20 @@ public interface DocumentServiceKafkaClient extends AutoCloseable {
      * (instances of one service share the group). Events are validated before the listener sees them; invalid ones go
      * to {@code <topic>.DLT} with reason headers. At-least-once; close the subscription (or this client) to stop.
      */
-    DocumentSubscription subscribe(String groupId, DocumentEventListener listener);
+    default DocumentSubscription subscribe(String groupId, DocumentEventListener listener) {
+        return subscribe(groupId, ConsumerOptions.DEFAULT_CONCURRENCY, listener);
+    }
+
+    /**
+     * {@link #subscribe(String, DocumentEventListener)} with {@code concurrency} members of the group in this process
+     * (see {@link ConsumerOptions#concurrency()}): the listener is then called from up to {@code concurrency} threads
+     * at once, a slow or retried event holds up only its member's partitions, and the events of one document (one
+     * key, one partition) still arrive in order.
+     *
+     * @throws io.kafkautility.config.ConfigurationException if {@code concurrency} is not between 1 and
+     *     {@link ConsumerOptions#MAX_CONCURRENCY}
+     */
+    DocumentSubscription subscribe(String groupId, int concurrency, DocumentEventListener listener);
 
     /** The topic the events go to. */
     String topic();

@@ -140,6 +140,66 @@ class DocumentServiceKafkaClientIT {
         }
     }
 
+    @Test
+    void aConcurrentSubscriptionSpreadsTheWorkAndKeepsEachDocumentsEventsInOrder(KafkaCluster cluster)
+            throws Exception {
+        String topic = TopicNames.unique("documents-concurrent");
+        cluster.createTopic(topic, 4, (short) 1);
+        int documents = 200;
+        Map<String, List<String>> perDocument = new java.util.concurrent.ConcurrentHashMap<>();
+        java.util.Set<String> threads = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        try (DocumentServiceKafkaClient client = DocumentServiceKafkaClient.builder()
+                .connection(KafkaConnectionOptions.builder().bootstrapServers(cluster.bootstrapServers()).build())
+                .topic(topic).build()) {
+            assertThatThrownBy(() -> client.subscribe(TopicNames.unique("indexer"), 0, new DocumentEventListener() {
+            })).isInstanceOf(io.kafkautility.config.ConfigurationException.class)
+                    .hasMessageContaining("concurrency must be between 1 and 64 but was 0");
+            DocumentSubscription subscription = client.subscribe(TopicNames.unique("indexer"), 2,
+                    new DocumentEventListener() {
+                        private void seen(String documentId, String what) {
+                            threads.add(Thread.currentThread().getName());
+                            perDocument.computeIfAbsent(documentId,
+                                    d -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(what);
+                        }
+
+                        @Override
+                        public void onUploaded(DocumentUploadedEvent event, Meta meta) {
+                            seen(event.documentId(), "uploaded");
+                        }
+
+                        @Override
+                        public void onProcessed(DocumentProcessedEvent event, Meta meta) {
+                            seen(event.documentId(), "processed");
+                        }
+
+                        @Override
+                        public void onDeleted(DocumentDeletedEvent event, Meta meta) {
+                            seen(event.documentId(), "deleted");
+                        }
+                    });
+            subscription.assigned().get(30, java.util.concurrent.TimeUnit.SECONDS);
+            // batches of documents until both members have handled some (the second may join a moment later)
+            int[] sent = {0};
+            Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> {
+                List<java.util.concurrent.CompletableFuture<?>> sends = new java.util.ArrayList<>();
+                for (int i = 0; i < documents; i++, sent[0]++) {
+                    String id = "doc-" + sent[0];
+                    sends.add(client.sendDocumentUploadedEvent(id, "x.pdf", "application/pdf", 10));
+                    sends.add(client.sendDocumentProcessedEvent(id, DocumentStatus.SUCCESS, Map.of("pages", 1)));
+                    sends.add(client.sendDocumentDeletedEvent(id, "done"));
+                }
+                sends.forEach(java.util.concurrent.CompletableFuture::join);
+                Awaitility.await().atMost(Duration.ofSeconds(30))
+                        .until(() -> subscription.completedCount() == 3L * sent[0]);
+                return threads.size() == 2;
+            });
+            assertThat(perDocument).hasSize(sent[0]);
+            assertThat(perDocument.values()).allSatisfy(events ->
+                    assertThat(events).containsExactly("uploaded", "processed", "deleted"));
+            assertThat(threads).as("listener threads: the workers of both members").hasSize(2);
+        }
+    }
+
     private static List<ConsumerRecord<byte[], byte[]>> readAll(KafkaCluster cluster, String topic, int expected) {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());

@@ -31,9 +31,18 @@ public final class ConcurrentMessageConsumer implements MessageConsumer {
         this.ownPool = options.pool() == null ? KafkaClientPool.builder().name(options.name()).build() : null;
         KafkaClientPool pool = ownPool != null ? ownPool : options.pool();
         List<DefaultMessageConsumer> list = new ArrayList<>(options.concurrency());
-        for (int i = 0; i < options.concurrency(); i++) {
-            list.add(new DefaultMessageConsumer(options.toBuilder().name(options.name() + "-" + i).pool(pool)
-                    .concurrency(1).build()));
+        try {
+            for (int i = 0; i < options.concurrency(); i++) {
+                list.add(new DefaultMessageConsumer(options.toBuilder().name(options.name() + "-" + i).pool(pool)
+                        .concurrency(1).build()));
+            }
+        } catch (RuntimeException e) {
+            // release what the members created so far (their dead-letter producers), then the private pool
+            list.forEach(m -> m.close(Duration.ZERO));
+            if (ownPool != null) {
+                ownPool.close();
+            }
+            throw e;
         }
         this.members = List.copyOf(list);
         // assigned once any member is (members beyond the partition count never are); failed once all have failed

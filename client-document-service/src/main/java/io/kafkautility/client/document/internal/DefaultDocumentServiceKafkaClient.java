@@ -49,10 +49,11 @@ public final class DefaultDocumentServiceKafkaClient implements DocumentServiceK
     }
 
     @Override
-    public DocumentSubscription subscribe(String groupId, DocumentEventListener listener) {
+    public DocumentSubscription subscribe(String groupId, int concurrency, DocumentEventListener listener) {
         java.util.Objects.requireNonNull(listener, "listener");
         MessageConsumer consumer = MessageConsumer.create(ConsumerOptions.builder(connection, groupId, topic)
                 .pool(publisher.pool())
+                .concurrency(concurrency)
                 .name(publisher.source() + "-" + groupId)
                 .handler(MessageTypes.DOCUMENT_UPLOADED.name(), (m, ctx) -> listener.onUploaded(
                         publisher.read(m, MessageTypes.DOCUMENT_UPLOADED.name(), DocumentUploadedEvent.class),
