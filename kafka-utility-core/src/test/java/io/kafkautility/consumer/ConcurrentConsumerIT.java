@@ -62,7 +62,8 @@ class ConcurrentConsumerIT {
             try {
                 consumer.start();
                 consumer.assigned().get(60, TimeUnit.SECONDS);
-                // the group settles: every member has partitions once a warm-up stream is handled by three workers
+                // assigned() completes with the first member; the group settles once all three hold partitions
+                await().atMost(Duration.ofSeconds(60)).until(() -> everyMemberAssigned(f, group));
                 send(f, topic, ledger, "warm-", 600);
                 await().atMost(Duration.ofSeconds(60)).until(() -> ledger.ackedNotConsumed() == 0);
                 assertThat(Set.copyOf(handledBy.values())).as("worker threads of the members").hasSize(MEMBERS)
@@ -138,6 +139,18 @@ class ConcurrentConsumerIT {
             }
         }
         return n;
+    }
+
+    /** The group is stable with {@link #MEMBERS} members, each holding at least one partition. */
+    private static boolean everyMemberAssigned(ConsumerFixture f, String group) throws Exception {
+        try (var admin = org.apache.kafka.clients.admin.Admin.create(Map.of("bootstrap.servers", f.bootstrap))) {
+            var description = admin.describeConsumerGroups(List.of(group)).describedGroups().get(group)
+                    .get(10, TimeUnit.SECONDS);
+            return description.groupState() == org.apache.kafka.common.GroupState.STABLE
+                    && description.members().size() == MEMBERS
+                    && description.members().stream()
+                            .allMatch(m -> !m.assignment().topicPartitions().isEmpty());
+        }
     }
 
     private static boolean committedToEnd(ConsumerFixture f, String group, String topic) throws Exception {
