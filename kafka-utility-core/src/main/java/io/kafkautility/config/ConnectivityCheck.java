@@ -20,8 +20,8 @@ import java.util.Set;
  * reverse), a SASL mechanism the broker does not enable. The probe sends only Kafka's ApiVersions and SaslHandshake
  * requests (no credentials) and a TLS handshake that does not verify the certificate (its only purpose is to find out
  * whether the port speaks TLS). Then an Admin client with the full configuration checks TLS trust, authentication,
- * cluster access and each topic (exists; the principal may write / read it, when the broker reports authorized
- * operations).
+ * cluster access, each topic (exists; the principal may write / read it, when the broker reports authorized
+ * operations) and each consumer group (the principal may join it).
  *
  * <p>Thread-safe and stateless; each {@link Builder#run()} opens and closes its own sockets and Admin client and
  * returns within about the timeout. Never throws for a connectivity problem: it reports it.
@@ -49,6 +49,7 @@ public final class ConnectivityCheck {
         private final KafkaConnectionOptions options;
         private final Set<String> writeTopics = new LinkedHashSet<>();
         private final Set<String> readTopics = new LinkedHashSet<>();
+        private final Set<String> consumerGroups = new LinkedHashSet<>();
         private Duration timeout = DEFAULT_TIMEOUT;
 
         private Builder(KafkaConnectionOptions options) {
@@ -67,6 +68,16 @@ public final class ConnectivityCheck {
             return this;
         }
 
+        /**
+         * Consumer groups the principal must be allowed to join (READ on the group). A group that does not exist yet is
+         * not a problem (its first member creates it); for such a group only a principal without any ACL on it (not
+         * even DESCRIBE) is reported, because the broker tells the operations allowed on existing groups only.
+         */
+        public Builder consumerGroups(String... groups) {
+            consumerGroups.addAll(Arrays.asList(groups));
+            return this;
+        }
+
         /** Bound on the whole check (&gt; 0); {@link #DEFAULT_TIMEOUT} by default. */
         public Builder timeout(Duration timeout) {
             if (timeout == null || timeout.isZero() || timeout.isNegative()) {
@@ -78,7 +89,8 @@ public final class ConnectivityCheck {
 
         /** Runs the check. */
         public ConnectivityReport run() {
-            return new DefaultConnectivityCheck(options, Set.copyOf(writeTopics), Set.copyOf(readTopics), timeout).run();
+            return new DefaultConnectivityCheck(options, Set.copyOf(writeTopics), Set.copyOf(readTopics),
+                    Set.copyOf(consumerGroups), timeout).run();
         }
     }
 }

@@ -35,6 +35,10 @@ class SecureConnectivityCheckIT {
     static TestCertificateAuthority otherCa;
     static KafkaBrokerProcess broker;
     static String topic;
+    static final String READ_GROUP = TopicNames.unique("bob-reads");
+    static final String DESCRIBE_ONLY_GROUP = TopicNames.unique("bob-describes");
+    static final String NEW_GROUPS_PREFIX = TopicNames.unique("bob-new-");
+    static final String NO_ACL_GROUP = TopicNames.unique("not-bobs");
 
     @BeforeAll
     static void startBroker() throws Exception {
@@ -59,8 +63,21 @@ class SecureConnectivityCheckIT {
         try (Admin admin = broker.admin()) {
             // bob may read (and so describe) the topic, but not write it
             admin.createAcls(List.of(new AclBinding(new ResourcePattern(ResourceType.TOPIC, topic, PatternType.LITERAL),
-                    new AccessControlEntry("User:bob", "*", AclOperation.READ, AclPermissionType.ALLOW)))).all().get();
+                    new AccessControlEntry("User:bob", "*", AclOperation.READ, AclPermissionType.ALLOW)),
+                    groupAcl(READ_GROUP, AclOperation.READ), groupAcl(DESCRIBE_ONLY_GROUP, AclOperation.DESCRIBE),
+                    new AclBinding(new ResourcePattern(ResourceType.GROUP, NEW_GROUPS_PREFIX, PatternType.PREFIXED),
+                            new AccessControlEntry("User:bob", "*", AclOperation.READ, AclPermissionType.ALLOW))))
+                    .all().get();
+            // the describe-only group exists (it has committed offsets), so the broker reports bob's operations on it
+            admin.alterConsumerGroupOffsets(DESCRIBE_ONLY_GROUP, java.util.Map.of(
+                    new org.apache.kafka.common.TopicPartition(topic, 0),
+                    new org.apache.kafka.clients.consumer.OffsetAndMetadata(0))).all().get();
         }
+    }
+
+    private static AclBinding groupAcl(String group, AclOperation operation) {
+        return new AclBinding(new ResourcePattern(ResourceType.GROUP, group, PatternType.LITERAL),
+                new AccessControlEntry("User:bob", "*", operation, AclPermissionType.ALLOW));
     }
 
     @AfterAll
@@ -143,5 +160,32 @@ class SecureConnectivityCheckIT {
         ConnectivityReport r = check(saslSsl("admin", "admin-secret")
                 .sslTruststore(otherCa.truststore(), Secret.of(otherCa.password())).build());
         assertThat(r.problems()).containsExactly(ConnectivityProblem.TLS_HANDSHAKE_FAILED);
+    }
+
+    @Test
+    void consumerGroupAclsAreChecked() {
+        ConnectivityReport ok = checkGroup(READ_GROUP);
+        assertThat(ok.isOk()).as(ok.toString()).isTrue();
+        ConnectivityReport notYetCreated = checkGroup(NEW_GROUPS_PREFIX + "indexer");
+        assertThat(notYetCreated.isOk()).as("a group bob may read that does not exist yet: " + notYetCreated).isTrue();
+
+        ConnectivityReport none = checkGroup(NO_ACL_GROUP);
+        assertThat(none.problems()).containsExactly(ConnectivityProblem.NOT_AUTHORIZED);
+        assertThat(none.issues().get(0).message())
+                .contains("user 'bob' may not use consumer group '" + NO_ACL_GROUP + "'");
+
+        ConnectivityReport describeOnly = checkGroup(DESCRIBE_ONLY_GROUP);
+        assertThat(describeOnly.problems()).containsExactly(ConnectivityProblem.NOT_AUTHORIZED);
+        assertThat(describeOnly.issues().get(0).message())
+                .contains("user 'bob' may not join consumer group '" + DESCRIBE_ONLY_GROUP + "'");
+    }
+
+    private static ConnectivityReport checkGroup(String group) {
+        ConnectivityReport r = ConnectivityCheck.builder(saslSsl("bob", "bob-secret").build()).readTopics(topic)
+                .consumerGroups(group).timeout(TIMEOUT).run();
+        System.out.println("secure connectivity, group " + group + " -> " + r);
+        assertThat(r.toString()).doesNotContain("bob-secret");
+        assertThat(r.elapsed()).isLessThan(TIMEOUT.plusSeconds(3));
+        return r;
     }
 }

@@ -29,12 +29,16 @@ import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSocket;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.clients.admin.DescribeConsumerGroupsOptions;
 import org.apache.kafka.clients.admin.DescribeTopicsOptions;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.GroupState;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.apache.kafka.common.errors.SslAuthenticationException;
 import org.apache.kafka.common.errors.AuthenticationException;
@@ -51,14 +55,16 @@ public final class DefaultConnectivityCheck {
     private final KafkaConnectionOptions options;
     private final Set<String> writeTopics;
     private final Set<String> readTopics;
+    private final Set<String> consumerGroups;
     private final Duration timeout;
     private long deadline;
 
     public DefaultConnectivityCheck(KafkaConnectionOptions options, Set<String> writeTopics, Set<String> readTopics,
-                                    Duration timeout) {
+                                    Set<String> consumerGroups, Duration timeout) {
         this.options = options;
         this.writeTopics = writeTopics;
         this.readTopics = readTopics;
+        this.consumerGroups = consumerGroups;
         this.timeout = timeout;
     }
 
@@ -102,7 +108,7 @@ public final class DefaultConnectivityCheck {
      * none is usable). No Admin client, no credentials sent.
      */
     public static List<List<ConnectivityIssue>> probeOnly(KafkaConnectionOptions options, Duration budget) {
-        DefaultConnectivityCheck check = new DefaultConnectivityCheck(options, Set.of(), Set.of(), budget);
+        DefaultConnectivityCheck check = new DefaultConnectivityCheck(options, Set.of(), Set.of(), Set.of(), budget);
         List<List<ConnectivityIssue>> perAddress = new ArrayList<>();
         for (String address : options.bootstrapServers()) {
             perAddress.add(check.probe(address, (int) Math.max(200, budget.toMillis())));
@@ -308,6 +314,9 @@ public final class DefaultConnectivityCheck {
             if (!all.isEmpty()) {
                 checkTopics(admin, all, issues);
             }
+            if (!consumerGroups.isEmpty()) {
+                checkGroups(admin, issues);
+            }
         } catch (ExecutionException e) {
             issues.add(clusterIssue(e.getCause()));
         } catch (java.util.concurrent.TimeoutException e) {
@@ -355,6 +364,39 @@ public final class DefaultConnectivityCheck {
             } catch (java.util.concurrent.TimeoutException e) {
                 issues.add(new ConnectivityIssue(ConnectivityProblem.TIMEOUT, null, topic,
                         "describing topic '" + topic + "' did not finish within " + timeout.toMillis() + " ms"));
+            }
+        }
+    }
+
+    private void checkGroups(Admin admin, List<ConnectivityIssue> issues) throws InterruptedException {
+        Map<String, KafkaFuture<ConsumerGroupDescription>> results = admin.describeConsumerGroups(consumerGroups,
+                new DescribeConsumerGroupsOptions().includeAuthorizedOperations(true)
+                        .timeoutMs((int) Math.max(500, remainingMs()))).describedGroups();
+        for (String group : consumerGroups) {
+            try {
+                ConsumerGroupDescription d = await(results.get(group));
+                Set<AclOperation> ops = d.authorizedOperations();
+                // a group that does not exist yet (DEAD) reports no operations: its first member creates it
+                if (d.groupState() != GroupState.DEAD && ops != null && !ops.contains(AclOperation.ALL)
+                        && !ops.contains(AclOperation.READ)) {
+                    issues.add(new ConnectivityIssue(ConnectivityProblem.NOT_AUTHORIZED, null, null,
+                            principal() + " may not join consumer group '" + group + "' (READ on the group missing)"));
+                }
+            } catch (ExecutionException e) {
+                Throwable c = e.getCause();
+                if (c instanceof GroupIdNotFoundException) {
+                    continue; // not created yet: its first member creates it
+                }
+                if (c instanceof AuthorizationException) {
+                    issues.add(new ConnectivityIssue(ConnectivityProblem.NOT_AUTHORIZED, null, null,
+                            principal() + " may not use consumer group '" + group
+                                    + "' (not even DESCRIBE; READ on the group missing)"));
+                } else {
+                    issues.add(clusterIssue(c));
+                }
+            } catch (java.util.concurrent.TimeoutException e) {
+                issues.add(new ConnectivityIssue(ConnectivityProblem.TIMEOUT, null, null,
+                        "describing consumer group '" + group + "' did not finish within " + timeout.toMillis() + " ms"));
             }
         }
     }
