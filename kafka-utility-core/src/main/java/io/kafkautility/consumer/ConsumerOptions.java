@@ -301,7 +301,7 @@ public final class ConsumerOptions {
             return this;
         }
 
-        /** Backoff between attempts: {@code initial}, doubling, at most {@code max}; both > 0, initial <= max. */
+        /** Backoff between attempts: {@code initial}, doubling, at most {@code max}; both &gt; 0, initial &le; max. */
         public Builder backoff(Duration initial, Duration max) {
             requirePositive("initialBackoff", initial);
             requirePositive("maxBackoff", max);

@@ -29,9 +29,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>All stores share one random password ({@link #password()}), never shown by {@link #toString()}. Thread-safety:
  * {@link #issueKeystore} is serialised. The files live in the given directory; the caller deletes it. Each keytool run
- * is a JVM start (about 0.5 s); a CA and one key store take a few seconds.
- *
- * @throws KafkaTestkitException (from every method) if keytool fails
+ * is a JVM start (about 0.5 s); a CA and one key store take a few seconds. Every method throws
+ * {@link KafkaTestkitException} if keytool fails.
  */
 public final class TestCertificateAuthority {
     private final Path directory;
