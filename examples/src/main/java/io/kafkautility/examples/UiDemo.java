@@ -5,20 +5,45 @@ import io.kafkautility.testkit.KafkaCluster;
 import io.kafkautility.testkit.registry.SchemaRegistryServer;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 
 /**
  * Runs the chat UI backend ({@code mvn -B -Pui -DskipTests package}, then open http://localhost:8080): on the
  * cluster of {@code KAFKA_BOOTSTRAP_SERVERS} when set, else an in-JVM broker and registry. Port from {@code UI_PORT}.
- * Runs until killed.
+ * Runs until stopped: on SIGTERM or Ctrl-C (e.g. {@code docker stop}) a shutdown hook closes the UI stack (the
+ * response consumer and the LLM service commit what they processed and leave their groups) before the JVM exits.
  */
 public final class UiDemo {
+
+    /** How long the shutdown hook waits for the stack to close. */
+    private static final long CLOSE_WAIT_SECONDS = 30;
 
     private UiDemo() {
     }
 
     public static void main(String[] args) throws Exception {
+        CountDownLatch stop = new CountDownLatch(1);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stop.countDown();
+            try {
+                if (!stopped.await(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS)) {
+                    System.err.println("UI stack did not stop within " + CLOSE_WAIT_SECONDS + " s");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "ui-demo-shutdown"));
+        try {
+            run(stop);
+        } finally {
+            stopped.countDown();
+        }
+    }
+
+    private static void run(CountDownLatch stop) throws Exception {
         String bootstrap = System.getenv("KAFKA_BOOTSTRAP_SERVERS");
         String registryUrl = System.getenv("KAFKA_SCHEMA_REGISTRY_URL");
         int port = Integer.parseInt(System.getenv().getOrDefault("UI_PORT", "8080"));
@@ -36,11 +61,18 @@ public final class UiDemo {
             }
             KafkaConnectionOptions connection = KafkaConnectionOptions.fromEnvironment()
                     .bootstrapServers(cluster.bootstrapServers()).build();
-            try (UiStack stack = new UiStack(connection, registry != null ? registry.url() : registryUrl, port)) {
+            UiStack stack = new UiStack(connection, registry != null ? registry.url() : registryUrl, port);
+            long stopping;
+            try {
                 stack.ready().join();
                 System.out.println("chat UI on http://localhost:" + stack.backend().port() + "/ (Ctrl-C to stop)");
-                new CountDownLatch(1).await();
+                stop.await();
+            } finally {
+                stopping = System.nanoTime();
+                stack.close();
             }
+            System.out.println("UI stack stopped in " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - stopping)
+                    + " ms: consumers committed and left their groups");
         }
     }
 }
