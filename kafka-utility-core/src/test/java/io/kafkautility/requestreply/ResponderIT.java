@@ -112,6 +112,39 @@ class ResponderIT {
         }
     }
 
+    @Test
+    void closeCommitsTheAnsweredRequestsEvenWhenItsWakeupArrivesOutsidePoll(KafkaCluster cluster) throws Exception {
+        String requestTopic = TopicNames.unique("close-requests");
+        String replyTopic = TopicNames.unique("close-replies");
+        cluster.createTopics(requestTopic, replyTopic);
+        io.kafkautility.WakeupRace race = new io.kafkautility.WakeupRace();
+        ResponderOptions<String, String> options = responder(cluster, requestTopic)
+                .consumerFactory(race.factory()).build();
+        try (KafkaProducer<byte[], byte[]> raw = rawProducer(cluster);
+             KafkaConsumer<byte[], byte[]> replies = rawConsumer(cluster, replyTopic);
+             Admin admin = cluster.admin()) {
+            Responder<String, String> responder = Responder.create(options, RequestHandler.sync(s -> s));
+            try {
+                for (int i = 0; i < 3; i++) {
+                    raw.send(request(requestTopic, "r-" + i, replyTopic, System.currentTimeMillis() + 600_000,
+                            "q" + i)).get();
+                }
+                assertThat(consume(replies, 3, Duration.ofSeconds(60))).hasSize(3);
+                await().atMost(Duration.ofSeconds(30)).until(() -> responder.inFlight() == 0);
+                assertThat(admin.listConsumerGroupOffsets(options.groupId()).partitionsToOffsetAndMetadata().get())
+                        .as("nothing committed before close (asynchronous commits fail)").isEmpty();
+                assertThat(race.park(Duration.ofSeconds(30))).as("poll thread parked outside poll()").isTrue();
+            } finally {
+                responder.close();
+            }
+            assertThat(race.confirmedAfterPark()).as("a final commit confirmed by Kafka during close()").isTrue();
+            OffsetAndMetadata committed = admin.listConsumerGroupOffsets(options.groupId())
+                    .partitionsToOffsetAndMetadata().get().get(new TopicPartition(requestTopic, 0));
+            assertThat(committed).isNotNull();
+            assertThat(committed.offset()).isEqualTo(3);
+        }
+    }
+
     private static ProducerRecord<byte[], byte[]> request(String topic, String id, String replyTo, long deadline,
                                                           String value) {
         RecordHeaders h = new RecordHeaders();

@@ -254,7 +254,13 @@ public final class DefaultMessageConsumer implements MessageConsumer {
         abandonBatch(Set.of());
         if (consumer != null) {
             try {
-                commit(true, remaining(deadline));
+                try {
+                    commit(true, remaining(deadline));
+                } catch (WakeupException e) {
+                    // close() woke the client while this thread was outside poll(): the wakeup stayed pending and
+                    // hit this commit instead; it is spent now, so the commit can be made
+                    commit(true, remaining(deadline));
+                }
             } catch (RuntimeException e) {
                 log.warn("Consumer {} could not commit on close ({}); uncommitted records will be redelivered",
                         options.name(), e.getClass().getSimpleName());

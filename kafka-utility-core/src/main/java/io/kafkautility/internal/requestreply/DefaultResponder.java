@@ -402,7 +402,12 @@ public final class DefaultResponder<Q, R> implements Responder<Q, R>, Runnable {
         }
         if (sync) {
             try {
-                consumer.commitSync(offsets, Duration.ofSeconds(5));
+                try {
+                    consumer.commitSync(offsets, Duration.ofSeconds(5));
+                } catch (WakeupException e) {
+                    // close() woke the client while this thread was outside poll(): that wakeup is spent now
+                    consumer.commitSync(offsets, Duration.ofSeconds(5));
+                }
             } catch (RuntimeException e) {
                 log.warn("Responder {} commit of {} failed: {}", options.name(), offsets.keySet(), e.toString());
             }
@@ -411,8 +416,15 @@ public final class DefaultResponder<Q, R> implements Responder<Q, R>, Runnable {
             consumer.commitAsync(offsets, (o, e) -> {
                 asyncCommitInFlight = false;
                 if (e != null) {
-                    log.warn("Responder {} commit failed (records may be answered again): {}", options.name(),
+                    log.warn("Responder {} commit failed (the next commit retries it): {}", options.name(),
                             e.toString());
+                    // callbacks run on this (the poll) thread: the trackers may be touched
+                    for (TopicPartition tp : o.keySet()) {
+                        OffsetTracker t = trackers.get(tp);
+                        if (t != null) {
+                            t.forgetCommitted();
+                        }
+                    }
                 }
             });
         }

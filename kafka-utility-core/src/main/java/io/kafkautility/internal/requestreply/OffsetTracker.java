@@ -55,6 +55,11 @@ public final class OffsetTracker {
         return c > committed ? c : -1;
     }
 
+    /** The last commit failed: {@link #newCommittable} offers the committable offset again. */
+    public void forgetCommitted() {
+        committed = -1;
+    }
+
     /** @param offset the offset just committed */
     public void markCommitted(long offset) {
         committed = Math.max(committed, offset);

@@ -37,6 +37,17 @@ class OffsetTrackerTest {
     }
 
     @Test
+    void offersTheOffsetAgainAfterAFailedCommit() {
+        OffsetTracker t = new OffsetTracker();
+        t.begin(0);
+        t.finish(0);
+        t.markCommitted(1);
+        assertThat(t.newCommittable()).isEqualTo(-1);
+        t.forgetCommitted();
+        assertThat(t.newCommittable()).as("the failed commit's offset, offered again").isEqualTo(1);
+    }
+
+    @Test
     void ignoresUnknownAndRepeatedFinishes() {
         OffsetTracker t = new OffsetTracker();
         t.begin(5);
