@@ -112,6 +112,51 @@ class ResponderIT {
         }
     }
 
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"classic", "consumer"})
+    void twoRespondersShareTheRequestsUnderEitherGroupProtocol(String protocol, KafkaCluster cluster)
+            throws Exception {
+        String requestTopic = TopicNames.unique("protocol-requests");
+        String replyTopic = TopicNames.unique("protocol-replies");
+        cluster.createTopic(requestTopic, 4, (short) 1);
+        cluster.createTopics(replyTopic);
+        ResponderOptions<String, String> options = responder(cluster, requestTopic)
+                .kafkaProperty("group.protocol", protocol).build();
+        java.util.Set<String> answeredBy = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        try (KafkaProducer<byte[], byte[]> raw = rawProducer(cluster);
+             KafkaConsumer<byte[], byte[]> replies = rawConsumer(cluster, replyTopic);
+             Responder<String, String> one = Responder.create(options, RequestHandler.sync(s -> {
+                 answeredBy.add("one");
+                 return s;
+             }));
+             Responder<String, String> two = Responder.create(options, RequestHandler.sync(s -> {
+                 answeredBy.add("two");
+                 return s;
+             }));
+             Admin admin = cluster.admin()) {
+            one.assigned().get(60, TimeUnit.SECONDS);
+            two.assigned().get(60, TimeUnit.SECONDS);
+            await().atMost(Duration.ofSeconds(60)).until(() -> admin.describeConsumerGroups(
+                    List.of(options.groupId())).all().get().get(options.groupId()).members().stream()
+                    .filter(m -> !m.assignment().topicPartitions().isEmpty()).count() == 2);
+            int requests = 400;
+            for (int i = 0; i < requests; i++) {
+                ProducerRecord<byte[], byte[]> r = request(requestTopic, "q-" + i, replyTopic,
+                        System.currentTimeMillis() + 600_000, "q-" + i);
+                raw.send(new ProducerRecord<>(requestTopic, i % 4, (byte[]) null, r.value(), r.headers()));
+            }
+            raw.flush();
+            java.util.Set<String> answered = new java.util.HashSet<>();
+            for (ConsumerRecord<byte[], byte[]> reply : consume(replies, requests, Duration.ofSeconds(60))) {
+                answered.add(header(reply, MessageHeaders.CORRELATION_ID));
+            }
+            assertThat(answered).as("requests answered").hasSize(requests);
+            assertThat(answeredBy).as("both responders answered").containsExactlyInAnyOrder("one", "two");
+            assertThat(admin.describeConsumerGroups(List.of(options.groupId())).all().get()
+                    .get(options.groupId()).type().toString()).isEqualToIgnoringCase(protocol);
+        }
+    }
+
     @Test
     void closeCommitsTheAnsweredRequestsEvenWhenItsWakeupArrivesOutsidePoll(KafkaCluster cluster) throws Exception {
         String requestTopic = TopicNames.unique("close-requests");
