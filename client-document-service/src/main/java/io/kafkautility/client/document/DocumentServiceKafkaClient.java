@@ -91,9 +91,9 @@ public interface DocumentServiceKafkaClient extends AutoCloseable {
 
     /**
      * {@link #subscribe(String, DocumentEventListener)} with {@code concurrency} members of the group in this process
-     * (see {@link io.kafkautility.consumer.ConsumerOptions#concurrency()}): the listener is then called from up to {@code concurrency} threads
-     * at once, a slow or retried event holds up only its member's partitions, and the events of one document (one
-     * key, one partition) still arrive in order.
+     * (see {@link io.kafkautility.consumer.ConsumerOptions#concurrency()}): the listener is then called from up to
+     * {@code concurrency} threads at once, a slow or retried event holds up only its member's partitions, and the
+     * events of one document (one key, one partition) still arrive in order.
      *
      * @throws io.kafkautility.config.ConfigurationException if {@code concurrency} is not between 1 and
      *     {@link io.kafkautility.consumer.ConsumerOptions#MAX_CONCURRENCY}
