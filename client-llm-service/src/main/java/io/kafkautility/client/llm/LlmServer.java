@@ -11,7 +11,10 @@ public interface LlmServer extends AutoCloseable {
     /** Completes once the request consumer has its partitions (requests sent from then on are served). */
     CompletableFuture<Void> assigned();
 
-    /** Requests being handled now. */
+    /**
+     * Requests being handled now, counting each until the broker has acknowledged its reply; a requester may
+     * already have read a reply whose request is still counted here.
+     */
     int inFlight();
 
     /** Stops serving. Idempotent; bounded in time. */
