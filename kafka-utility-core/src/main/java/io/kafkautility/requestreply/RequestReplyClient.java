@@ -90,7 +90,8 @@ public interface RequestReplyClient<Q, R> extends AutoCloseable {
      * Like {@link #requestStream(Object)} with explicit timeouts.
      *
      * @param payload        the request, not {@code null}
-     * @param idleTimeout    longest gap between chunks, {@code > 0}
+     * @param idleTimeout    longest gap between chunks, and from sending the request (once the reply consumer is
+     *                       ready) to the first chunk, {@code > 0}
      * @param overallTimeout longest whole stream, {@code >= idleTimeout}; also the request's deadline
      * @return the publisher
      */

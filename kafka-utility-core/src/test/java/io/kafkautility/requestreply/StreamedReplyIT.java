@@ -116,8 +116,9 @@ class StreamedReplyIT {
              RequestReplyClient<String, String> client =
                      RequestReplyClient.create(client(cluster, requestTopic, registry).build())) {
             responder.assigned().get(30, TimeUnit.SECONDS);
+            client.ready().get(30, TimeUnit.SECONDS);
             Collector<String> collector = new Collector<>(Long.MAX_VALUE);
-            client.requestStream("hang", Duration.ofMillis(1500), Duration.ofMinutes(5)).subscribe(collector);
+            client.requestStream("hang", Duration.ofMillis(2500), Duration.ofMinutes(5)).subscribe(collector);
             Throwable t = failure(collector.done);
             assertThat(t).isInstanceOf(RequestTimeoutException.class);
             assertThat(((RequestTimeoutException) t).kind()).isEqualTo(RequestTimeoutException.Kind.IDLE);

@@ -286,6 +286,7 @@ public final class DefaultRequestReplyClient<Q, R> implements RequestReplyClient
     }
 
     private void doSend(PendingEntry entry, ProducerRecord<byte[], byte[]> record) {
+        entry.onSending();
         try {
             producer.send(record, (metadata, e) -> {
                 if (e != null) {

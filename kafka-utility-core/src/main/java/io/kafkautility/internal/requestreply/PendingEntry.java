@@ -26,6 +26,10 @@ abstract class PendingEntry {
      */
     abstract boolean fail(RequestReplyException error, String outcome);
 
+    /** The request is being handed to the producer (after the reply listener became ready). */
+    void onSending() {
+    }
+
     void cancelTimers() {
         TimeoutScheduler.Timeout t = timer;
         if (t != null) {

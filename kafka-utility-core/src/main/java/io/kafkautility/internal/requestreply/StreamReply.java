@@ -60,6 +60,12 @@ final class StreamReply<R> extends PendingEntry implements Flow.Subscription {
         idleTimer = scheduler.schedule(this::checkIdle, idleTimeout.toNanos());
     }
 
+    /** The idle clock measures the responder's silence: it starts when the request goes out, not before. */
+    @Override
+    void onSending() {
+        lastChunkNanos = System.nanoTime();
+    }
+
     private void checkIdle() {
         long since = System.nanoTime() - lastChunkNanos;
         long idle = idleTimeout.toNanos();
