@@ -239,13 +239,13 @@ public final class DefaultMessageConsumer implements MessageConsumer {
                 + DeadLetterRecords.safeMessage(e), retryIn, e);
         log.warn("Consumer {} failed ({}: {}: {}); recreating the Kafka consumer in {} ms", options.name(), reason,
                 e.getClass().getSimpleName(), DeadLetterRecords.safeMessage(e), retryIn.toMillis());
+        if (!error.isRetriable()) {
+            assigned.completeExceptionally(error); // before the listener, which may look at assigned()
+        }
         try {
             options.errorListener().onError(error);
         } catch (RuntimeException listenerFailure) {
             log.warn("Consumer {} error listener threw {}; ignored", options.name(), listenerFailure.toString());
-        }
-        if (!error.isRetriable()) {
-            assigned.completeExceptionally(error);
         }
     }
 
@@ -498,8 +498,8 @@ public final class DefaultMessageConsumer implements MessageConsumer {
                     done = false;
                 }
                 if (done) {
+                    completed.incrementAndGet(); // counted before it can be committed
                     finished.put(tp, record.offset() + 1);
-                    completed.incrementAndGet();
                 } else {
                     blocked.add(tp); // not finished: nothing after it in this partition may be processed or committed
                     break;
