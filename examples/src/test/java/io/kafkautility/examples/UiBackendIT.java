@@ -49,7 +49,8 @@ class UiBackendIT {
             JsonNode rejected = frames.of("error").get(0);
             assertThat(rejected.get("questionId").asText()).isEqualTo("q-2");
 
-            // the session is idle again: the next question is answered
+            // the session is idle again once the answer's send has completed: the next question is answered
+            await().atMost(Duration.ofSeconds(10)).until(() -> ui.stack.backend().sessions().waitingCount() == 0);
             socket.sendText("{\"questionId\":\"q-3\",\"question\":\"And offsets?\"}", true).get();
             await().atMost(Duration.ofSeconds(30)).until(() -> frames.of("answer").size() == 2);
             assertThat(frames.of("answer").get(1).get("questionId").asText()).isEqualTo("q-3");

@@ -72,6 +72,8 @@ class ConsumerGroupProtocolIT {
                 third = MessageConsumer.create(options.toBuilder().name("third").build()).start();
                 List<CompletableFuture<SendResult>> flowing = sendAsync(f, topic, ledger, "b-", BATCH);
                 third.assigned().get(60, TimeUnit.SECONDS);
+                // assigned() completes with the first of its members; wait until all six hold a partition
+                await().atMost(Duration.ofSeconds(60)).until(() -> membersWithPartitions(admin, group) == 6);
                 first.close(); // leaves while records flow: its partitions move to the others
                 for (CompletableFuture<SendResult> ack : flowing) {
                     ack.get(30, TimeUnit.SECONDS);

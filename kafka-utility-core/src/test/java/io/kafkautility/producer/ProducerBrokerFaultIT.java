@@ -126,7 +126,7 @@ class ProducerBrokerFaultIT {
                 long t0 = System.nanoTime();
                 CompletableFuture<SendResult> f = producer.send(topic, TestMessages.valid("fast-" + i));
                 // the rejection completes the future asynchronously; time send() until the failure is there
-                Throwable failure = f.handle((r, e) -> e).orTimeout(1, java.util.concurrent.TimeUnit.SECONDS).join();
+                Throwable failure = f.handle((r, e) -> e).orTimeout(10, java.util.concurrent.TimeUnit.SECONDS).join();
                 nanos[i] = System.nanoTime() - t0;
                 assertThat(failure).isInstanceOfSatisfying(CircuitOpenException.class,
                         e -> assertThat(e.breakerName()).isEqualTo(producer.breakerName()));

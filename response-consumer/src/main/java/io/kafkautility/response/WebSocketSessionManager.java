@@ -57,7 +57,11 @@ public interface WebSocketSessionManager extends ResponseListener, AutoCloseable
     /** Forgets a closed session: its pending question, timer and queued frames are dropped. Idempotent. */
     void unregister(String sessionId);
 
-    /** Atomically marks the session as waiting for {@code questionId} if it is idle. */
+    /**
+     * Atomically marks the session as waiting for {@code questionId} if it is idle. A session is idle again once the
+     * send of its answer has completed, which a fast client may see after it has read the answer: a question sent
+     * in that window is rejected with {@code QUESTION_PENDING} and may be sent again.
+     */
     Admission beginQuestion(String sessionId, String questionId);
 
     /**

@@ -177,7 +177,8 @@ public class JettyWebSocketEndToEndIT {
                 System.out.printf("E2E browser -> Jetty -> Kafka -> LLM -> Kafka (Avro) -> Jetty -> browser: "
                         + "2 answers in %d ms (including the held LLM)%n", ms);
 
-                // the next question after the answer is accepted and answered
+                // the next question after the answer (once its send has completed) is accepted and answered
+                await().atMost(Duration.ofSeconds(10)).until(() -> f.manager.waitingCount() == 0);
                 alice.ask("a-3", "Thanks, one more?");
                 await().atMost(Duration.ofSeconds(30)).until(() -> alice.ofType("answer").size() == 2);
                 assertThat(alice.ofType("answer").get(1).path("questionId").asText()).isEqualTo("a-3");
