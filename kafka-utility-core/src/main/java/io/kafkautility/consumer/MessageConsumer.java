@@ -41,7 +41,8 @@ public interface MessageConsumer extends AutoCloseable {
     /**
      * Completes when the consumer (any member) first gets partitions assigned; fails if it is closed first, or with a
      * {@link ConsumerException} when authentication or authorization fails before that (the consumer keeps retrying
-     * with backoff; every failure also goes to {@link ConsumerOptions#errorListener()}). With
+     * with backoff; every failure also goes to {@link ConsumerOptions#errorListener()}, which is told before this
+     * fails). With
      * {@link ConsumerOptions#concurrency()} above 1 the other members may still be joining: the group rebalances as
      * each joins, which is harmless for processing (nothing is lost or skipped) but means that right after this
      * completes one member may hold all the partitions for a moment.

@@ -239,13 +239,13 @@ public final class DefaultMessageConsumer implements MessageConsumer {
                 + DeadLetterRecords.safeMessage(e), retryIn, e);
         log.warn("Consumer {} failed ({}: {}: {}); recreating the Kafka consumer in {} ms", options.name(), reason,
                 e.getClass().getSimpleName(), DeadLetterRecords.safeMessage(e), retryIn.toMillis());
-        if (!error.isRetriable()) {
-            assigned.completeExceptionally(error); // before the listener, which may look at assigned()
-        }
         try {
             options.errorListener().onError(error);
         } catch (RuntimeException listenerFailure) {
             log.warn("Consumer {} error listener threw {}; ignored", options.name(), listenerFailure.toString());
+        }
+        if (!error.isRetriable()) {
+            assigned.completeExceptionally(error); // after the listener: whoever sees assigned() fail sees it told
         }
     }
 
