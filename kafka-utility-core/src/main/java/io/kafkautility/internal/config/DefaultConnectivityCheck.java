@@ -51,6 +51,7 @@ import org.slf4j.LoggerFactory;
 public final class DefaultConnectivityCheck {
 
     private static final Logger log = LoggerFactory.getLogger(DefaultConnectivityCheck.class);
+    private static final int MIN_SECOND_STEP_MS = 1000;
 
     private final KafkaConnectionOptions options;
     private final Set<String> writeTopics;
@@ -119,6 +120,7 @@ public final class DefaultConnectivityCheck {
     // ---- wire probe -------------------------------------------------------------------------------------------
 
     private List<ConnectivityIssue> probe(String address, int budgetMs) {
+        long endNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(budgetMs);
         int colon = address.lastIndexOf(':');
         String host = address.substring(0, colon);
         int port = Integer.parseInt(address.substring(colon + 1));
@@ -147,9 +149,9 @@ public final class DefaultConnectivityCheck {
                 return issues;
             }
             if (protocol.usesTls()) {
-                probeTlsClient(socket, host, port, address, budgetMs, issues);
+                probeTlsClient(socket, host, port, address, budgetMs, endNanos, issues);
             } else {
-                probePlainClient(socket, host, port, ip, address, budgetMs, issues);
+                probePlainClient(socket, host, port, ip, address, budgetMs, endNanos, issues);
             }
         } catch (IOException e) {
             issues.add(new ConnectivityIssue(ConnectivityProblem.OTHER, address, null,
@@ -160,8 +162,18 @@ public final class DefaultConnectivityCheck {
         return issues;
     }
 
+    /**
+     * Time for a probe's second connection (the other protocol, after the first answered nothing useful): what is
+     * left of the address's budget, but at least {@link #MIN_SECOND_STEP_MS} (a local TLS handshake or Kafka answer)
+     * or the whole budget if that is smaller, so a silent first step cannot double the probe's time.
+     */
+    private static int secondStepMs(long endNanos, int budgetMs) {
+        return (int) Math.max(Math.min(MIN_SECOND_STEP_MS, budgetMs),
+                TimeUnit.NANOSECONDS.toMillis(endNanos - System.nanoTime()));
+    }
+
     private void probePlainClient(Socket socket, String host, int port, InetAddress ip, String address, int budgetMs,
-                                  List<ConnectivityIssue> issues) throws IOException {
+                                  long endNanos, List<ConnectivityIssue> issues) throws IOException {
         SecurityProtocol protocol = options.securityProtocol();
         String tlsFix = protocol.usesSasl() ? "SASL_SSL" : "SSL (or SASL_SSL)";
         KafkaAnswer answer = KafkaWireProbe.apiVersions(socket);
@@ -172,8 +184,9 @@ public final class DefaultConnectivityCheck {
         if (answer instanceof KafkaWireProbe.Closed || answer instanceof KafkaWireProbe.Silent) {
             // a TLS port may drop a plaintext request silently: find out with a TLS handshake on a fresh connection
             try (Socket again = new Socket()) {
-                again.connect(new InetSocketAddress(ip, port), budgetMs);
-                TlsOutcome tls = KafkaWireProbe.tlsHandshake(again, host, port, budgetMs, new SSLSocket[1]);
+                int secondMs = secondStepMs(endNanos, budgetMs);
+                again.connect(new InetSocketAddress(ip, port), secondMs);
+                TlsOutcome tls = KafkaWireProbe.tlsHandshake(again, host, port, secondMs, new SSLSocket[1]);
                 if (tls != TlsOutcome.NOT_TLS) {
                     issues.add(tlsExpected(address, protocol, tlsFix));
                     return;
@@ -194,7 +207,7 @@ public final class DefaultConnectivityCheck {
         checkSasl(socket, address, (KafkaWireProbe.Kafka) answer, issues);
     }
 
-    private void probeTlsClient(Socket socket, String host, int port, String address, int budgetMs,
+    private void probeTlsClient(Socket socket, String host, int port, String address, int budgetMs, long endNanos,
                                 List<ConnectivityIssue> issues) throws IOException {
         SecurityProtocol protocol = options.securityProtocol();
         SSLSocket[] tls = new SSLSocket[1];
@@ -204,8 +217,9 @@ public final class DefaultConnectivityCheck {
         }
         if (outcome == TlsOutcome.NOT_TLS) {
             try (Socket plain = new Socket()) {
-                plain.connect(new InetSocketAddress(InetAddress.getByName(host), port), budgetMs);
-                plain.setSoTimeout(budgetMs);
+                int secondMs = secondStepMs(endNanos, budgetMs);
+                plain.connect(new InetSocketAddress(InetAddress.getByName(host), port), secondMs);
+                plain.setSoTimeout(secondMs);
                 KafkaAnswer answer = KafkaWireProbe.apiVersions(plain);
                 if (answer instanceof KafkaWireProbe.Kafka) {
                     String fix = protocol.usesSasl() ? "SASL_PLAINTEXT" : "PLAINTEXT";
