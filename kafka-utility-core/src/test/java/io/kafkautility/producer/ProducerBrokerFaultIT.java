@@ -178,7 +178,7 @@ class ProducerBrokerFaultIT {
         long t0 = System.nanoTime();
         pool.close();
         long closeMs = ms(System.nanoTime() - t0);
-        await().atMost(Duration.ofSeconds(5)).until(() -> pending.stream().allMatch(CompletableFuture::isDone));
+        await().atMost(Duration.ofSeconds(15)).until(() -> pending.stream().allMatch(CompletableFuture::isDone));
         long failed = pending.stream().filter(CompletableFuture::isCompletedExceptionally).count();
         System.out.printf("pool.close() with the broker dead returned in %d ms (closeTimeout 2000 ms); %d of %d pending sends completed exceptionally%n",
                 closeMs, failed, pending.size());
