@@ -24,9 +24,15 @@ public class AvroDecodingException extends KafkaUtilityException {
         UNKNOWN_SCHEMA_ID("unknown_schema_id"),
         /** The registry could not be asked (unreachable, timeout, 5xx); the only retriable reason. */
         REGISTRY_UNAVAILABLE("registry_unavailable"),
-        /** The bytes are not a valid datum of the writer schema, or the writer schema cannot be resolved to the
-         *  reader schema, or the registry refused the lookup (e.g. 401). */
-        UNDECODABLE("undecodable");
+        /** The bytes are not a valid datum of the writer schema, or the registry refused the lookup (e.g. 401). */
+        UNDECODABLE("undecodable"),
+        /** The writer schema cannot be read as what the application needs (a required field missing, a field of a
+         *  type that cannot be converted, a reader schema it does not resolve to). Decided once per schema id: every
+         *  record written with that schema is rejected the same way. */
+        INCOMPATIBLE_SCHEMA("incompatible_schema"),
+        /** The datum decoded, but one of its fields holds a value the application cannot take (a null where a value
+         *  is required, an unknown enum symbol); the message names the field. */
+        INVALID_FIELD("invalid_field");
 
         private final String tag;
 

@@ -94,7 +94,7 @@ public final class MetricNames {
     /**
      * Counter: invalid reply records skipped. Tags: reason ({@code null_value}, {@code empty}, {@code wrong_magic_byte},
      * {@code truncated}, {@code unknown_schema_id}, {@code registry_unavailable}, {@code undecodable},
-     * {@code listener_failed}).
+     * {@code incompatible_schema}, {@code invalid_field}, {@code listener_failed}).
      */
     public static final String RESPONSE_INVALID = PREFIX + "response.invalid";
     /** Counter: Kafka errors of the response consumer's poll loop, retried with backoff. Tags: reason (poll, commit). */

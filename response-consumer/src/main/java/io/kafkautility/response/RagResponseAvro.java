@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Instant;
+import io.kafkautility.avro.AvroDecodingException;
+import io.kafkautility.response.internal.RagResponseMapper;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.avro.Schema;
@@ -62,32 +64,20 @@ public final class RagResponseAvro {
     }
 
     /**
-     * The reply held by an Avro record of the reply schema.
+     * The reply held by an Avro record of the reply schema, or of any schema carrying its fields (the by-field rules
+     * of the response consumer; see {@link KafkaResponseConsumer}).
      *
-     * @throws IllegalArgumentException if a required field is missing or has the wrong type
+     * @throws IllegalArgumentException if a required field is missing, null or has the wrong type
      */
     public static RagResponse fromAvro(GenericRecord r) {
         try {
-            List<RagResponse.Source> sources = new ArrayList<>();
-            Object rawSources = r.get("sources");
-            if (rawSources instanceof Iterable<?> it) {
-                for (Object o : it) {
-                    GenericRecord s = (GenericRecord) o;
-                    Object score = s.get("score");
-                    sources.add(new RagResponse.Source(str(s.get("documentId")), str(s.get("title")),
-                            score == null ? null : ((Number) score).doubleValue()));
-                }
-            }
-            return new RagResponse(str(r.get("sessionId")), str(r.get("questionId")), str(r.get("answer")),
-                    sources, RagResponse.Status.valueOf(str(r.get("status"))), str(r.get("error")),
-                    Instant.ofEpochMilli(((Number) r.get("timestamp")).longValue()));
-        } catch (ClassCastException | NullPointerException | IllegalArgumentException e) {
+            return new RagResponseMapper().mappingFor(r.getSchema(), -1).map(r);
+        } catch (AvroDecodingException e) {
+            throw new IllegalArgumentException("Avro record is not a valid reply: " + e.getMessage(), e);
+        } catch (ClassCastException e) {
             throw new IllegalArgumentException("Avro record is not a valid " + r.getSchema().getFullName() + ": "
                     + e.getClass().getSimpleName(), e);
         }
     }
 
-    private static String str(Object o) {
-        return o == null ? null : o.toString();
-    }
 }

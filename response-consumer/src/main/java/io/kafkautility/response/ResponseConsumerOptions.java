@@ -11,7 +11,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
-import org.apache.avro.Schema;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -25,6 +24,11 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * <p>Defaults: topic {@value #DEFAULT_TOPIC}, group {@value #DEFAULT_GROUP_ID}, {@code auto.offset.reset=latest}, poll
  * timeout 500 ms, commit timeout 10 s, retry backoff 100 ms doubling to 10 s, records whose writer schema cannot be
  * fetched because the registry is unreachable are retried for 30 s and then skipped, stop timeout 10 s.
+ *
+ * <p>Replies are read by field, with each record's own writer schema: any schema carrying the reply's fields decodes
+ * (another record name, nullable unions, a string status, other timestamp types; Flink SQL's {@code avro-confluent}
+ * format among them). The rules are in the README and on {@code RagResponseMapper}; each new writer schema's mapping
+ * is logged once at INFO, a schema that cannot be mapped once at WARN.
  *
  * <p>Kafka's own consumer settings pass through untouched ({@link Builder#kafkaProperty(String, Object)}), except
  * that {@code enable.auto.commit} is always false and the deserializers are always byte arrays (the consumer commits
@@ -43,7 +47,6 @@ public final class ResponseConsumerOptions {
     private final Map<String, Object> kafkaProperties;
     private final SchemaRegistryOptions schemaRegistry;
     private final WriterSchemaResolver writerSchemaResolver;
-    private final Schema readerSchema;
     private final Duration pollTimeout;
     private final Duration commitTimeout;
     private final Duration retryBackoff;
@@ -59,7 +62,6 @@ public final class ResponseConsumerOptions {
         this.kafkaProperties = Map.copyOf(b.kafkaProperties);
         this.schemaRegistry = b.schemaRegistry;
         this.writerSchemaResolver = b.writerSchemaResolver;
-        this.readerSchema = b.readerSchema;
         this.pollTimeout = b.pollTimeout;
         this.commitTimeout = b.commitTimeout;
         this.retryBackoff = b.retryBackoff;
@@ -140,10 +142,6 @@ public final class ResponseConsumerOptions {
         return writerSchemaResolver;
     }
 
-    public Schema readerSchema() {
-        return readerSchema;
-    }
-
     public Duration pollTimeout() {
         return pollTimeout;
     }
@@ -197,7 +195,6 @@ public final class ResponseConsumerOptions {
         private final Map<String, Object> kafkaProperties = new LinkedHashMap<>();
         private SchemaRegistryOptions schemaRegistry;
         private WriterSchemaResolver writerSchemaResolver;
-        private Schema readerSchema;
         private Duration pollTimeout = Duration.ofMillis(500);
         private Duration commitTimeout = Duration.ofSeconds(10);
         private Duration retryBackoff = Duration.ofMillis(100);
@@ -264,12 +261,6 @@ public final class ResponseConsumerOptions {
             return this;
         }
 
-        /** The schema replies are read as; default the one in kafka-utility-schemas ({@link RagResponseAvro#schema()}). */
-        public Builder readerSchema(Schema schema) {
-            this.readerSchema = Objects.requireNonNull(schema, "readerSchema");
-            return this;
-        }
-
         public Builder pollTimeout(Duration d) {
             this.pollTimeout = positive("pollTimeout", d);
             return this;
@@ -328,9 +319,6 @@ public final class ResponseConsumerOptions {
             if (maxRetryBackoff.compareTo(retryBackoff) < 0) {
                 throw new IllegalArgumentException("maxRetryBackoff must be >= retryBackoff (" + retryBackoff
                         + ") but was " + maxRetryBackoff);
-            }
-            if (readerSchema == null) {
-                readerSchema = RagResponseAvro.schema();
             }
             return new ResponseConsumerOptions(this);
         }

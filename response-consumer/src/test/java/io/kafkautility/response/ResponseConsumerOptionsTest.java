@@ -21,7 +21,6 @@ class ResponseConsumerOptionsTest {
                 .containsEntry("enable.auto.commit", false).containsEntry("group.id", "rag-flink-ui-group")
                 .containsEntry("bootstrap.servers", "b:9092");
         assertThat(o.schemaRegistry().url().toString()).isEqualTo("http://registry:8081");
-        assertThat(o.readerSchema().getFullName()).isEqualTo("io.kafkautility.rag.RagResponse");
     }
 
     @Test

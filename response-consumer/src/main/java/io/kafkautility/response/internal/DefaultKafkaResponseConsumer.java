@@ -1,12 +1,11 @@
 package io.kafkautility.response.internal;
 
 import io.kafkautility.avro.AvroDecodingException;
-import io.kafkautility.avro.AvroWireDecoder;
+import io.kafkautility.avro.MappingAvroDecoder;
 import io.kafkautility.avro.SchemaRegistryClient;
 import io.kafkautility.avro.WriterSchemaResolver;
 import io.kafkautility.response.KafkaResponseConsumer;
 import io.kafkautility.response.RagResponse;
-import io.kafkautility.response.RagResponseAvro;
 import io.kafkautility.response.ResponseConsumerOptions;
 import io.kafkautility.response.ResponseListener;
 import io.kafkautility.metrics.MetricNames;
@@ -26,7 +25,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -47,7 +45,7 @@ public final class DefaultKafkaResponseConsumer implements KafkaResponseConsumer
 
     private final ResponseConsumerOptions options;
     private final ResponseListener listener;
-    private final AvroWireDecoder decoder;
+    private final MappingAvroDecoder<RagResponse> decoder;
     private final MeterRegistry meters;
     private final Counter records;
     private final Map<String, Counter> invalid = new ConcurrentHashMap<>();
@@ -71,7 +69,7 @@ public final class DefaultKafkaResponseConsumer implements KafkaResponseConsumer
         this.listener = java.util.Objects.requireNonNull(listener, "listener");
         WriterSchemaResolver resolver = options.writerSchemaResolver() != null ? options.writerSchemaResolver()
                 : SchemaRegistryClient.create(options.schemaRegistry());
-        this.decoder = AvroWireDecoder.create(resolver, options.readerSchema());
+        this.decoder = MappingAvroDecoder.create(resolver, new RagResponseMapper());
         this.meters = options.meterRegistry() != null ? options.meterRegistry() : new SimpleMeterRegistry();
         this.records = Counter.builder(MetricNames.RESPONSE_RECORDS).description("Reply records consumed")
                 .register(meters);
@@ -311,9 +309,9 @@ public final class DefaultKafkaResponseConsumer implements KafkaResponseConsumer
         Duration backoff = options.retryBackoff();
         long deadline = System.nanoTime() + options.registryRetryTimeout().toNanos();
         while (true) {
-            GenericRecord avro;
+            RagResponse response;
             try {
-                avro = decoder.decode(record.value());
+                response = decoder.decode(record.value());
             } catch (AvroDecodingException e) {
                 if (e.reason() == AvroDecodingException.Reason.REGISTRY_UNAVAILABLE
                         && System.nanoTime() < deadline) {
@@ -327,17 +325,14 @@ public final class DefaultKafkaResponseConsumer implements KafkaResponseConsumer
                     continue;
                 }
                 invalidCounter(e.reason().tag()).increment();
-                log.warn("Skipping invalid reply {}-{}@{}: reason={} schemaId={}: {}", record.topic(),
-                        record.partition(), record.offset(), e.reason().tag(), e.schemaId(), e.getMessage());
-                return Outcome.SKIPPED;
-            }
-            RagResponse response;
-            try {
-                response = RagResponseAvro.fromAvro(avro);
-            } catch (IllegalArgumentException e) {
-                invalidCounter(AvroDecodingException.Reason.UNDECODABLE.tag()).increment();
-                log.warn("Skipping invalid reply {}-{}@{}: reason={}: {}", record.topic(), record.partition(),
-                        record.offset(), AvroDecodingException.Reason.UNDECODABLE.tag(), e.getMessage());
+                if (e.reason() == AvroDecodingException.Reason.INCOMPATIBLE_SCHEMA) {
+                    // the decoder said why once, at WARN, when it rejected the schema
+                    log.debug("Skipping reply {}-{}@{}: reason={} schemaId={}", record.topic(), record.partition(),
+                            record.offset(), e.reason().tag(), e.schemaId());
+                } else {
+                    log.warn("Skipping invalid reply {}-{}@{}: reason={} schemaId={}: {}", record.topic(),
+                            record.partition(), record.offset(), e.reason().tag(), e.schemaId(), e.getMessage());
+                }
                 return Outcome.SKIPPED;
             }
             try {
