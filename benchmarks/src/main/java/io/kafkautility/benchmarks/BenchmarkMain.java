@@ -285,6 +285,14 @@ public final class BenchmarkMain {
                 us.getOrDefault("sendToMockProducer", Double.NaN)));
         add(Result.info("consumer path per record: parse, envelope, validation (JMH)", "us", Double.NaN,
                 us.getOrDefault("consumerPath", Double.NaN)));
+        add(Result.info("reply decode by field, library schema (JMH; baseline: the strict resolving reader, fields by "
+                + "name, as before)", "us", us.getOrDefault("replyDecodeStrictAndByName", Double.NaN),
+                us.getOrDefault("replyDecodeOwnSchema", Double.NaN)));
+        add(Result.info("reply decode: Avro's resolving reader alone, to a GenericRecord (JMH; the floor)", "us",
+                Double.NaN, us.getOrDefault("replyDecodeStrictBaseline", Double.NaN)));
+        add(Result.info("reply decode by field, Flink's derived schema (JMH; baseline: the same, library schema)",
+                "us", us.getOrDefault("replyDecodeOwnSchema", Double.NaN),
+                us.getOrDefault("replyDecodeFlinkSchema", Double.NaN)));
     }
 
     private void add(Result result) {

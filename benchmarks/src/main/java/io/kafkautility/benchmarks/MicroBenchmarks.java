@@ -115,6 +115,114 @@ public class MicroBenchmarks {
         return validator.decode(bytes, java.util.Map.of());
     }
 
+    // ---- reply decoding on the response consumer's thread (per record; the writer schema is resolved once)
+
+    /** What Flink SQL's avro-confluent format derives for the README's respostas table (nullable columns). */
+    private static final String FLINK_NULLABLE = """
+            {"type":"record","name":"record","namespace":"org.apache.flink.avro.generated","fields":[
+              {"name":"sessionId","type":["null","string"],"default":null},
+              {"name":"questionId","type":["null","string"],"default":null},
+              {"name":"answer","type":["null","string"],"default":null},
+              {"name":"sources","type":["null",{"type":"array","items":["null",{"type":"record",
+                "name":"record_sources","fields":[
+                {"name":"documentId","type":["null","string"],"default":null},
+                {"name":"title","type":["null","string"],"default":null},
+                {"name":"score","type":["null","double"],"default":null}]}]}],"default":null},
+              {"name":"status","type":["null","string"],"default":null},
+              {"name":"error","type":["null","string"],"default":null},
+              {"name":"timestamp","type":["null",{"type":"long","logicalType":"timestamp-millis"}],"default":null}]}""";
+
+    private io.kafkautility.avro.AvroWireDecoder strictReplies;
+    private io.kafkautility.avro.MappingAvroDecoder<io.kafkautility.response.RagResponse> replies;
+    private byte[] ownReply;
+    private byte[] flinkReply;
+
+    @Setup
+    public void setUpReplies() throws Exception {
+        org.apache.avro.Schema own = io.kafkautility.response.RagResponseAvro.schema();
+        org.apache.avro.Schema flink = new org.apache.avro.Schema.Parser().parse(FLINK_NULLABLE);
+        java.util.Map<Integer, org.apache.avro.Schema> schemas = java.util.Map.of(1, own, 2, flink);
+        io.kafkautility.avro.WriterSchemaResolver resolver = schemas::get;
+        strictReplies = io.kafkautility.avro.AvroWireDecoder.create(resolver, own);
+        replies = io.kafkautility.response.RagResponseAvro.decoder(resolver);
+        io.kafkautility.response.RagResponse reply = new io.kafkautility.response.RagResponse("session-42",
+                "question-42", "x".repeat(400), java.util.List.of(
+                new io.kafkautility.response.RagResponse.Source("doc-1", "Manual", 0.87),
+                new io.kafkautility.response.RagResponse.Source("doc-2", "Guide", 0.5)),
+                io.kafkautility.response.RagResponse.Status.SUCCESS, null, java.time.Instant.now());
+        org.apache.avro.generic.GenericRecord r = io.kafkautility.response.RagResponseAvro.toAvro(reply, own);
+        ownReply = frame(1, own, r);
+        org.apache.avro.generic.GenericRecord f = new org.apache.avro.generic.GenericData.Record(flink);
+        for (String field : java.util.List.of("sessionId", "questionId", "answer", "error", "timestamp")) {
+            f.put(field, r.get(field));
+        }
+        f.put("status", "SUCCESS");
+        org.apache.avro.Schema array = flink.getField("sources").schema().getTypes().get(1);
+        org.apache.avro.Schema item = array.getElementType().getTypes().get(1);
+        java.util.List<Object> items = new java.util.ArrayList<>();
+        for (io.kafkautility.response.RagResponse.Source src : reply.sources()) {
+            org.apache.avro.generic.GenericRecord i = new org.apache.avro.generic.GenericData.Record(item);
+            i.put("documentId", src.documentId());
+            i.put("title", src.title());
+            i.put("score", src.score());
+            items.add(i);
+        }
+        f.put("sources", new org.apache.avro.generic.GenericData.Array<>(array, items));
+        flinkReply = frame(2, flink, f);
+        if (!replies.decode(flinkReply).equals(replies.decode(ownReply))) {
+            throw new IllegalStateException("the two benchmark replies differ");
+        }
+    }
+
+    private static byte[] frame(int id, org.apache.avro.Schema schema, Object datum) throws Exception {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        out.write(0);
+        out.writeBytes(java.nio.ByteBuffer.allocate(4).putInt(id).array());
+        org.apache.avro.io.BinaryEncoder enc = org.apache.avro.io.EncoderFactory.get().binaryEncoder(out, null);
+        new org.apache.avro.generic.GenericDatumWriter<>(schema).write(datum, enc);
+        enc.flush();
+        return out.toByteArray();
+    }
+
+    /**
+     * Baseline: what the response consumer did per record before replies were read by field: Avro's resolving reader
+     * against the library's schema, then the fields taken by name into a RagResponse.
+     */
+    @Benchmark
+    public Object replyDecodeStrictAndByName() {
+        org.apache.avro.generic.GenericRecord r = strictReplies.decode(ownReply);
+        java.util.List<io.kafkautility.response.RagResponse.Source> sources = new java.util.ArrayList<>();
+        for (Object o : (Iterable<?>) r.get("sources")) {
+            org.apache.avro.generic.GenericRecord s = (org.apache.avro.generic.GenericRecord) o;
+            Object score = s.get("score");
+            sources.add(new io.kafkautility.response.RagResponse.Source(s.get("documentId").toString(),
+                    s.get("title") == null ? null : s.get("title").toString(),
+                    score == null ? null : ((Number) score).doubleValue()));
+        }
+        return new io.kafkautility.response.RagResponse(r.get("sessionId").toString(), r.get("questionId").toString(),
+                r.get("answer").toString(), sources, io.kafkautility.response.RagResponse.Status.valueOf(
+                r.get("status").toString()), r.get("error") == null ? null : r.get("error").toString(),
+                java.time.Instant.ofEpochMilli((Long) r.get("timestamp")));
+    }
+
+    /** Baseline: Avro's resolving reader alone (the library's schema), to a GenericRecord, no mapping. */
+    @Benchmark
+    public Object replyDecodeStrictBaseline() {
+        return strictReplies.decode(ownReply);
+    }
+
+    /** The response consumer's decode of a reply in the library's own schema, to a RagResponse. */
+    @Benchmark
+    public Object replyDecodeOwnSchema() {
+        return replies.decode(ownReply);
+    }
+
+    /** The same reply written by Flink's derived schema (nullable unions, string status). */
+    @Benchmark
+    public Object replyDecodeFlinkSchema() {
+        return replies.decode(flinkReply);
+    }
+
     @Benchmark
     public byte[] jacksonSerializeBaseline() throws Exception {
         return jackson.writeValueAsBytes(data);

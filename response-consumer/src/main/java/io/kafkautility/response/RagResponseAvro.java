@@ -5,6 +5,8 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Instant;
 import io.kafkautility.avro.AvroDecodingException;
+import io.kafkautility.avro.MappingAvroDecoder;
+import io.kafkautility.avro.WriterSchemaResolver;
 import io.kafkautility.response.internal.RagResponseMapper;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,6 +41,18 @@ public final class RagResponseAvro {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * The decoder the response consumer reads replies with: Confluent-framed Avro of any writer schema that carries the
+     * reply's fields, mapped by field name (the README's rules; another record name, nullable unions, a string status
+     * and other timestamp types are fine). Thread-safe; decides once per writer schema id.
+     *
+     * @param resolver finds writer schemas by id (normally a {@link io.kafkautility.avro.SchemaRegistryClient}); not
+     *                 closed by the decoder
+     */
+    public static MappingAvroDecoder<RagResponse> decoder(WriterSchemaResolver resolver) {
+        return MappingAvroDecoder.create(resolver, new RagResponseMapper());
     }
 
     /** An Avro record of {@code schema} (the reply schema) holding {@code response}. */

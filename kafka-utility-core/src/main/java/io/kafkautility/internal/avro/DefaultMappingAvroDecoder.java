@@ -5,8 +5,12 @@ import io.kafkautility.avro.AvroDecodingException.Reason;
 import io.kafkautility.avro.MappingAvroDecoder;
 import io.kafkautility.avro.WriterSchemaMapper;
 import io.kafkautility.avro.WriterSchemaResolver;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.Objects;
+import java.util.Set;
 import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericRecord;
 import org.slf4j.Logger;
@@ -47,7 +51,8 @@ public final class DefaultMappingAvroDecoder<T> extends FramedAvroDecoder<T> imp
         }
         log.info("Writer schema id {} ({}) mapped by field: {}", schemaId, record.getFullName(),
                 mapping.description());
-        GenericDatumReader<Object> datum = new GenericDatumReader<>(writer);
+        // strings read straight into java.lang.String (not Utf8 and then a copy): a mapping takes them as they are
+        GenericDatumReader<Object> datum = new GenericDatumReader<>(withJavaStrings(writer));
         return decoder -> {
             Object value = datum.read(null, decoder);
             if (!(value instanceof GenericRecord r)) {
@@ -56,5 +61,30 @@ public final class DefaultMappingAvroDecoder<T> extends FramedAvroDecoder<T> imp
             }
             return mapping.map(r);
         };
+    }
+
+    /** A copy of {@code schema} whose strings Avro reads as {@code java.lang.String}. */
+    static Schema withJavaStrings(Schema schema) {
+        Schema copy = new Schema.Parser().setValidateDefaults(false).parse(schema.toString());
+        mark(copy, Collections.newSetFromMap(new IdentityHashMap<>()));
+        return copy;
+    }
+
+    private static void mark(Schema s, Set<Schema> seen) {
+        if (!seen.add(s)) {
+            return;
+        }
+        switch (s.getType()) {
+            case STRING -> {
+                if (s.getProp(GenericData.STRING_PROP) == null) {
+                    s.addProp(GenericData.STRING_PROP, GenericData.StringType.String.name());
+                }
+            }
+            case RECORD -> s.getFields().forEach(f -> mark(f.schema(), seen));
+            case UNION -> s.getTypes().forEach(t -> mark(t, seen));
+            case ARRAY -> mark(s.getElementType(), seen);
+            case MAP -> mark(s.getValueType(), seen);
+            default -> { }
+        }
     }
 }

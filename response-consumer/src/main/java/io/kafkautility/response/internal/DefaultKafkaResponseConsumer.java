@@ -6,6 +6,7 @@ import io.kafkautility.avro.SchemaRegistryClient;
 import io.kafkautility.avro.WriterSchemaResolver;
 import io.kafkautility.response.KafkaResponseConsumer;
 import io.kafkautility.response.RagResponse;
+import io.kafkautility.response.RagResponseAvro;
 import io.kafkautility.response.ResponseConsumerOptions;
 import io.kafkautility.response.ResponseListener;
 import io.kafkautility.metrics.MetricNames;
@@ -69,7 +70,7 @@ public final class DefaultKafkaResponseConsumer implements KafkaResponseConsumer
         this.listener = java.util.Objects.requireNonNull(listener, "listener");
         WriterSchemaResolver resolver = options.writerSchemaResolver() != null ? options.writerSchemaResolver()
                 : SchemaRegistryClient.create(options.schemaRegistry());
-        this.decoder = MappingAvroDecoder.create(resolver, new RagResponseMapper());
+        this.decoder = RagResponseAvro.decoder(resolver);
         this.meters = options.meterRegistry() != null ? options.meterRegistry() : new SimpleMeterRegistry();
         this.records = Counter.builder(MetricNames.RESPONSE_RECORDS).description("Reply records consumed")
                 .register(meters);
