@@ -37,10 +37,13 @@ public final class MessageHeaders {
     public static final String REPLY_ERROR = "ku_replyerror";
 
     /**
-     * The responder-side exception class name of an error reply (with {@link #REPLY_ERROR}); the body then holds the
-     * (truncated) exception message as UTF-8.
+     * The code of an error reply (with {@link #REPLY_ERROR}): {@code HANDLER_FAILED}, {@code INVALID_REQUEST} or the
+     * code of a {@code RequestRejectedException}; the body then holds the message meant for the requester (empty
+     * unless the handler rejected the request with one). Never an exception's class or text.
      */
     public static final String REPLY_ERROR_TYPE = "ku_replyerrortype";
+    /** The id of an error reply, under which the responder logged the exception. */
+    public static final String REPLY_ERROR_ID = "ku_replyerrorid";
 
     /** Sequence number (decimal string, from 0) of a chunk in a streamed reply. */
     public static final String CHUNK_SEQUENCE = "ku_chunkseq";

@@ -1,33 +1,53 @@
 package io.kafkautility.requestreply;
 
 /**
- * The responder answered with an error reply: its handler failed (or it could not decode the request). The future
- * fails with this as soon as the error reply arrives.
+ * The responder answered with an error reply: its handler failed or rejected the request, or it could not decode the
+ * request. The future fails with this as soon as the error reply arrives.
  *
- * <p>{@link #remoteErrorType()} is the responder-side exception class name, {@link #remoteMessage()} its message
- * (truncated by the responder, never containing the request payload).
+ * <p>{@link #errorCode()} says what kind of failure ({@link RequestRejectedException#HANDLER_FAILED},
+ * {@link RequestRejectedException#INVALID_REQUEST} or the code of a {@link RequestRejectedException} the handler threw),
+ * {@link #remoteMessage()} the message the handler meant for the requester (empty otherwise), {@link #errorId()} the id
+ * under which the responder logged the exception. The responder's exception text never travels.
  */
 public class RemoteReplyException extends RequestReplyException {
 
     private static final long serialVersionUID = 1L;
 
-    private final String remoteErrorType;
+    private final String errorCode;
     private final String remoteMessage;
+    private final String errorId;
 
-    public RemoteReplyException(String correlationId, String topic, String remoteErrorType, String remoteMessage) {
+    public RemoteReplyException(String correlationId, String topic, String errorCode, String remoteMessage,
+                                String errorId) {
         super("Responder failed request with correlation id " + correlationId + " (request topic " + topic + "): "
-                + remoteErrorType + ": " + remoteMessage, correlationId, topic);
-        this.remoteErrorType = remoteErrorType;
-        this.remoteMessage = remoteMessage;
+                + errorCode + (errorId == null ? "" : " (error id " + errorId + ")")
+                + (remoteMessage == null || remoteMessage.isEmpty() ? "" : ": " + remoteMessage), correlationId, topic);
+        this.errorCode = errorCode;
+        this.remoteMessage = remoteMessage == null ? "" : remoteMessage;
+        this.errorId = errorId;
     }
 
-    /** @return the class name of the exception the responder's handler threw */
+    /** @return the error code, e.g. {@code HANDLER_FAILED} */
+    public String errorCode() {
+        return errorCode;
+    }
+
+    /**
+     * @return the error code
+     * @deprecated the class of the responder's exception no longer travels; use {@link #errorCode()}
+     */
+    @Deprecated
     public String remoteErrorType() {
-        return remoteErrorType;
+        return errorCode;
     }
 
-    /** @return the message of the responder's exception, possibly truncated; may be empty */
+    /** @return the message the handler meant for the requester, possibly truncated; empty if none */
     public String remoteMessage() {
         return remoteMessage;
+    }
+
+    /** @return the id under which the responder logged the failure, or null if the reply had none */
+    public String errorId() {
+        return errorId;
     }
 }

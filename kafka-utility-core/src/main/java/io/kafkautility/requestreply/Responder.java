@@ -10,11 +10,18 @@ import java.util.concurrent.CompletableFuture;
  * copied.
  *
  * <ul>
- *   <li>A handler exception (or failed stage) becomes an error reply ({@code ku_replyerror=true}, body
- *       {@code <exception class>: <message>}), which fails the requester's future at once.</li>
- *   <li>A request whose {@code ku_deadline} has passed is not processed (counted as {@code expired}, debug log).</li>
- *   <li>A request without correlation id or reply-to cannot be answered: counted as {@code invalid}, logged at warn
- *       without payload, skipped.</li>
+ *   <li>A handler exception (or failed stage) becomes an error reply ({@code ku_replyerror=true}) with a code
+ *       ({@code HANDLER_FAILED}, or the code and public message of a {@link RequestRejectedException}) and an error
+ *       id, which fails the requester's future at once; the exception's text is logged here under that id, never
+ *       sent.</li>
+ *   <li>A request whose {@code ku_deadline} has passed is not processed (counted as {@code expired}, debug log); its
+ *       offset advances.</li>
+ *   <li>A request that cannot be answered (correlation id or reply-to missing or malformed, a negative reply
+ *       partition, a reply topic not allowed by {@link ResponderOptions#isReplyTopicAllowed}, a reply topic or
+ *       partition that does not exist) is dead-lettered with the reason in {@code ku_dlt_reason}, counted, logged at
+ *       warn without payload; nothing blocks the poll thread and the partition goes on.</li>
+ *   <li>A failure of the Kafka consumer (or a bug) never ends the poll thread: the consumer is recreated with
+ *       backoff (100 ms doubling to 10 s) and rejoins its group.</li>
  *   <li>At-least-once: an offset is committed only after every record before it was answered and the broker
  *       acknowledged the reply; after a crash requests may be answered twice (the requester drops the duplicate).</li>
  * </ul>

@@ -3,6 +3,7 @@ package io.kafkautility.requestreply;
 import io.kafkautility.config.KafkaConnectionOptions;
 import io.kafkautility.metrics.KafkaUtilityMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.Producer;
@@ -18,6 +19,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
 /**
  * Immutable settings of a {@link Responder}, built by {@link #builder(Collection, String, PayloadCodec, PayloadCodec)}.
@@ -27,9 +29,19 @@ import java.util.function.Function;
  * streamed reply) was acknowledged by the broker. Kafka settings pass through unchanged; the library sets
  * {@code linger.ms=0}, {@code max.in.flight.requests.per.connection=1} (replies made while one produce request is in
  * flight share the next one) and {@code max.block.ms=10000} on its reply producer and {@code fetch.max.wait.ms=10},
- * {@code auto.offset.reset=earliest} on the consumer unless you set them. Replies are sent from the poll thread for
- * synchronous handlers: a reply to a topic or partition that does not exist blocks it up to {@code max.block.ms}
- * (then counted as {@code reply_failed}).
+ * {@code auto.offset.reset=earliest} on the consumer unless you set them.
+ *
+ * <p>Where replies may go: a request names its reply topic (and partition) in headers, which any peer can set, so the
+ * responder writes only to reply topics it is allowed to ({@link Builder#replyTopics}, {@link Builder#replyTopicPrefixes};
+ * by default the per-instance topics this library's requesters generate, {@value #DEFAULT_REPLY_TOPIC_PREFIX}...)
+ * and that exist (looked up once per topic through an admin client, cached; a reply never auto-creates a topic and
+ * never blocks the poll thread on a missing one). A request it cannot answer (headers missing or malformed, reply topic
+ * not allowed, reply topic or partition missing) is sent to the dead-letter topic ({@code <request topic>.DLT} by
+ * default) with the reason in {@code ku_dlt_reason}, counted, logged without its payload, and its offset advances.
+ *
+ * <p>Error replies carry a code ({@code HANDLER_FAILED}, {@code INVALID_REQUEST}, or the one of a
+ * {@link RequestRejectedException} the handler threw, with its public message) and an error id; the exception's text
+ * stays in the responder's log under that id.
  *
  * <p>Thread-safe (immutable). A producer passed with {@link Builder#producer(Producer)} is owned by the caller.
  *
@@ -44,6 +56,8 @@ public final class ResponderOptions<Q, R> {
     public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(10);
     /** Default longest length of the error message sent in an error reply: 1,000 characters. */
     public static final int DEFAULT_MAX_ERROR_MESSAGE_LENGTH = 1000;
+    /** Default allowed prefix of reply topics: the per-instance topics requesters generate. */
+    public static final String DEFAULT_REPLY_TOPIC_PREFIX = RequestReplyOptions.DEFAULT_REPLY_TOPIC_PREFIX + "-";
     /** Default responder name (thread names, {@code client.id} prefix, metrics tag {@code client}). */
     public static final String DEFAULT_NAME = "responder";
 
@@ -60,6 +74,10 @@ public final class ResponderOptions<Q, R> {
     private final Producer<byte[], byte[]> producer;
     private final Function<Map<String, Object>, Producer<byte[], byte[]>> producerFactory;
     private final Function<Map<String, Object>, Consumer<byte[], byte[]>> consumerFactory;
+    private final Function<Map<String, Object>, Admin> adminFactory;
+    private final Set<String> replyTopics;
+    private final List<String> replyTopicPrefixes;
+    private final UnaryOperator<String> deadLetterTopic;
 
     private ResponderOptions(Builder<Q, R> b) {
         this.requestTopics = Collections.unmodifiableSet(new LinkedHashSet<>(b.requestTopics));
@@ -75,6 +93,10 @@ public final class ResponderOptions<Q, R> {
         this.producer = b.producer;
         this.producerFactory = b.producerFactory;
         this.consumerFactory = b.consumerFactory;
+        this.adminFactory = b.adminFactory;
+        this.replyTopics = Set.copyOf(b.replyTopics);
+        this.replyTopicPrefixes = List.copyOf(b.replyTopicPrefixes);
+        this.deadLetterTopic = b.deadLetterTopic;
     }
 
     /**
@@ -162,10 +184,44 @@ public final class ResponderOptions<Q, R> {
         return consumerFactory;
     }
 
+    /** @return creates the admin client that looks up reply topics (described, never created) */
+    public Function<Map<String, Object>, Admin> adminFactory() {
+        return adminFactory;
+    }
+
+    /** @return reply topics allowed by exact name (besides {@link #replyTopicPrefixes()}) */
+    public Set<String> replyTopics() {
+        return replyTopics;
+    }
+
+    /** @return prefixes of allowed reply topics; default {@value #DEFAULT_REPLY_TOPIC_PREFIX} */
+    public List<String> replyTopicPrefixes() {
+        return replyTopicPrefixes;
+    }
+
+    /** @return whether a reply may be written to {@code topic} */
+    public boolean isReplyTopicAllowed(String topic) {
+        if (replyTopics.contains(topic)) {
+            return true;
+        }
+        for (String prefix : replyTopicPrefixes) {
+            if (topic.startsWith(prefix) && topic.length() > prefix.length()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** @return the dead-letter topic of requests read from {@code requestTopic} */
+    public String deadLetterTopic(String requestTopic) {
+        return deadLetterTopic.apply(requestTopic);
+    }
+
     @Override
     public String toString() {
         return "ResponderOptions{requestTopics=" + requestTopics + ", groupId=" + groupId + ", maxInFlight="
-                + maxInFlight + ", name=" + name + ", kafkaProperties="
+                + maxInFlight + ", name=" + name + ", replyTopics=" + replyTopics + ", replyTopicPrefixes="
+                + replyTopicPrefixes + ", kafkaProperties="
                 + RequestReplyOptions.redact(kafkaProperties) + '}';
     }
 
@@ -191,6 +247,10 @@ public final class ResponderOptions<Q, R> {
                 org.apache.kafka.clients.producer.KafkaProducer::new;
         private Function<Map<String, Object>, Consumer<byte[], byte[]>> consumerFactory =
                 org.apache.kafka.clients.consumer.KafkaConsumer::new;
+        private Function<Map<String, Object>, Admin> adminFactory = Admin::create;
+        private final Set<String> replyTopics = new LinkedHashSet<>();
+        private final List<String> replyTopicPrefixes = new java.util.ArrayList<>(List.of(DEFAULT_REPLY_TOPIC_PREFIX));
+        private UnaryOperator<String> deadLetterTopic = topic -> topic + ".DLT";
 
         private Builder(Collection<String> topics, String groupId, PayloadCodec<Q> requestCodec,
                         PayloadCodec<R> replyCodec) {
@@ -347,6 +407,65 @@ public final class ResponderOptions<Q, R> {
          * @return the immutable options
          * @throws IllegalArgumentException if settings contradict each other
          */
+        /**
+         * Reply topics allowed by exact name, e.g. the fixed {@code replyTopic(...)} of requesters; replaces earlier
+         * ones. Replies to any other topic (not matching {@link #replyTopicPrefixes}) are dead-lettered.
+         *
+         * @param topics topic names
+         * @return this
+         */
+        public Builder<Q, R> replyTopics(Collection<String> topics) {
+            Objects.requireNonNull(topics, "replyTopics must not be null");
+            replyTopics.clear();
+            for (String t : topics) {
+                replyTopics.add(RequestReplyOptions.requireTopic("replyTopic", t));
+            }
+            return this;
+        }
+
+        /**
+         * Prefixes of allowed reply topics; replaces the default {@value #DEFAULT_REPLY_TOPIC_PREFIX} (the per-instance
+         * topics of requesters with the default {@code replyTopicPrefix}). An empty list allows only
+         * {@link #replyTopics}.
+         *
+         * @param prefixes non-blank prefixes
+         * @return this
+         */
+        public Builder<Q, R> replyTopicPrefixes(Collection<String> prefixes) {
+            Objects.requireNonNull(prefixes, "replyTopicPrefixes must not be null");
+            List<String> copy = new java.util.ArrayList<>();
+            for (String p : prefixes) {
+                if (p == null || p.isBlank()) {
+                    throw new IllegalArgumentException("replyTopicPrefixes must not contain a blank prefix but was "
+                            + prefixes);
+                }
+                copy.add(p);
+            }
+            replyTopicPrefixes.clear();
+            replyTopicPrefixes.addAll(copy);
+            return this;
+        }
+
+        /**
+         * How the dead-letter topic of a request topic is named; {@code <topic>.DLT} by default.
+         *
+         * @param naming request topic to dead-letter topic
+         * @return this
+         */
+        public Builder<Q, R> deadLetterTopic(UnaryOperator<String> naming) {
+            this.deadLetterTopic = Objects.requireNonNull(naming, "deadLetterTopic must not be null");
+            return this;
+        }
+
+        /**
+         * @param factory creates the admin client that looks up reply topics (a seam for tests)
+         * @return this
+         */
+        public Builder<Q, R> adminFactory(Function<Map<String, Object>, Admin> factory) {
+            this.adminFactory = Objects.requireNonNull(factory, "adminFactory must not be null");
+            return this;
+        }
+
         public ResponderOptions<Q, R> build() {
             if (!kafkaProperties.containsKey(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG)) {
                 throw new IllegalArgumentException("kafkaProperties must contain bootstrap.servers");

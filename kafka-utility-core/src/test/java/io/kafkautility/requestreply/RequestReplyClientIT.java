@@ -177,12 +177,14 @@ class RequestReplyClientIT {
             Throwable t2 = failure(async);
             assertThat(t1).isInstanceOf(RemoteReplyException.class);
             RemoteReplyException e1 = (RemoteReplyException) t1;
-            assertThat(e1.remoteErrorType()).isEqualTo(IllegalStateException.class.getName());
-            assertThat(e1.remoteMessage()).isEqualTo("boom: cannot handle");
+            // the code and an error id travel, the exception's class and text stay in the responder's log
+            assertThat(e1.errorCode()).isEqualTo(RequestRejectedException.HANDLER_FAILED);
+            assertThat(e1.remoteMessage()).isEmpty();
+            assertThat(e1.errorId()).isNotBlank();
+            assertThat(e1.getMessage()).doesNotContain("boom");
             assertThat(e1.correlationId()).isNotBlank();
             assertThat(e1.topic()).isEqualTo(requestTopic);
-            assertThat(((RemoteReplyException) t2).remoteErrorType())
-                    .isEqualTo(UnsupportedOperationException.class.getName());
+            assertThat(((RemoteReplyException) t2).errorCode()).isEqualTo(RequestRejectedException.HANDLER_FAILED);
             assertThat(client.pendingCount()).isZero();
             assertThat(registry.get(MetricNames.REQUEST_REPLY_ROUND_TRIP).tag("outcome", "error_reply").timer()
                     .count()).isEqualTo(2);

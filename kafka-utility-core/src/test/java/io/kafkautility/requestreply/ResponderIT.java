@@ -33,9 +33,11 @@ class ResponderIT {
     void skipsExpiredAndInvalidRequestsAndCommitsAfterReplies(KafkaCluster cluster) throws Exception {
         String requestTopic = TopicNames.unique("responder-requests");
         String replyTopic = TopicNames.unique("responder-replies");
-        cluster.createTopics(requestTopic, replyTopic);
+        // the request without headers cannot be answered: it goes to the dead-letter topic, which must exist here
+        cluster.createTopics(requestTopic, replyTopic, requestTopic + ".DLT");
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        ResponderOptions<String, String> options = responder(cluster, requestTopic).meterRegistry(registry).build();
+        ResponderOptions<String, String> options = responder(cluster, requestTopic).meterRegistry(registry)
+                .replyTopics(List.of(replyTopic)).build();
         try (KafkaProducer<byte[], byte[]> raw = rawProducer(cluster);
              KafkaConsumer<byte[], byte[]> replies = rawConsumer(cluster, replyTopic)) {
             raw.send(request(requestTopic, "expired-1", replyTopic, System.currentTimeMillis() - 1000, "old")).get();
@@ -122,7 +124,7 @@ class ResponderIT {
         cluster.createTopic(requestTopic, 4, (short) 1);
         cluster.createTopics(replyTopic);
         ResponderOptions<String, String> options = responder(cluster, requestTopic)
-                .kafkaProperty("group.protocol", protocol).build();
+                .kafkaProperty("group.protocol", protocol).replyTopics(List.of(replyTopic)).build();
         java.util.Set<String> answeredBy = java.util.concurrent.ConcurrentHashMap.newKeySet();
         try (KafkaProducer<byte[], byte[]> raw = rawProducer(cluster);
              KafkaConsumer<byte[], byte[]> replies = rawConsumer(cluster, replyTopic);
@@ -165,7 +167,7 @@ class ResponderIT {
         cluster.createTopics(requestTopic, replyTopic);
         io.kafkautility.WakeupRace race = new io.kafkautility.WakeupRace();
         ResponderOptions<String, String> options = responder(cluster, requestTopic)
-                .consumerFactory(race.factory()).build();
+                .consumerFactory(race.factory()).replyTopics(List.of(replyTopic)).build();
         try (KafkaProducer<byte[], byte[]> raw = rawProducer(cluster);
              KafkaConsumer<byte[], byte[]> replies = rawConsumer(cluster, replyTopic);
              Admin admin = cluster.admin()) {

@@ -33,7 +33,10 @@ class SharedReplyTopicIT {
         cluster.createTopic(replyTopic, 2, (short) 1);
         SimpleMeterRegistry regA = new SimpleMeterRegistry();
         SimpleMeterRegistry regB = new SimpleMeterRegistry();
-        try (Responder<String, String> echo = echo(cluster, requestTopic);
+        Responder<String, String> echo = Responder.create(responder(cluster, requestTopic)
+                .replyTopics(List.of(replyTopic)).build(), RequestHandler.sync(s -> s));
+        echo.assigned().join();
+        try (echo;
              RequestReplyClient<String, String> a = RequestReplyClient.create(client(cluster, requestTopic, regA)
                      .clientName("a").sharedReplyTopic(replyTopic, 0).build());
              RequestReplyClient<String, String> b = RequestReplyClient.create(client(cluster, requestTopic, regB)

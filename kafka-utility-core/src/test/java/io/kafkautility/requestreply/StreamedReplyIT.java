@@ -142,7 +142,8 @@ class StreamedReplyIT {
             client.requestStream("crash").subscribe(collector);
             Throwable t = failure(collector.done);
             assertThat(t).isInstanceOf(RemoteReplyException.class);
-            assertThat(((RemoteReplyException) t).remoteMessage()).isEqualTo("model crashed");
+            assertThat(((RemoteReplyException) t).errorCode()).isEqualTo(RequestRejectedException.HANDLER_FAILED);
+            assertThat(t.getMessage()).doesNotContain("model crashed");
             assertThat(client.pendingCount()).isZero();
         }
     }

@@ -9,7 +9,7 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /** Builds the dead-letter record of a failed record: same key and value, original headers, fresh ku_dlt_* headers. */
-final class DeadLetterRecords {
+public final class DeadLetterRecords {
 
     static final int MAX_MESSAGE_LENGTH = 512;
     private static final String DLT_PREFIX = "ku_dlt_";
@@ -17,7 +17,7 @@ final class DeadLetterRecords {
     private DeadLetterRecords() {
     }
 
-    static ProducerRecord<byte[], byte[]> of(ConsumerRecord<byte[], byte[]> failed, String deadLetterTopic,
+    public static ProducerRecord<byte[], byte[]> of(ConsumerRecord<byte[], byte[]> failed, String deadLetterTopic,
                                              String reason, Throwable error, int attempts, Instant failedAt) {
         RecordHeaders headers = new RecordHeaders();
         for (Header h : failed.headers()) {
@@ -69,7 +69,7 @@ final class DeadLetterRecords {
     }
 
     /** The error's message, one line, truncated; library messages never contain payloads. */
-    static String safeMessage(Throwable error) {
+    public static String safeMessage(Throwable error) {
         if (error == null || error.getMessage() == null) {
             return "";
         }

@@ -1,10 +1,12 @@
 package io.kafkautility.internal.requestreply;
 
 import io.kafkautility.MessageHeaders;
+import io.kafkautility.internal.consumer.DeadLetterRecords;
 import io.kafkautility.internal.logging.LogText;
 import io.kafkautility.requestreply.ReplySink;
 import io.kafkautility.requestreply.RequestContext;
 import io.kafkautility.requestreply.RequestHandler;
+import io.kafkautility.requestreply.RequestRejectedException;
 import io.kafkautility.requestreply.RequestReplyException;
 import io.kafkautility.requestreply.Responder;
 import io.kafkautility.requestreply.ResponderOptions;
@@ -23,6 +25,8 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InterruptException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -40,6 +44,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -59,12 +66,28 @@ public final class DefaultResponder<Q, R> implements Responder<Q, R>, Runnable {
     private static final Duration POLL_TIMEOUT = Duration.ofMillis(100);
     /** Async commits at most this often (a commit per poll costs broker work on every round trip). */
     private static final long COMMIT_INTERVAL_NANOS = Duration.ofMillis(100).toNanos();
+    private static final Duration RECONNECT_BACKOFF = Duration.ofMillis(100);
+    private static final Duration MAX_RECONNECT_BACKOFF = Duration.ofSeconds(10);
+    private static final int MAX_CORRELATION_ID_LENGTH = 256;
+    private static final int MAX_TOPIC_LENGTH = 249;
+    /** Dead-letter reasons ({@code ku_dlt_reason}) of requests the responder cannot answer. */
+    static final String REASON_INVALID_HEADERS = "INVALID_REPLY_HEADERS";
+    static final String REASON_REPLY_TOPIC_NOT_ALLOWED = "REPLY_TOPIC_NOT_ALLOWED";
+    static final String REASON_REPLY_TOPIC_NOT_FOUND = "REPLY_TOPIC_NOT_FOUND";
+    static final String REASON_REPLY_PARTITION_NOT_FOUND = "REPLY_PARTITION_NOT_FOUND";
+    static final String REASON_RESPONDER_FAILED = "RESPONDER_FAILED";
 
     private final ResponderOptions<Q, R> options;
     private final RequestHandler<Q, R> handler;
     private final StreamingRequestHandler<Q, R> streamingHandler;
-    private final Consumer<byte[], byte[]> consumer;
+    private volatile Consumer<byte[], byte[]> consumer;
     private final Producer<byte[], byte[]> producer;
+    private final Map<String, Object> consumerProperties;
+    private final TopicPartitionCounts topics;
+    private final ScheduledExecutorService timer;
+    /** Work handed back to the poll thread (requests whose reply topic was looked up); any thread adds. */
+    private final ConcurrentLinkedQueue<Runnable> deferred = new ConcurrentLinkedQueue<>();
+    private final Object stopSignal = new Object();
     private final boolean ownsProducer;
     private final Thread thread;
     private final CompletableFuture<Void> assigned = new CompletableFuture<>();
@@ -85,6 +108,8 @@ public final class DefaultResponder<Q, R> implements Responder<Q, R>, Runnable {
     private final Counter expired;
     private final Counter invalid;
     private final Counter replyFailed;
+    private final Counter deadLettered;
+    private final Counter reconnects;
 
     private record Finished(TopicPartition partition, OffsetTracker tracker, long offset) {
     }
@@ -120,8 +145,9 @@ public final class DefaultResponder<Q, R> implements Responder<Q, R>, Runnable {
                 (k, v) -> (v == null ? options.name() : v) + "-requests-" + instance);
         c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        consumerProperties = Map.copyOf(c);
         try {
-            consumer = options.consumerFactory().apply(c);
+            consumer = options.consumerFactory().apply(new HashMap<>(consumerProperties));
         } catch (RuntimeException e) {
             if (ownsProducer) {
                 producer.close(Duration.ZERO);
@@ -139,6 +165,21 @@ public final class DefaultResponder<Q, R> implements Responder<Q, R>, Runnable {
         expired = counter(RESPONDER_EXPIRED);
         invalid = counter(RESPONDER_INVALID);
         replyFailed = counter(RESPONDER_REPLY_FAILED);
+        deadLettered = counter(RESPONDER_DEAD_LETTERED);
+        reconnects = registry == null ? null : Counter.builder(io.kafkautility.metrics.MetricNames.CONSUMER_RECONNECTS)
+                .tag(TAG_CLIENT, options.name()).register(registry);
+        if (reconnects != null) {
+            meters.add(reconnects);
+        }
+        Map<String, Object> a = new HashMap<>(options.kafkaProperties());
+        a.compute(ProducerConfig.CLIENT_ID_CONFIG, (k, v) -> (v == null ? options.name() : v) + "-topics-" + instance);
+        a.keySet().removeIf(k -> !org.apache.kafka.clients.admin.AdminClientConfig.configNames().contains(k));
+        topics = new TopicPartitionCounts(() -> options.adminFactory().apply(new HashMap<>(a)));
+        timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "ku-rr-responder-timer-" + options.name() + "-" + instance);
+            t.setDaemon(true);
+            return t;
+        });
         thread = new Thread(this, "ku-rr-responder-" + options.name() + "-" + instance);
         thread.setDaemon(true);
     }
@@ -190,37 +231,110 @@ public final class DefaultResponder<Q, R> implements Responder<Q, R>, Runnable {
 
     @Override
     public void run() {
+        Duration backoff = RECONNECT_BACKOFF;
+        boolean subscribed = false;
         try {
-            consumer.subscribe(options.requestTopics(), new Rebalance());
             while (running) {
-                ConsumerRecords<byte[], byte[]> records;
                 try {
-                    records = consumer.poll(POLL_TIMEOUT);
-                } catch (WakeupException e) {
-                    break;
-                }
-                for (TopicPartition tp : records.partitions()) {
-                    OffsetTracker tracker = trackers.computeIfAbsent(tp, k -> new OffsetTracker());
-                    for (ConsumerRecord<byte[], byte[]> record : records.records(tp)) {
-                        process(tp, tracker, record);
+                    if (consumer == null) {
+                        consumer = options.consumerFactory().apply(new HashMap<>(consumerProperties));
                     }
+                    if (!subscribed) {
+                        consumer.subscribe(options.requestTopics(), new Rebalance());
+                        subscribed = true;
+                    }
+                    ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL_TIMEOUT);
+                    for (TopicPartition tp : records.partitions()) {
+                        OffsetTracker tracker = trackers.computeIfAbsent(tp, k -> new OffsetTracker());
+                        for (ConsumerRecord<byte[], byte[]> record : records.records(tp)) {
+                            process(tp, tracker, record);
+                        }
+                    }
+                    runDeferred();
+                    applyFinished();
+                    if (System.nanoTime() - lastCommitNanos >= COMMIT_INTERVAL_NANOS) {
+                        commit(false);
+                        lastCommitNanos = System.nanoTime();
+                    }
+                    flowControl();
+                    if (!trackers.isEmpty()) {
+                        backoff = RECONNECT_BACKOFF; // a client that got partitions proved its settings work
+                    }
+                } catch (WakeupException e) {
+                    if (!running) {
+                        break;
+                    }
+                } catch (InterruptException e) {
+                    Thread.interrupted(); // close() interrupts only a poll thread that outlived its budget
+                    if (!running) {
+                        break;
+                    }
+                } catch (RuntimeException e) { // a Kafka failure, or a bug: never let the loop die of it
+                    if (!running) {
+                        break;
+                    }
+                    increment(reconnects);
+                    log.warn("Responder {} failed ({}: {}); recreating its consumer in {} ms", options.name(),
+                            e.getClass().getSimpleName(), LogText.oneLine(String.valueOf(e.getMessage())),
+                            backoff.toMillis());
+                    closeConsumer(Duration.ZERO);
+                    subscribed = false;
+                    trackers.clear(); // answers still in flight finish into the old trackers, which are dropped
+                    paused = false;
+                    asyncCommitInFlight = false; // its client is gone, and with it the callback
+                    waitOrStop(backoff);
+                    backoff = backoff.multipliedBy(2).compareTo(MAX_RECONNECT_BACKOFF) > 0 ? MAX_RECONNECT_BACKOFF
+                            : backoff.multipliedBy(2);
                 }
-                applyFinished();
-                if (System.nanoTime() - lastCommitNanos >= COMMIT_INTERVAL_NANOS) {
-                    commit(false);
-                    lastCommitNanos = System.nanoTime();
-                }
-                flowControl();
             }
-            drainOnClose();
+            if (consumer != null) {
+                drainOnClose();
+            }
         } catch (Throwable t) {
             log.error("Responder {} stopped: {}", options.name(), t.toString());
             assigned.completeExceptionally(t);
         } finally {
+            closeConsumer(Duration.ofSeconds(5));
+        }
+    }
+
+    private void closeConsumer(Duration timeout) {
+        Consumer<byte[], byte[]> c = consumer;
+        consumer = null;
+        if (c != null) {
             try {
-                consumer.close(Duration.ofSeconds(5));
+                c.close(timeout);
             } catch (RuntimeException e) {
                 log.debug("Closing responder consumer: {}", e.toString());
+            }
+        }
+    }
+
+    private void waitOrStop(Duration d) {
+        long deadline = System.nanoTime() + d.toNanos();
+        synchronized (stopSignal) {
+            while (running) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return;
+                }
+                try {
+                    java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(stopSignal, left);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }
+    }
+
+    /** Runs what other threads handed back to the poll thread. */
+    private void runDeferred() {
+        Runnable r;
+        while ((r = deferred.poll()) != null) {
+            try {
+                r.run();
+            } catch (RuntimeException | LinkageError | AssertionError | StackOverflowError e) {
+                log.error("Responder {}: deferred work failed unexpectedly", options.name(), e);
             }
         }
     }
@@ -229,24 +343,39 @@ public final class DefaultResponder<Q, R> implements Responder<Q, R>, Runnable {
         tracker.begin(record.offset());
         inFlight.incrementAndGet();
         Finished done = new Finished(tp, tracker, record.offset());
+        try {
+            route(record, done);
+        } catch (RuntimeException | LinkageError | AssertionError | StackOverflowError e) {
+            // a bug somewhere: the request is dead-lettered, never left unfinished (its partition would freeze)
+            log.error("Responder {}: request at {}-{}@{} failed unexpectedly; dead-lettering it", options.name(),
+                    record.topic(), record.partition(), record.offset(), e);
+            deadLetter(record, done, REASON_RESPONDER_FAILED, e);
+        }
+    }
+
+    /** Checks where the reply would go, then answers, or dead-letters what cannot be answered. */
+    private void route(ConsumerRecord<byte[], byte[]> record, Finished done) {
         Headers headers = record.headers();
-        String id = HeaderValues.get(headers, MessageHeaders.CORRELATION_ID);
-        String replyTo = HeaderValues.get(headers, MessageHeaders.REPLY_TO);
-        String partitionText = HeaderValues.get(headers, MessageHeaders.REPLY_PARTITION);
+        String id = bounded(HeaderValues.get(headers, MessageHeaders.CORRELATION_ID), MAX_CORRELATION_ID_LENGTH);
+        String replyTo = bounded(HeaderValues.get(headers, MessageHeaders.REPLY_TO), MAX_TOPIC_LENGTH);
+        String partitionText = bounded(HeaderValues.get(headers, MessageHeaders.REPLY_PARTITION), 16);
         Integer partition = null;
+        boolean malformed = replyTo != null && !isTopicName(replyTo)
+                || HeaderValues.get(headers, MessageHeaders.REPLY_PARTITION) != null && partitionText == null;
         if (partitionText != null) {
             try {
                 partition = Integer.parseInt(partitionText.trim());
+                malformed |= partition < 0;
             } catch (NumberFormatException e) {
-                replyTo = null;
+                malformed = true;
             }
         }
-        if (id == null || replyTo == null) {
+        if (id == null || id.isBlank() || replyTo == null || malformed) {
             increment(invalid);
-            log.warn("Request at {}-{}@{} skipped: missing or malformed {} / {} / {} header", record.topic(),
-                    record.partition(), record.offset(), MessageHeaders.CORRELATION_ID, MessageHeaders.REPLY_TO,
-                    MessageHeaders.REPLY_PARTITION);
-            finish(done);
+            log.warn("Request at {}-{}@{} cannot be answered: missing or malformed {} / {} / {} header; "
+                            + "dead-lettering it", record.topic(), record.partition(), record.offset(),
+                    MessageHeaders.CORRELATION_ID, MessageHeaders.REPLY_TO, MessageHeaders.REPLY_PARTITION);
+            deadLetter(record, done, REASON_INVALID_HEADERS, null);
             return;
         }
         long deadline = HeaderValues.getLong(headers, MessageHeaders.DEADLINE, -1);
@@ -257,16 +386,68 @@ public final class DefaultResponder<Q, R> implements Responder<Q, R>, Runnable {
             finish(done);
             return;
         }
+        if (!options.isReplyTopicAllowed(replyTo)) {
+            increment(invalid);
+            log.warn("Request with correlation id {} at {}-{}@{} asks for a reply to topic {}, which responder {} "
+                            + "may not write to (see ResponderOptions.replyTopics); dead-lettering it",
+                    LogText.oneLine(id), record.topic(), record.partition(), record.offset(), LogText.oneLine(replyTo),
+                    options.name());
+            deadLetter(record, done, REASON_REPLY_TOPIC_NOT_ALLOWED, null);
+            return;
+        }
         ReplyTarget target = new ReplyTarget(id, replyTo, partition, done);
+        CompletableFuture<Integer> partitions = topics.partitions(replyTo);
+        if (partitions.isDone()) {
+            answerIfRoutable(record, target, partitions, deadline);
+        } else { // looked up on the admin client's thread; the poll thread goes on meanwhile
+            partitions.whenComplete((n, e) -> deferred.add(() -> answerIfRoutable(record, target, partitions,
+                    deadline)));
+        }
+    }
+
+    private void answerIfRoutable(ConsumerRecord<byte[], byte[]> record, ReplyTarget target,
+                                  CompletableFuture<Integer> partitions, long deadline) {
+        Throwable lookupFailure = null;
+        int count = -1;
+        try {
+            count = partitions.join();
+        } catch (CompletionException | java.util.concurrent.CancellationException e) {
+            lookupFailure = e.getCause() != null ? e.getCause() : e;
+        }
+        if (lookupFailure instanceof UnknownTopicOrPartitionException) {
+            increment(replyFailed);
+            log.warn("Request with correlation id {} at {}-{}@{}: reply topic {} does not exist; dead-lettering it",
+                    LogText.oneLine(target.correlationId), record.topic(), record.partition(), record.offset(),
+                    LogText.oneLine(target.topic));
+            deadLetter(record, target.done, REASON_REPLY_TOPIC_NOT_FOUND, null);
+            return;
+        }
+        if (lookupFailure != null) {
+            // e.g. no DESCRIBE permission on the topic: reply anyway, the producer reports what goes wrong
+            log.debug("Responder {} could not look up reply topic {}: {}", options.name(),
+                    LogText.oneLine(target.topic), lookupFailure.toString());
+        } else if (target.partition != null && target.partition >= count) {
+            increment(replyFailed);
+            log.warn("Request with correlation id {} at {}-{}@{}: reply partition {} of topic {} does not exist "
+                            + "({} partitions); dead-lettering it", LogText.oneLine(target.correlationId),
+                    record.topic(), record.partition(), record.offset(), target.partition,
+                    LogText.oneLine(target.topic), count);
+            deadLetter(record, target.done, REASON_REPLY_PARTITION_NOT_FOUND, null);
+            return;
+        }
+        answer(record, target, deadline);
+    }
+
+    private void answer(ConsumerRecord<byte[], byte[]> record, ReplyTarget target, long deadline) {
         Q request;
         try {
             request = options.requestCodec().decode(record.value());
         } catch (RuntimeException e) {
-            sendError(target, e);
+            sendError(target, e, RequestRejectedException.INVALID_REQUEST);
             return;
         }
-        RequestContext context = new RequestContext(id, record.topic(), record.partition(), record.offset(),
-                deadline > 0 ? Instant.ofEpochMilli(deadline) : null);
+        RequestContext context = new RequestContext(target.correlationId, record.topic(), record.partition(),
+                record.offset(), deadline > 0 ? Instant.ofEpochMilli(deadline) : null);
         if (handler != null) {
             handleSingle(target, request, context);
         } else {
@@ -274,13 +455,84 @@ public final class DefaultResponder<Q, R> implements Responder<Q, R>, Runnable {
             try {
                 streamingHandler.handle(request, sink, context);
             } catch (Throwable e) {
-                if (!sink.isDone()) {
+                try {
                     sink.fail(e);
-                } else {
+                } catch (IllegalStateException ended) { // the handler ended the stream before (or while) it threw
                     log.warn("Streaming handler threw after ending the stream for correlation id {}: {}",
-                            LogText.oneLine(id), LogText.oneLine(e.toString()));
+                            LogText.oneLine(target.correlationId), LogText.oneLine(e.toString()));
                 }
             }
+        }
+    }
+
+    private static String bounded(String value, int max) {
+        return value == null || value.length() > max ? null : value;
+    }
+
+    /** Kafka's own rule for topic names: 1 to 249 of {@code [a-zA-Z0-9._-]}, not "." or "..". */
+    private static boolean isTopicName(String name) {
+        if (name.isEmpty() || name.length() > MAX_TOPIC_LENGTH || name.equals(".") || name.equals("..")) {
+            return false;
+        }
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '_'
+                    || c == '-')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Sends {@code record} to its dead-letter topic with {@code reason}; the request is finished (its offset may be
+     * committed) once the broker acknowledged the dead letter. The send runs on the responder's timer thread (a
+     * dead-letter topic the producer has no metadata for yet may block it up to {@code max.block.ms}, never the poll
+     * thread); a failure is retried with backoff, holding the offset.
+     */
+    private void deadLetter(ConsumerRecord<byte[], byte[]> record, Finished done, String reason, Throwable error) {
+        ProducerRecord<byte[], byte[]> dead = DeadLetterRecords.of(record, options.deadLetterTopic(record.topic()),
+                reason, error, 0, Instant.now());
+        try {
+            timer.execute(() -> sendDeadLetter(record, dead, done, RECONNECT_BACKOFF));
+        } catch (java.util.concurrent.RejectedExecutionException closing) {
+            log.warn("Responder {} closed before the dead letter of {}-{}@{} was written; it will be consumed again",
+                    options.name(), record.topic(), record.partition(), record.offset());
+        }
+    }
+
+    private void sendDeadLetter(ConsumerRecord<byte[], byte[]> record, ProducerRecord<byte[], byte[]> dead,
+                                Finished done, Duration backoff) {
+        try {
+            producer.send(dead, (metadata, e) -> {
+                if (e == null) {
+                    increment(deadLettered);
+                    finish(done);
+                } else {
+                    log.warn("Responder {}: dead letter of {}-{}@{} to {} failed ({}); retrying in {} ms",
+                            options.name(), record.topic(), record.partition(), record.offset(), dead.topic(),
+                            e.toString(), backoff.toMillis());
+                    retryDeadLetter(record, dead, done, backoff);
+                }
+            });
+        } catch (RuntimeException e) {
+            log.warn("Responder {}: dead letter of {}-{}@{} to {} failed ({}); retrying in {} ms", options.name(),
+                    record.topic(), record.partition(), record.offset(), dead.topic(), e.toString(),
+                    backoff.toMillis());
+            retryDeadLetter(record, dead, done, backoff);
+        }
+    }
+
+    private void retryDeadLetter(ConsumerRecord<byte[], byte[]> record, ProducerRecord<byte[], byte[]> dead,
+                                 Finished done, Duration backoff) {
+        Duration next = backoff.multipliedBy(2).compareTo(MAX_RECONNECT_BACKOFF) > 0 ? MAX_RECONNECT_BACKOFF
+                : backoff.multipliedBy(2);
+        try {
+            timer.schedule(() -> sendDeadLetter(record, dead, done, next), backoff.toMillis(),
+                    java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException closing) {
+            log.warn("Responder {} closed before the dead letter of {}-{}@{} was written; it will be consumed again",
+                    options.name(), record.topic(), record.partition(), record.offset());
         }
     }
 
@@ -289,25 +541,28 @@ public final class DefaultResponder<Q, R> implements Responder<Q, R>, Runnable {
         try {
             stage = handler.handle(request, context);
         } catch (Throwable e) {
-            sendError(target, e);
+            sendError(target, e, RequestRejectedException.HANDLER_FAILED);
             return;
         }
         if (stage == null) {
-            sendError(target, new NullPointerException("handler returned null instead of a CompletionStage"));
+            sendError(target, new NullPointerException("handler returned null instead of a CompletionStage"),
+                    RequestRejectedException.HANDLER_FAILED);
             return;
         }
         stage.whenComplete((reply, e) -> {
             if (e != null) {
-                sendError(target, e instanceof CompletionException && e.getCause() != null ? e.getCause() : e);
+                sendError(target, e instanceof CompletionException && e.getCause() != null ? e.getCause() : e,
+                        RequestRejectedException.HANDLER_FAILED);
             } else if (reply == null) {
-                sendError(target, new NullPointerException("handler completed with a null reply"));
+                sendError(target, new NullPointerException("handler completed with a null reply"),
+                        RequestRejectedException.HANDLER_FAILED);
             } else {
                 RecordHeaders headers = new RecordHeaders();
                 byte[] value;
                 try {
                     value = options.replyCodec().encode(reply, target.correlationId, headers);
                 } catch (RuntimeException ex) {
-                    sendError(target, ex);
+                    sendError(target, ex, RequestRejectedException.HANDLER_FAILED);
                     return;
                 }
                 send(target, value, headers, replied, () -> finish(target.done));
@@ -318,28 +573,44 @@ public final class DefaultResponder<Q, R> implements Responder<Q, R>, Runnable {
     private record ReplyTarget(String correlationId, String topic, Integer partition, Finished done) {
     }
 
+    /**
+     * Sends one reply record; {@code afterAck} runs exactly once, when the broker answered or the send failed (never
+     * leaving the request unfinished), on the producer's I/O thread or this one.
+     */
     private CompletableFuture<Void> send(ReplyTarget target, byte[] value, RecordHeaders headers, Counter onSuccess,
                                          Runnable afterAck) {
-        headers.remove(MessageHeaders.CORRELATION_ID);
-        headers.add(MessageHeaders.CORRELATION_ID, HeaderValues.bytes(target.correlationId));
-        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(target.topic, target.partition,
-                HeaderValues.bytes(target.correlationId), value, headers);
         CompletableFuture<Void> acked = new CompletableFuture<>();
+        AtomicBoolean once = new AtomicBoolean();
         try {
+            headers.remove(MessageHeaders.CORRELATION_ID);
+            headers.add(MessageHeaders.CORRELATION_ID, HeaderValues.bytes(target.correlationId));
+            ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(target.topic, target.partition,
+                    HeaderValues.bytes(target.correlationId), value, headers);
             producer.send(record, (metadata, e) -> {
-                if (e != null) {
-                    replyFailed(target, e);
-                    acked.completeExceptionally(e);
-                } else {
-                    increment(onSuccess);
-                    acked.complete(null);
+                if (!once.compareAndSet(false, true)) {
+                    return;
                 }
-                afterAck.run();
+                try {
+                    if (e != null) {
+                        replyFailed(target, e);
+                        acked.completeExceptionally(e);
+                    } else {
+                        increment(onSuccess);
+                        acked.complete(null);
+                    }
+                } finally {
+                    afterAck.run();
+                }
             });
         } catch (RuntimeException e) {
-            replyFailed(target, e);
-            acked.completeExceptionally(e);
-            afterAck.run();
+            if (once.compareAndSet(false, true)) {
+                try {
+                    replyFailed(target, e);
+                    acked.completeExceptionally(e);
+                } finally {
+                    afterAck.run();
+                }
+            }
         }
         return acked;
     }
@@ -347,20 +618,32 @@ public final class DefaultResponder<Q, R> implements Responder<Q, R>, Runnable {
     private void replyFailed(ReplyTarget target, Throwable e) {
         increment(replyFailed);
         log.warn("Reply for correlation id {} to topic {} could not be sent (not retried; the requester times out): "
-                + "{}", LogText.oneLine(target.correlationId), target.topic, LogText.oneLine(e.toString()));
+                + "{}", LogText.oneLine(target.correlationId), LogText.oneLine(target.topic),
+                LogText.oneLine(e.toString()));
     }
 
-    private CompletableFuture<Void> sendError(ReplyTarget target, Throwable error) {
-        log.warn("Handler failed for request with correlation id {}; sending an error reply: {}",
-                LogText.oneLine(target.correlationId), LogText.oneLine(error.toString()));
-        return sendErrorRecord(target, error, () -> finish(target.done));
+    private CompletableFuture<Void> sendError(ReplyTarget target, Throwable error, String code) {
+        return sendErrorRecord(target, error, code, () -> finish(target.done));
     }
 
-    private CompletableFuture<Void> sendErrorRecord(ReplyTarget target, Throwable error, Runnable afterAck) {
+    /**
+     * An error reply: the code (the handler's own for a {@link RequestRejectedException}, with its public message) and
+     * a fresh error id travel; the exception's text is logged here under that id and nowhere else.
+     */
+    private CompletableFuture<Void> sendErrorRecord(ReplyTarget target, Throwable error, String code,
+                                                    Runnable afterAck) {
+        String message = "";
+        if (error instanceof RequestRejectedException rejected) {
+            code = rejected.code();
+            message = HeaderValues.truncate(rejected.getMessage(), options.maxErrorMessageLength());
+        }
+        String errorId = UUID.randomUUID().toString();
+        log.warn("Request with correlation id {} failed with {} (error id {}); sending an error reply: {}",
+                LogText.oneLine(target.correlationId), code, errorId, LogText.oneLine(String.valueOf(error)));
         RecordHeaders headers = new RecordHeaders();
         headers.add(MessageHeaders.REPLY_ERROR, HeaderValues.bytes("true"));
-        headers.add(MessageHeaders.REPLY_ERROR_TYPE, HeaderValues.bytes(error.getClass().getName()));
-        String message = HeaderValues.truncate(error.getMessage(), options.maxErrorMessageLength());
+        headers.add(MessageHeaders.REPLY_ERROR_TYPE, HeaderValues.bytes(code));
+        headers.add(MessageHeaders.REPLY_ERROR_ID, HeaderValues.bytes(errorId));
         return send(target, message.getBytes(StandardCharsets.UTF_8), headers, errorReplied, afterAck);
     }
 
@@ -450,6 +733,7 @@ public final class DefaultResponder<Q, R> implements Responder<Q, R>, Runnable {
             } catch (WakeupException e) {
                 // a second wakeup from close(): keep draining until the deadline
             }
+            runDeferred();
             applyFinished();
         }
         applyFinished();
@@ -466,7 +750,13 @@ public final class DefaultResponder<Q, R> implements Responder<Q, R>, Runnable {
             return;
         }
         running = false;
-        consumer.wakeup();
+        synchronized (stopSignal) {
+            stopSignal.notifyAll();
+        }
+        Consumer<byte[], byte[]> c = consumer;
+        if (c != null) {
+            c.wakeup();
+        }
         if (Thread.currentThread() != thread) {
             try {
                 thread.join(options.closeTimeout().toMillis() + 10_000);
@@ -474,6 +764,8 @@ public final class DefaultResponder<Q, R> implements Responder<Q, R>, Runnable {
                 Thread.currentThread().interrupt();
             }
         }
+        timer.shutdownNow();
+        topics.close();
         if (ownsProducer) {
             try {
                 producer.close(Duration.ofSeconds(5));
@@ -550,7 +842,7 @@ public final class DefaultResponder<Q, R> implements Responder<Q, R>, Runnable {
             try {
                 value = options.replyCodec().encode(lastChunk, target.correlationId, headers);
             } catch (RuntimeException e) {
-                return sendErrorRecord(target, e, this::acked);
+                return sendErrorRecord(target, e, RequestRejectedException.HANDLER_FAILED, this::acked);
             }
             return sendChunk(value, headers, true);
         }
@@ -565,9 +857,7 @@ public final class DefaultResponder<Q, R> implements Responder<Q, R>, Runnable {
         public synchronized CompletableFuture<Void> fail(Throwable error) {
             Objects.requireNonNull(error, "error");
             end();
-            log.warn("Streaming handler failed for correlation id {}; sending an error reply: {}",
-                    LogText.oneLine(target.correlationId), LogText.oneLine(error.toString()));
-            return sendErrorRecord(target, error, this::acked);
+            return sendErrorRecord(target, error, RequestRejectedException.HANDLER_FAILED, this::acked);
         }
 
         @Override

@@ -44,4 +44,5 @@ public final class RequestReplyMetricNames {
     public static final String RESPONDER_EXPIRED = "expired";
     public static final String RESPONDER_INVALID = "invalid";
     public static final String RESPONDER_REPLY_FAILED = "reply_failed";
+    public static final String RESPONDER_DEAD_LETTERED = "dead_lettered";
 }

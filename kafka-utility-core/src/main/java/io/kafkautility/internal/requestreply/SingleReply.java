@@ -54,7 +54,9 @@ final class SingleReply<R> extends PendingEntry {
                                             ConsumerRecord<byte[], byte[]> record) {
         String type = HeaderValues.get(record.headers(), MessageHeaders.REPLY_ERROR_TYPE);
         String message = record.value() == null ? "" : new String(record.value(), StandardCharsets.UTF_8);
-        return new RemoteReplyException(correlationId, requestTopic, type == null ? "unknown" : type, message);
+        String errorId = HeaderValues.get(record.headers(), MessageHeaders.REPLY_ERROR_ID);
+        return new RemoteReplyException(correlationId, requestTopic, type == null ? "unknown" : HeaderValues.truncate(type, 64),
+                HeaderValues.truncate(message, 1000), errorId == null ? null : HeaderValues.truncate(errorId, 64));
     }
 
     void expire() {
