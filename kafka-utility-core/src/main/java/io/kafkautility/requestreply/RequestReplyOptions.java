@@ -247,15 +247,8 @@ public final class RequestReplyOptions<Q, R> {
                 + ", clientName=" + clientName + ", kafkaProperties=" + redact(kafkaProperties) + '}';
     }
 
-    static Map<String, Object> redact(Map<String, Object> props) {
-        Map<String, Object> copy = new LinkedHashMap<>();
-        props.forEach((k, v) -> {
-            String key = k.toLowerCase(Locale.ROOT);
-            boolean secret = key.contains("password") || key.contains("jaas") || key.contains("secret")
-                    || key.contains("credential") || key.endsWith(".key");
-            copy.put(k, secret ? "[hidden]" : v);
-        });
-        return copy;
+    static String redact(Map<String, Object> props) {
+        return io.kafkautility.config.Secrets.redact(props);
     }
 
     /**

@@ -179,10 +179,8 @@ public final class ResponseConsumerOptions {
 
     @Override
     public String toString() {
-        Map<String, Object> shown = new LinkedHashMap<>();
-        consumerProperties().forEach((k, v) -> shown.put(k, k.contains("password") || k.contains("jaas")
-                || k.contains("secret") || k.contains("key.password") ? "[hidden]" : v));
-        return "ResponseConsumerOptions{topic=" + topic + ", groupId=" + groupId + ", kafka=" + shown
+        return "ResponseConsumerOptions{topic=" + topic + ", groupId=" + groupId + ", kafka="
+                + io.kafkautility.config.Secrets.redact(consumerProperties())
                 + ", schemaRegistry=" + schemaRegistry + ", pollTimeout=" + pollTimeout + ", commitTimeout="
                 + commitTimeout + ", retryBackoff=" + retryBackoff + ".." + maxRetryBackoff
                 + ", registryRetryTimeout=" + registryRetryTimeout + ", stopTimeout=" + stopTimeout + "}";
