@@ -76,6 +76,7 @@ public final class RequestReplyOptions<Q, R> {
     private final String replyTopic;
     private final int replyPartition;
     private final String replyTopicPrefix;
+    private final java.util.concurrent.Executor completionExecutor;
     private final Duration defaultTimeout;
     private final int maxPendingRequests;
     private final Duration startupTimeout;
@@ -99,6 +100,7 @@ public final class RequestReplyOptions<Q, R> {
         this.replyTopic = b.replyTopic;
         this.replyPartition = b.replyPartition;
         this.replyTopicPrefix = b.replyTopicPrefix;
+        this.completionExecutor = b.completionExecutor;
         this.defaultTimeout = b.defaultTimeout;
         this.maxPendingRequests = b.maxPendingRequests;
         this.startupTimeout = b.startupTimeout;
@@ -161,6 +163,14 @@ public final class RequestReplyOptions<Q, R> {
     /** @return the assigned partition of a shared reply topic, empty if the topic is not shared */
     public OptionalInt replyPartition() {
         return replyPartition < 0 ? OptionalInt.empty() : OptionalInt.of(replyPartition);
+    }
+
+    /**
+     * @return where request futures are completed (and so where callbacks without an executor of their own run);
+     *         empty for the default, threads of the client's own (never a Kafka I/O or poll thread)
+     */
+    public Optional<java.util.concurrent.Executor> completionExecutor() {
+        return Optional.ofNullable(completionExecutor);
     }
 
     /** @return prefix of generated reply topic names */
@@ -266,6 +276,7 @@ public final class RequestReplyOptions<Q, R> {
         private String replyTopic;
         private int replyPartition = -1;
         private String replyTopicPrefix = DEFAULT_REPLY_TOPIC_PREFIX;
+        private java.util.concurrent.Executor completionExecutor;
         private Duration defaultTimeout = DEFAULT_TIMEOUT;
         private int maxPendingRequests = DEFAULT_MAX_PENDING_REQUESTS;
         private Duration startupTimeout = DEFAULT_STARTUP_TIMEOUT;
@@ -295,6 +306,7 @@ public final class RequestReplyOptions<Q, R> {
             replyTopic = o.replyTopic;
             replyPartition = o.replyPartition;
             replyTopicPrefix = o.replyTopicPrefix;
+            completionExecutor = o.completionExecutor;
             defaultTimeout = o.defaultTimeout;
             maxPendingRequests = o.maxPendingRequests;
             startupTimeout = o.startupTimeout;
@@ -409,6 +421,21 @@ public final class RequestReplyOptions<Q, R> {
                 throw new IllegalArgumentException("maxPendingRequests must be > 0 but was " + max);
             }
             this.maxPendingRequests = max;
+            return this;
+        }
+
+        /**
+         * Where request futures are completed. By default on 4 threads of the client's own (started when needed, ended
+         * when idle), so a caller's callback that blocks holds up neither the other replies nor the next send (it holds
+         * one of the four). {@code Runnable::run} completes them on the reply
+         * consumer's thread (cheapest; then callbacks must never block). Not the common {@code ForkJoinPool}: on a
+         * 2-core machine it has one thread, which one blocking callback takes.
+         *
+         * @param executor runs completions
+         * @return this
+         */
+        public Builder<Q, R> completionExecutor(java.util.concurrent.Executor executor) {
+            this.completionExecutor = Objects.requireNonNull(executor, "completionExecutor must not be null");
             return this;
         }
 

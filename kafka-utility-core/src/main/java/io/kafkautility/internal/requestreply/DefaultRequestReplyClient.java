@@ -52,6 +52,8 @@ public final class DefaultRequestReplyClient<Q, R> implements RequestReplyClient
     final PayloadCodec<R> replyCodec;
     final PendingRequests<PendingEntry> pending;
     final ClientMetrics metrics;
+    final java.util.concurrent.Executor completionExecutor;
+    private final java.util.concurrent.ExecutorService ownedCompletions;
     private final String instanceId;
     private final String idPrefix;
     private final String replyTopic;
@@ -80,6 +82,9 @@ public final class DefaultRequestReplyClient<Q, R> implements RequestReplyClient
         this.replyPartitionBytes = replyPartition < 0 ? null : HeaderValues.bytes(Integer.toString(replyPartition));
         this.pending = new PendingRequests<>(options.maxPendingRequests(), options.completedMemory(), idPrefix);
         this.metrics = new ClientMetrics(options.meterRegistry().orElse(null), options.clientName(), pending::size);
+        this.ownedCompletions = options.completionExecutor().isPresent() ? null
+                : CompletionThreads.create("ku-rr-complete-" + options.clientName() + "-" + instanceId);
+        this.completionExecutor = options.completionExecutor().orElse(ownedCompletions);
         this.scheduler = options.scheduler().map(TimeoutScheduler::of)
                 .orElseGet(() -> new WheelTimer("ku-rr-timer-" + options.clientName() + "-" + instanceId,
                         TIMER_TICK_NANOS, TIMER_WHEEL_SIZE));
@@ -386,6 +391,9 @@ public final class DefaultRequestReplyClient<Q, R> implements RequestReplyClient
         scheduler.stop();
         listener.deleteGeneratedTopic(CLOSE_TIMEOUT);
         metrics.close();
+        if (ownedCompletions != null) {
+            ownedCompletions.shutdown(); // completions already handed over still run; later ones run inline
+        }
     }
 
     @Override

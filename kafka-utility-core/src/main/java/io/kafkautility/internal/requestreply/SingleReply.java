@@ -35,7 +35,7 @@ final class SingleReply<R> extends PendingEntry {
         cancelTimers();
         if (HeaderValues.isTrue(record.headers(), MessageHeaders.REPLY_ERROR)) {
             client.metrics.roundTrip(OUTCOME_ERROR_REPLY, startNanos);
-            future.completeExceptionally(remoteError(client.requestTopic, correlationId, record));
+            future.deliverFailure(remoteError(client.requestTopic, correlationId, record));
             return;
         }
         R value;
@@ -43,11 +43,11 @@ final class SingleReply<R> extends PendingEntry {
             value = record.value() == null ? null : client.replyCodec.decode(record.value());
         } catch (RuntimeException e) {
             client.metrics.roundTrip(OUTCOME_DECODE_FAILED, startNanos);
-            future.completeExceptionally(new ReplyDecodingException(correlationId, record.topic(), e));
+            future.deliverFailure(new ReplyDecodingException(correlationId, record.topic(), e));
             return;
         }
         client.metrics.roundTrip(OUTCOME_SUCCESS, startNanos);
-        future.complete(value);
+        future.deliver(value);
     }
 
     static RemoteReplyException remoteError(String requestTopic, String correlationId,
@@ -75,12 +75,34 @@ final class SingleReply<R> extends PendingEntry {
         }
         cancelTimers();
         client.metrics.roundTrip(outcome, startNanos);
-        future.completeExceptionally(error);
+        future.deliverFailure(error);
         return true;
     }
 
     /** The future handed to the caller: cancelling it removes the pending entry and its timer. */
     final class ReplyFuture extends CompletableFuture<R> {
+
+        /**
+         * Completes on the client's completion executor, never on the thread that called (the reply consumer's loop,
+         * a producer I/O thread, a timer): a caller's callback that blocks holds up only itself. Called once (the
+         * pending map has one winner).
+         */
+        void deliver(R value) {
+            dispatch(() -> super.complete(value));
+        }
+
+        void deliverFailure(Throwable error) {
+            dispatch(() -> super.completeExceptionally(error));
+        }
+
+        private void dispatch(Runnable completion) {
+            try {
+                client.completionExecutor.execute(completion);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                completion.run(); // the executor was shut down: complete here rather than never
+            }
+        }
+
         @Override
         public boolean cancel(boolean mayInterruptIfRunning) {
             boolean cancelled = super.cancel(mayInterruptIfRunning);
