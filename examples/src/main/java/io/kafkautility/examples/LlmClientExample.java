@@ -3,7 +3,7 @@ package io.kafkautility.examples;
 import io.kafkautility.client.llm.LlmResponse;
 import io.kafkautility.client.llm.LlmServer;
 import io.kafkautility.client.llm.LlmServiceKafkaClient;
-import io.kafkautility.client.llm.TokenUsage;
+import io.kafkautility.rag.TokenUsage;
 import io.kafkautility.client.llm.UiReply;
 import java.util.List;
 

@@ -1,6 +1,6 @@
 package io.kafkautility.examples;
 
-import io.kafkautility.client.query.ContextChunk;
+import io.kafkautility.rag.ContextChunk;
 import io.kafkautility.client.query.LlmAnswer;
 import io.kafkautility.client.query.LlmQuestion;
 import io.kafkautility.client.query.QueryServiceKafkaClient;

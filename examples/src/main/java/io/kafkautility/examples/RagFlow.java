@@ -6,10 +6,10 @@ import io.kafkautility.client.document.DocumentStatus;
 import io.kafkautility.client.llm.LlmResponse;
 import io.kafkautility.client.llm.LlmServer;
 import io.kafkautility.client.llm.LlmServiceKafkaClient;
-import io.kafkautility.client.llm.TokenUsage;
+import io.kafkautility.rag.TokenUsage;
 import io.kafkautility.client.llm.UiReply;
 import io.kafkautility.client.query.AnswerChunk;
-import io.kafkautility.client.query.ContextChunk;
+import io.kafkautility.rag.ContextChunk;
 import io.kafkautility.client.query.LlmQuestion;
 import io.kafkautility.client.query.QueryServiceKafkaClient;
 import io.kafkautility.config.KafkaConnectionOptions;
@@ -93,8 +93,8 @@ public final class RagFlow {
                 for (String word : answer.split("(?<= )")) {
                     tokens.emit(word);
                 }
-                List<io.kafkautility.client.llm.Source> sources = request.context().stream()
-                        .map(c -> new io.kafkautility.client.llm.Source(c.documentId(), c.chunkId(), null, c.score()))
+                List<io.kafkautility.rag.Source> sources = request.context().stream()
+                        .map(c -> new io.kafkautility.rag.Source(c.documentId(), c.chunkId(), null, c.score()))
                         .distinct().toList();
                 return new LlmResponse(request.requestId(), request.queryId(), answer, sources,
                         TokenUsage.of(request.prompt().length() / 4, answer.length() / 4), "stop");
@@ -148,8 +148,8 @@ public final class RagFlow {
                     + last.finishReason() + ", sources " + last.sources().size());
 
             // 4. the LLM service publishes the UI reply on respostas (Avro, Confluent wire format)
-            List<io.kafkautility.client.llm.Source> uiSources = last.sources().stream()
-                    .map(s -> new io.kafkautility.client.llm.Source(s.documentId(), s.chunkId(), s.title(), s.score()))
+            List<io.kafkautility.rag.Source> uiSources = last.sources().stream()
+                    .map(s -> new io.kafkautility.rag.Source(s.documentId(), s.chunkId(), s.title(), s.score()))
                     .toList();
             long publishStart = System.nanoTime();
             trace.step("LLM service -> respostas: Avro reply for " + sessionId + " (schema registered once)",
@@ -168,9 +168,9 @@ public final class RagFlow {
         return trace;
     }
 
-    static String answerFrom(String prompt, List<io.kafkautility.client.llm.ContextChunk> context) {
+    static String answerFrom(String prompt, List<io.kafkautility.rag.ContextChunk> context) {
         StringBuilder sb = new StringBuilder("Based on the processed document: ");
-        for (io.kafkautility.client.llm.ContextChunk c : context) {
+        for (io.kafkautility.rag.ContextChunk c : context) {
             sb.append(c.text()).append(' ');
         }
         return sb.toString().trim();

@@ -3,7 +3,7 @@ package io.kafkautility.examples;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kafkautility.avro.SchemaRegistryOptions;
-import io.kafkautility.client.query.ContextChunk;
+import io.kafkautility.rag.ContextChunk;
 import io.kafkautility.client.query.LlmQuestion;
 import io.kafkautility.client.query.QueryServiceKafkaClient;
 import io.kafkautility.config.KafkaConnectionOptions;

@@ -3,9 +3,9 @@ package io.kafkautility.examples;
 import io.kafkautility.client.llm.LlmResponse;
 import io.kafkautility.client.llm.LlmServer;
 import io.kafkautility.client.llm.LlmServiceKafkaClient;
-import io.kafkautility.client.llm.TokenUsage;
+import io.kafkautility.rag.TokenUsage;
 import io.kafkautility.client.llm.UiReply;
-import io.kafkautility.client.query.ContextChunk;
+import io.kafkautility.rag.ContextChunk;
 import io.kafkautility.config.KafkaConnectionOptions;
 import io.kafkautility.producer.KafkaClientPool;
 import java.util.List;
@@ -32,10 +32,10 @@ public final class UiStack implements AutoCloseable {
                 .schemaRegistryUrl(schemaRegistryUrl).build();
         this.server = llm.serve((request, tokens) -> {
             String answer = "About \"" + request.prompt() + "\": " + request.context().stream()
-                    .map(io.kafkautility.client.llm.ContextChunk::text).reduce("", (a, b) -> a + b + " ").trim();
+                    .map(io.kafkautility.rag.ContextChunk::text).reduce("", (a, b) -> a + b + " ").trim();
             if (request.sessionId() != null) {
                 llm.publishUiResponse(UiReply.success(request.sessionId(), request.queryId(), answer,
-                        List.of(new io.kafkautility.client.llm.Source("doc-kafka", null, "Kafka notes", 1.0))))
+                        List.of(new io.kafkautility.rag.Source("doc-kafka", null, "Kafka notes", 1.0))))
                         .join();
             }
             return new LlmResponse(request.requestId(), request.queryId(), answer, List.of(),

@@ -10,10 +10,10 @@ import io.kafkautility.client.document.DocumentServiceKafkaClient;
 import io.kafkautility.client.llm.LlmResponse;
 import io.kafkautility.client.llm.LlmServer;
 import io.kafkautility.client.llm.LlmServiceKafkaClient;
-import io.kafkautility.client.llm.TokenUsage;
+import io.kafkautility.rag.TokenUsage;
 import io.kafkautility.client.llm.UiReply;
 import io.kafkautility.client.query.AnswerChunk;
-import io.kafkautility.client.query.ContextChunk;
+import io.kafkautility.rag.ContextChunk;
 import io.kafkautility.client.query.LlmAnswer;
 import io.kafkautility.client.query.LlmQuestion;
 import io.kafkautility.client.query.QueryEvent;
@@ -75,7 +75,7 @@ class TypedClientsIT {
                 tokens.emit("gamma");
                 assertThat(tokens.streaming()).isEqualTo(request.stream());
                 return new LlmResponse(request.requestId(), request.queryId(), "alpha beta gamma",
-                        List.of(new io.kafkautility.client.llm.Source(request.context().get(0).documentId(), null,
+                        List.of(new io.kafkautility.rag.Source(request.context().get(0).documentId(), null,
                                 "notes", 0.9)), TokenUsage.of(10, 3), "stop");
             });
             server.assigned().get(30, TimeUnit.SECONDS);
@@ -95,7 +95,7 @@ class TypedClientsIT {
             assertThat(answer.answer()).isEqualTo("alpha beta gamma");
             assertThat(answer.finishReason()).isEqualTo("stop");
             assertThat(answer.usage().totalTokens()).isEqualTo(13);
-            assertThat(answer.sources()).extracting(io.kafkautility.client.query.Source::documentId)
+            assertThat(answer.sources()).extracting(io.kafkautility.rag.Source::documentId)
                     .containsExactly("d-1");
             assertThat(query.ask(LlmQuestion.of("q-2", null, "why?", context), Duration.ofSeconds(20))
                     .get(30, TimeUnit.SECONDS).queryId()).isEqualTo("q-2");
@@ -135,7 +135,7 @@ class TypedClientsIT {
             llm.publishLlmResponse(new LlmResponse("r-1", "q-1", "forty-two", List.of(), TokenUsage.of(1, 1),
                     "stop")).get(30, TimeUnit.SECONDS);
             llm.publishUiResponse(UiReply.success("s-1", "q-1", "forty-two",
-                    List.of(new io.kafkautility.client.llm.Source("d-1", null, "notes", 0.5))))
+                    List.of(new io.kafkautility.rag.Source("d-1", null, "notes", 0.5))))
                     .get(30, TimeUnit.SECONDS);
             llm.publishUiResponse(UiReply.error("s-2", "q-2", "no answer")).get(30, TimeUnit.SECONDS);
 

@@ -1,5 +1,6 @@
 package io.kafkautility.client.llm;
 
+import io.kafkautility.rag.ContextChunk;
 import java.util.List;
 
 /**

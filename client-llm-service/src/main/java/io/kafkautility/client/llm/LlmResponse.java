@@ -1,5 +1,7 @@
 package io.kafkautility.client.llm;
 
+import io.kafkautility.rag.Source;
+import io.kafkautility.rag.TokenUsage;
 import java.util.List;
 import java.util.Objects;
 

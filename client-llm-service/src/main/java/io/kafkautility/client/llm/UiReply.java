@@ -1,5 +1,6 @@
 package io.kafkautility.client.llm;
 
+import io.kafkautility.rag.Source;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;

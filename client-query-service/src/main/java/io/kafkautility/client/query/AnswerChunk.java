@@ -1,5 +1,6 @@
 package io.kafkautility.client.query;
 
+import io.kafkautility.rag.Source;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 

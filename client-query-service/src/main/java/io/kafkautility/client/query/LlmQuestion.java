@@ -1,5 +1,6 @@
 package io.kafkautility.client.query;
 
+import io.kafkautility.rag.ContextChunk;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;

@@ -11,7 +11,7 @@ import io.kafkautility.client.document.DocumentProcessedEvent;
 import io.kafkautility.client.document.DocumentServiceKafkaClient;
 import io.kafkautility.client.document.DocumentUploadedEvent;
 import io.kafkautility.config.KafkaConnectionOptions;
-import io.kafkautility.internal.client.TypedPublisher;
+import io.kafkautility.client.TypedPublisher;
 import io.kafkautility.message.MessageTypes;
 import io.kafkautility.producer.KafkaClientPool;
 import io.kafkautility.producer.SendResult;

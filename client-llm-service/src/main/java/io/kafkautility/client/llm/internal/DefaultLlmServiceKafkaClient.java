@@ -13,7 +13,7 @@ import io.kafkautility.client.llm.TokenStream;
 import io.kafkautility.client.llm.UiReply;
 import io.kafkautility.config.ConfigurationException;
 import io.kafkautility.config.KafkaConnectionOptions;
-import io.kafkautility.internal.client.TypedPublisher;
+import io.kafkautility.client.TypedPublisher;
 import io.kafkautility.message.Envelope;
 import io.kafkautility.message.MessageTypes;
 import io.kafkautility.producer.KafkaClientPool;

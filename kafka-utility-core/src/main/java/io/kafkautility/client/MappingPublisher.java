@@ -1,4 +1,4 @@
-package io.kafkautility.internal.client;
+package io.kafkautility.client;
 
 import java.util.Objects;
 import java.util.concurrent.Flow;

@@ -1,4 +1,4 @@
-package io.kafkautility.internal.client;
+package io.kafkautility.client;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.DeserializationFeature;

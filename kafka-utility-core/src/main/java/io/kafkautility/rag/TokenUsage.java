@@ -1,7 +1,7 @@
-package io.kafkautility.client.llm;
+package io.kafkautility.rag;
 
 /**
- * Token counts of one generation. Immutable.
+ * Token counts of one generation: what the LLM service reports and the query service reads. Immutable.
  *
  * @param promptTokens tokens in the prompt
  * @param completionTokens tokens generated

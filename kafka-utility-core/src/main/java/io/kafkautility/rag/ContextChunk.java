@@ -1,9 +1,10 @@
-package io.kafkautility.client.query;
+package io.kafkautility.rag;
 
 import java.util.Objects;
 
 /**
- * A retrieved chunk of a document, given to the LLM as context. Immutable.
+ * A retrieved chunk of a document, given to the LLM as context: what the query service sends and the LLM service
+ * receives. Immutable.
  *
  * @param chunkId the chunk's id
  * @param documentId the document it comes from
@@ -11,7 +12,6 @@ import java.util.Objects;
  * @param score retrieval score; may be {@code null}
  */
 public record ContextChunk(String chunkId, String documentId, String text, Double score) {
-
     public ContextChunk {
         Objects.requireNonNull(chunkId, "chunkId");
         Objects.requireNonNull(documentId, "documentId");
