@@ -89,7 +89,15 @@ public final class DefaultMessageConsumer implements MessageConsumer {
      * until the first answer came back, hundreds of commits queued at the coordinator ahead of a revoke's commit.
      */
     private boolean asyncCommitInFlight;
-    private final AtomicBoolean stopBatch = new AtomicBoolean();
+    /**
+     * The epoch of the batches the worker may go on with. Abandoning the batches (rebalance, close, failure) moves it
+     * on and never back: a batch handed over in an earlier epoch stops before its next record, even one whose handler
+     * outlived the wait for it and returned only after close() did (a reset flag let it go on with its other records:
+     * handlers started after close, and one partition handled by two members after a revoke).
+     */
+    private volatile long epoch;
+    /** The epoch of the batch the worker is processing (worker thread only). */
+    private long batchEpoch;
     private final Object sleeper = new Object();
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicLong completed = new AtomicLong();
@@ -302,7 +310,8 @@ public final class DefaultMessageConsumer implements MessageConsumer {
             flightFirstOffsets.putIfAbsent(tp, list.get(0).offset());
             flightLastOffsets.put(tp, list.get(list.size() - 1).offset());
         }
-        inFlight.addLast(worker.submit(() -> process(records)));
+        long handedIn = epoch;
+        inFlight.addLast(worker.submit(() -> process(records, handedIn)));
         if (full()) {
             consumer.pause(consumer.assignment());
         }
@@ -358,30 +367,26 @@ public final class DefaultMessageConsumer implements MessageConsumer {
         if (inFlight.isEmpty() && flightFirstOffsets.isEmpty()) {
             return;
         }
-        stopBatch.set(true); // a queued batch that starts now returns at once
+        epoch++; // only the poll thread moves it; a batch of an earlier epoch returns before its next record
         synchronized (sleeper) {
             sleeper.notifyAll();
         }
         long deadline = System.nanoTime() + closeBudget.toNanos();
-        try {
-            for (Future<?> f : inFlight) {
-                try {
-                    f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    break;
-                } catch (ExecutionException | java.util.concurrent.CancellationException e) {
-                    log.error("Consumer {} worker failed unexpectedly", options.name(),
-                            e.getCause() != null ? e.getCause() : e);
-                } catch (TimeoutException e) {
-                    log.warn("Consumer {}: the in-flight record did not finish within {}; interrupting it",
-                            options.name(), closeBudget);
-                    inFlight.forEach(x -> x.cancel(true));
-                    break;
-                }
+        for (Future<?> f : inFlight) {
+            try {
+                f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            } catch (ExecutionException | java.util.concurrent.CancellationException e) {
+                log.error("Consumer {} worker failed unexpectedly", options.name(),
+                        e.getCause() != null ? e.getCause() : e);
+            } catch (TimeoutException e) {
+                log.warn("Consumer {}: the in-flight record did not finish within {}; interrupting it",
+                        options.name(), closeBudget);
+                inFlight.forEach(x -> x.cancel(true));
+                break;
             }
-        } finally {
-            stopBatch.set(false);
         }
         Consumer<byte[], byte[]> c = consumer;
         if (c != null) {
@@ -445,7 +450,12 @@ public final class DefaultMessageConsumer implements MessageConsumer {
             }
             abandonBatch(partitions);
             try {
-                commit(true, closeBudget);
+                try {
+                    commit(true, closeBudget);
+                } catch (WakeupException e) {
+                    // close() woke the client while this thread was outside poll(): that wakeup is spent now
+                    commit(true, closeBudget);
+                }
             } catch (RuntimeException e) {
                 log.warn("Consumer {} could not commit on revoke ({}); those records will be redelivered",
                         options.name(), e.getClass().getSimpleName());
@@ -480,10 +490,11 @@ public final class DefaultMessageConsumer implements MessageConsumer {
 
     // ------------------------------------------------------------------ worker thread
 
-    private void process(ConsumerRecords<byte[], byte[]> records) {
+    private void process(ConsumerRecords<byte[], byte[]> records, long handedIn) {
+        batchEpoch = handedIn;
         for (TopicPartition tp : records.partitions()) {
             for (ConsumerRecord<byte[], byte[]> record : records.records(tp)) {
-                if (stopBatch.get()) {
+                if (stopped()) {
                     return;
                 }
                 if (blocked.contains(tp)) {
@@ -571,7 +582,7 @@ public final class DefaultMessageConsumer implements MessageConsumer {
                 log.debug("Record {}-{}@{} attempt {} failed ({}); retrying in {} ms", record.topic(),
                         record.partition(), record.offset(), attempt, e.getClass().getSimpleName(),
                         backoff.toMillis());
-                if (!sleep(backoff, stopBatch::get)) {
+                if (!sleep(backoff, this::stopped)) {
                     return false;
                 }
                 backoff = next(backoff);
@@ -612,12 +623,17 @@ public final class DefaultMessageConsumer implements MessageConsumer {
                 log.warn("Dead-letter publish of {}-{}@{} to {} failed ({}: {}); its offset is held back, retrying "
                                 + "in {} ms", record.topic(), record.partition(), record.offset(), topic,
                         cause.getClass().getSimpleName(), DeadLetterRecords.safeMessage(cause), backoff.toMillis());
-                if (!sleep(backoff, stopBatch::get)) {
+                if (!sleep(backoff, this::stopped)) {
                     return false;
                 }
                 backoff = next(backoff);
             }
         }
+    }
+
+    /** Whether the batch the worker is processing was abandoned (worker thread only). */
+    private boolean stopped() {
+        return epoch != batchEpoch;
     }
 
     private Duration next(Duration backoff) {
