@@ -42,6 +42,7 @@ import io.kafkautility.testkit.fault.ReliabilityReport;
 import io.kafkautility.testkit.fault.TcpFaultProxy;
 import io.kafkautility.testkit.junit.KafkaTest;
 import io.kafkautility.testkit.registry.SchemaRegistryServer;
+import io.kafkautility.response.ForeignReplySchemas;
 import io.kafkautility.validation.RejectReason;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.InetSocketAddress;
@@ -224,7 +225,8 @@ class MalformedInputIT {
             // a valid reply carrying the marker (registers the schema; the consumer fetches it with the first reply)
             byte[] good = f.encode(new RagResponse("no-such-session", "no-such-question", "answer " + marker,
                     List.of(), RagResponse.Status.SUCCESS, null, Instant.now()));
-            MalformedRecords<String> bad = new MalformedRecords<>(f.producer, replyKinds(f.topic, good, marker));
+            MalformedRecords<String> bad = new MalformedRecords<>(f.producer, replyKinds(f.topic, good, marker,
+                    registry));
             // each valid reply answers the one question of its own session; the session's frames feed the ledger
             Function<String, CompletionStage<?>> valid = id -> {
                 TestConnection session = f.open(id);
@@ -352,8 +354,18 @@ class MalformedInputIT {
      * Every way a reply on {@code respostas} can be broken short of the registry being down, each with the reason
      * (counter tag) the response consumer gives it. {@code good} is a valid reply whose answer carries {@code marker}.
      */
-    private static List<Kind<String>> replyKinds(String topic, byte[] good, String marker) {
+    private static List<Kind<String>> replyKinds(String topic, byte[] good, String marker,
+                                                 SchemaRegistryServer registry) {
         byte[] trailer = text(marker);
+        // a producer's own writer schema without a question id: rejected once for its schema id, every record skipped
+        org.apache.avro.Schema noQuestion = new org.apache.avro.Schema.Parser().parse("""
+                {"type":"record","name":"NoQuestion","namespace":"other.producer","fields":[
+                  {"name":"sessionId","type":"string"},{"name":"answer","type":"string"},
+                  {"name":"timestamp","type":"long"}]}""");
+        int noQuestionId = registry.register("other-producer-value", noQuestion.toString());
+        // Flink's nullable schema with a null session id: that record alone is rejected, naming the field
+        org.apache.avro.Schema flink = new org.apache.avro.Schema.Parser().parse(ForeignReplySchemas.FLINK_NULLABLE);
+        int flinkId = registry.register("flink-value", flink.toString());
         return List.of(
                 replyKind(topic, "wrong-magic-byte", "wrong_magic_byte", i -> {
                     byte[] b = good.clone();
@@ -387,6 +399,19 @@ class MalformedInputIT {
                         b.put(good).put(trailer);
                     }
                     return Arrays.copyOf(b.array(), b.position());
+                }),
+                replyKind(topic, "incompatible-schema", "incompatible_schema", i -> {
+                    org.apache.avro.generic.GenericRecord r = new org.apache.avro.generic.GenericData.Record(noQuestion);
+                    r.put("sessionId", "s-" + i);
+                    r.put("answer", "answer " + marker);
+                    r.put("timestamp", 1L);
+                    return ForeignReplySchemas.frame(noQuestionId, noQuestion, r);
+                }),
+                replyKind(topic, "invalid-field", "invalid_field", i -> {
+                    org.apache.avro.generic.GenericRecord r = ForeignReplySchemas.flinkRecord(flink, "SUCCESS");
+                    r.put("sessionId", null);
+                    r.put("answer", "answer " + marker);
+                    return ForeignReplySchemas.frame(flinkId, flink, r);
                 }));
     }
 

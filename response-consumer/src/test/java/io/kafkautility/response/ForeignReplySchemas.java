@@ -73,6 +73,21 @@ public final class ForeignReplySchemas {
         return r;
     }
 
+    /** {@code datum} of {@code schema} in the Confluent wire format under schema id {@code id}. */
+    public static byte[] frame(int id, Schema schema, Object datum) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        out.write(io.kafkautility.avro.AvroWireFormat.MAGIC_BYTE);
+        out.writeBytes(java.nio.ByteBuffer.allocate(4).putInt(id).array());
+        try {
+            org.apache.avro.io.BinaryEncoder enc = org.apache.avro.io.EncoderFactory.get().binaryEncoder(out, null);
+            new org.apache.avro.generic.GenericDatumWriter<>(schema).write(datum, enc);
+            enc.flush();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
     private ForeignReplySchemas() {
     }
 }

@@ -9,9 +9,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.kafkautility.avro.AvroWireFormat;
 import io.kafkautility.testkit.KafkaCluster;
 import io.kafkautility.testkit.junit.KafkaTest;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -19,10 +16,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
-import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.avro.generic.GenericRecord;
-import org.apache.avro.io.BinaryEncoder;
-import org.apache.avro.io.EncoderFactory;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -133,13 +127,7 @@ class ForeignWriterSchemasIT {
         return r;
     }
 
-    static byte[] frame(int id, Schema schema, Object datum) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.write(AvroWireFormat.MAGIC_BYTE);
-        out.writeBytes(ByteBuffer.allocate(4).putInt(id).array());
-        BinaryEncoder enc = EncoderFactory.get().binaryEncoder(out, null);
-        new GenericDatumWriter<>(schema).write(datum, enc);
-        enc.flush();
-        return out.toByteArray();
+    static byte[] frame(int id, Schema schema, Object datum) {
+        return ForeignReplySchemas.frame(id, schema, datum);
     }
 }

@@ -327,9 +327,9 @@ public final class DefaultKafkaResponseConsumer implements KafkaResponseConsumer
                 }
                 invalidCounter(e.reason().tag()).increment();
                 if (e.reason() == AvroDecodingException.Reason.INCOMPATIBLE_SCHEMA) {
-                    // the decoder said why once, at WARN, when it rejected the schema
-                    log.debug("Skipping reply {}-{}@{}: reason={} schemaId={}", record.topic(), record.partition(),
-                            record.offset(), e.reason().tag(), e.schemaId());
+                    // the decoder said why once, at WARN, when it rejected the schema: not again per record
+                    log.warn("Skipping invalid reply {}-{}@{}: reason={} schemaId={} (see that schema's rejection)",
+                            record.topic(), record.partition(), record.offset(), e.reason().tag(), e.schemaId());
                 } else {
                     log.warn("Skipping invalid reply {}-{}@{}: reason={} schemaId={}: {}", record.topic(),
                             record.partition(), record.offset(), e.reason().tag(), e.schemaId(), e.getMessage());
