@@ -93,6 +93,19 @@ public interface EnvelopeCodec {
     Map<String, String> headers(Envelope envelope);
 
     /**
+     * Encodes an envelope in CloudEvents binary content mode: returns the data as the record value
+     * ({@code application/json}) and writes the attributes into {@code headers} as {@code ce_*} headers, plus
+     * {@code content-type: application/json} and the library's {@code ku_id} / {@code ku_type} (and correlation and
+     * trace) headers. {@link #decode(byte[], Map)} reads it back.
+     *
+     * @param envelope the envelope
+     * @param headers  the record's headers, written into (existing values of the same names replaced)
+     * @return the record value
+     * @throws io.kafkautility.KafkaUtilityException if the data cannot be written
+     */
+    byte[] encodeBinary(Envelope envelope, Headers headers);
+
+    /**
      * Writes {@link #headers(Envelope)} into Kafka headers, replacing existing values of the same names.
      *
      * @param envelope the envelope

@@ -100,6 +100,7 @@ public final class ProducerOptions {
     private final boolean retryOnCircuitOpen;
     private final CircuitBreakerListener listener;
     private final Executor completionExecutor;
+    private final io.kafkautility.message.ContentMode contentMode;
 
     private ProducerOptions(Builder b) {
         this.connection = b.connection;
@@ -125,6 +126,7 @@ public final class ProducerOptions {
         this.retryOnCircuitOpen = b.retryOnCircuitOpen;
         this.listener = b.listener;
         this.completionExecutor = b.completionExecutor;
+        this.contentMode = b.contentMode;
     }
 
     /** A builder for the given connection. */
@@ -162,6 +164,7 @@ public final class ProducerOptions {
         b.retryOnCircuitOpen = retryOnCircuitOpen;
         b.listener = listener;
         b.completionExecutor = completionExecutor;
+        b.contentMode = contentMode;
         return b;
     }
 
@@ -313,6 +316,11 @@ public final class ProducerOptions {
         return completionExecutor;
     }
 
+    /** How envelopes are laid out on records: {@code STRUCTURED} (default) or CloudEvents binary mode. */
+    public io.kafkautility.message.ContentMode contentMode() {
+        return contentMode;
+    }
+
     /** The settings that decide which shared Kafka producer and breaker this producer uses. */
     public Object sharingKey() {
         return List.of(producerProperties(), circuitBreakerEnabled, failureRateThreshold, slidingWindowSize, minimumCalls,
@@ -354,6 +362,7 @@ public final class ProducerOptions {
         private boolean retryOnCircuitOpen;
         private CircuitBreakerListener listener = CircuitBreakerListener.NONE;
         private Executor completionExecutor = ForkJoinPool.commonPool();
+        private io.kafkautility.message.ContentMode contentMode = io.kafkautility.message.ContentMode.STRUCTURED;
 
         private Builder(KafkaConnectionOptions connection) {
             if (connection == null) {
@@ -523,6 +532,19 @@ public final class ProducerOptions {
          *
          * @throws ConfigurationException listing every problem
          */
+        /**
+         * How envelopes are laid out on records: {@link io.kafkautility.message.ContentMode#STRUCTURED} (default, the
+         * whole event as the value) or {@link io.kafkautility.message.ContentMode#BINARY} (the data as the value, the
+         * attributes as {@code ce_*} headers). The library's consumers read both.
+         *
+         * @param mode the content mode
+         * @return this
+         */
+        public Builder contentMode(io.kafkautility.message.ContentMode mode) {
+            this.contentMode = nonNull(mode, "contentMode");
+            return this;
+        }
+
         public ProducerOptions build() {
             List<String> problems = new ArrayList<>();
             ProducerOptions o = new ProducerOptions(this);

@@ -21,6 +21,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -53,6 +54,38 @@ class CloudEventsInteropIT {
         sdk.configure(Map.of(), false);
         List<ConsumerRecord<String, CloudEvent>> got = consume(cluster, topic, sdk, 1);
         CloudEventsInterop.assertSdkSees(got.get(0).value(), e);
+    }
+
+    /** The library's producer in binary content mode: the SDK reads the event, and so do we. */
+    @Test
+    void theSdkConsumesWhatOurProducerWritesInBinaryModeAndSoDoWe(KafkaCluster cluster) throws Exception {
+        String topic = TopicNames.unique("ce-binary");
+        cluster.createTopics(topic);
+        Envelope e = CloudEventsInterop.ours();
+        io.kafkautility.config.KafkaConnectionOptions kafka = io.kafkautility.config.KafkaConnectionOptions.builder()
+                .bootstrapServers(cluster.bootstrapServers()).build();
+        try (io.kafkautility.producer.KafkaClientPool pool = io.kafkautility.producer.KafkaClientPool.create();
+             io.kafkautility.producer.MessageProducer producer = pool.newProducer(
+                     io.kafkautility.producer.ProducerOptions.builder(kafka).source("/rag/document-service")
+                             .contentMode(ContentMode.BINARY).build())) {
+            producer.send(topic, "doc-42", e).get(30, TimeUnit.SECONDS);
+        }
+        List<ConsumerRecord<String, byte[]>> raw = consume(cluster, topic, new ByteArrayDeserializer(), 1);
+        ConsumerRecord<String, byte[]> record = raw.get(0);
+        assertThat(new String(record.headers().lastHeader("ce_specversion").value(), StandardCharsets.UTF_8))
+                .isEqualTo("1.0");
+        assertThat(new String(record.headers().lastHeader("content-type").value(), StandardCharsets.UTF_8))
+                .isEqualTo("application/json");
+        assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(record.value()))
+                .as("the value is the data alone").isEqualTo(e.data());
+        CloudEventDeserializer sdk = new CloudEventDeserializer();
+        sdk.configure(Map.of(), false);
+        CloudEventsInterop.assertSdkSees(sdk.deserialize(topic, record.headers(), record.value()), e);
+        DecodeResult ours = validator.decode(record.value(), EnvelopeCodec.headerMap(record.headers()));
+        assertThat(ours.isValid()).as(ours.toString()).isTrue();
+        assertThat(ours.envelope().id()).isEqualTo(e.id());
+        assertThat(ours.envelope().data()).isEqualTo(e.data());
+        assertThat(ours.envelope().traceparent()).isEqualTo(e.traceparent());
     }
 
     @Test

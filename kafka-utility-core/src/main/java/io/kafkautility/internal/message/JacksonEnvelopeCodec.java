@@ -163,6 +163,41 @@ public final class JacksonEnvelopeCodec implements EnvelopeCodec {
         }
     }
 
+    @Override
+    public byte[] encodeBinary(Envelope e, org.apache.kafka.common.header.Headers headers) {
+        Objects.requireNonNull(e, "envelope");
+        Objects.requireNonNull(headers, "headers");
+        byte[] value;
+        try {
+            value = mapper.writeValueAsBytes(EnvelopeAccess.data(e));
+        } catch (IOException ex) {
+            throw new KafkaUtilityException("cannot encode the data of envelope " + e.id() + " of type " + e.type()
+                    + ": " + ex.getClass().getSimpleName(), ex);
+        }
+        Map<String, String> h = new LinkedHashMap<>();
+        h.put(MessageHeaders.CONTENT_TYPE, e.dataContentType());
+        h.put(CE_HEADER_PREFIX + "specversion", Envelope.SPEC_VERSION);
+        h.put(CE_HEADER_PREFIX + "id", e.id());
+        h.put(CE_HEADER_PREFIX + "source", e.source());
+        h.put(CE_HEADER_PREFIX + "type", e.type());
+        e.time().ifPresent(t -> h.put(CE_HEADER_PREFIX + "time", Rfc3339.format(t)));
+        e.dataSchema().ifPresent(v -> h.put(CE_HEADER_PREFIX + "dataschema", v));
+        e.subject().ifPresent(v -> h.put(CE_HEADER_PREFIX + "subject", v));
+        e.correlationId().ifPresent(v -> h.put(CE_HEADER_PREFIX + Envelope.EXT_CORRELATION_ID, v));
+        e.causationId().ifPresent(v -> h.put(CE_HEADER_PREFIX + Envelope.EXT_CAUSATION_ID, v));
+        e.traceparent().ifPresent(v -> h.put(CE_HEADER_PREFIX + Envelope.EXT_TRACEPARENT, v));
+        e.extensions().forEach((k, v) -> h.put(CE_HEADER_PREFIX + k, v));
+        h.put(MessageHeaders.MESSAGE_ID, e.id());
+        h.put(MessageHeaders.MESSAGE_TYPE, e.type());
+        e.correlationId().ifPresent(v -> h.put(MessageHeaders.CORRELATION_ID, v));
+        e.traceparent().ifPresent(v -> h.put(MessageHeaders.TRACEPARENT, v));
+        h.forEach((name, v) -> {
+            headers.remove(name);
+            headers.add(name, v.getBytes(StandardCharsets.UTF_8));
+        });
+        return value;
+    }
+
     private static void writeOptional(JsonGenerator g, String name, String value) throws IOException {
         if (value != null) {
             g.writeStringField(name, value);

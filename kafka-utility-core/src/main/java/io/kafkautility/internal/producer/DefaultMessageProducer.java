@@ -90,8 +90,12 @@ public final class DefaultMessageProducer implements MessageProducer {
         byte[] value;
         RecordHeaders headers = new RecordHeaders();
         try {
-            value = codec.encode(envelope);
-            codec.writeHeaders(envelope, headers);
+            if (options.contentMode() == io.kafkautility.message.ContentMode.BINARY) {
+                value = codec.encodeBinary(envelope, headers);
+            } else {
+                value = codec.encode(envelope);
+                codec.writeHeaders(envelope, headers);
+            }
         } catch (RuntimeException e) {
             metrics.failed(topic, envelope.type(), SendFailureReason.SERIALIZATION.name(), 0);
             return CompletableFuture.failedFuture(new SendException(topic, envelope.id(), SendFailureReason.SERIALIZATION,
