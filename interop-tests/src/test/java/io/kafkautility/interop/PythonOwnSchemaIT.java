@@ -4,22 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.kafkautility.response.ConfluentPython;
 import io.kafkautility.response.ForeignReplySchemas;
 import io.kafkautility.response.ReplyFixture;
 import io.kafkautility.response.TestConnection;
 import io.kafkautility.response.WebSocketSessionManager;
 import io.kafkautility.testkit.KafkaCluster;
 import io.kafkautility.testkit.junit.KafkaTest;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -31,21 +27,12 @@ import org.junit.jupiter.api.Test;
  */
 @KafkaTest
 class PythonOwnSchemaIT {
-    static final String PYTHON = "/usr/bin/python3";
     static final int ANSWERS = 10;
 
     @Test
     void repliesOfAPythonServiceWithItsOwnWriterSchemaReachTheirSessions(KafkaCluster cluster) throws Exception {
-        boolean available = pythonHasConfluentKafka();
-        if (!available) {
-            System.err.println("SKIPPED PythonOwnSchemaIT: install python3-confluent-kafka python3-avro");
-        }
-        Assumptions.assumeTrue(available, "needs /usr/bin/python3 with python3-confluent-kafka and python3-avro");
+        ConfluentPython.assumeAvailable("PythonOwnSchemaIT");
         Path dir = Files.createDirectories(Path.of("target", "interop"));
-        Path script = dir.resolve("python_own_schema.py");
-        try (InputStream in = getClass().getResourceAsStream("/interop/python_own_schema.py")) {
-            Files.write(script, in.readAllBytes());
-        }
         Path schemaFile = dir.resolve("python-own.avsc");
         Files.writeString(schemaFile, ForeignReplySchemas.PYTHON_OWN);
 
@@ -59,16 +46,8 @@ class PythonOwnSchemaIT {
                 assertThat(f.manager.beginQuestion("py-own-" + i, "q-" + i))
                         .isEqualTo(WebSocketSessionManager.Admission.ACCEPTED);
             }
-            Process p = new ProcessBuilder(PYTHON, script.toString(), cluster.bootstrapServers(), registry.url(),
-                    f.topic, schemaFile.toString(), Integer.toString(ANSWERS)).redirectErrorStream(true)
-                    .redirectOutput(dir.resolve("python-own.log").toFile()).start();
-            try {
-                assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("python finished").isTrue();
-            } finally {
-                p.destroyForcibly();
-            }
-            List<String> out = Files.readAllLines(dir.resolve("python-own.log"), StandardCharsets.UTF_8);
-            assertThat(p.exitValue()).as("python exit; output: %s", out).isZero();
+            ConfluentPython.run(getClass(), "/interop/python_own_schema.py", dir, cluster.bootstrapServers(),
+                    registry.url(), f.topic, schemaFile.toString(), Integer.toString(ANSWERS));
 
             await().atMost(Duration.ofSeconds(30)).until(() -> browsers.stream().allMatch(b -> b.answers().size() == 1));
             for (int i = 0; i < ANSWERS; i++) {
@@ -85,23 +64,6 @@ class PythonOwnSchemaIT {
                 }
             }
             System.out.printf("PYTHON own schema: %d of %d answers reached their sessions%n", ANSWERS, ANSWERS);
-        }
-    }
-
-    static boolean pythonHasConfluentKafka() {
-        if (!Files.isExecutable(Path.of(PYTHON))) {
-            return false;
-        }
-        try {
-            Process p = new ProcessBuilder(PYTHON, "-c", "import confluent_kafka.avro, avro.schema")
-                    .redirectErrorStream(true).start();
-            p.getInputStream().readAllBytes();
-            return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
         }
     }
 }

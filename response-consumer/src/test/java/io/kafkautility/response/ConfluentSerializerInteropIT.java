@@ -6,15 +6,10 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kafkautility.testkit.KafkaCluster;
 import io.kafkautility.testkit.junit.KafkaTest;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,20 +20,10 @@ import org.junit.jupiter.api.Test;
  */
 @KafkaTest
 class ConfluentSerializerInteropIT {
-    static final String PYTHON = "/usr/bin/python3";
-
     @Test
     void confluentsSerializerAndOursReadEachOther(KafkaCluster cluster) throws Exception {
-        boolean available = pythonHasConfluentKafka();
-        if (!available) {
-            System.err.println("SKIPPED ConfluentSerializerInteropIT: install python3-confluent-kafka python3-avro");
-        }
-        Assumptions.assumeTrue(available, "needs /usr/bin/python3 with python3-confluent-kafka and python3-avro");
+        ConfluentPython.assumeAvailable("ConfluentSerializerInteropIT");
         Path dir = Files.createDirectories(Path.of("target", "interop"));
-        Path script = dir.resolve("confluent_interop.py");
-        try (InputStream in = getClass().getResourceAsStream("/interop/confluent_interop.py")) {
-            Files.write(script, in.readAllBytes());
-        }
         Path schemaFile = dir.resolve("rag-response.avsc");
         Files.writeString(schemaFile, RagResponseAvro.schema().toString());
 
@@ -48,16 +33,8 @@ class ConfluentSerializerInteropIT {
             // no key: AvroConsumer would try to decode a String key as Avro too
             f.send(null, f.encode(ReplyFixture.response("java-1", "q-java")));
 
-            Process p = new ProcessBuilder(PYTHON, script.toString(), cluster.bootstrapServers(), f.registryUrl,
-                    f.topic, schemaFile.toString()).redirectErrorStream(true)
-                    .redirectOutput(dir.resolve("python.log").toFile()).start();
-            try {
-                assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("python finished").isTrue();
-            } finally {
-                p.destroyForcibly();
-            }
-            List<String> out = Files.readAllLines(dir.resolve("python.log"), StandardCharsets.UTF_8);
-            assertThat(p.exitValue()).as("python exit; output: %s", out).isZero();
+            List<String> out = ConfluentPython.run(getClass(), "/interop/confluent_interop.py", dir,
+                    cluster.bootstrapServers(), f.registryUrl, f.topic, schemaFile.toString());
 
             // Confluent's serializer -> our decoder -> the browser
             await().atMost(Duration.ofSeconds(30)).until(() -> browser.answers().size() == 1);
@@ -75,23 +52,6 @@ class ConfluentSerializerInteropIT {
             assertThat(fromPython.path("status").asText()).isEqualTo("SUCCESS");
             assertThat(fromPython.path("sources").size()).isEqualTo(2);
             System.out.println("INTEROP confluent-kafka-python AvroProducer/AvroConsumer <-> kafka-utility: ok");
-        }
-    }
-
-    private static boolean pythonHasConfluentKafka() {
-        if (!Files.isExecutable(Path.of(PYTHON))) {
-            return false;
-        }
-        try {
-            Process p = new ProcessBuilder(PYTHON, "-c", "import confluent_kafka.avro, avro.schema")
-                    .redirectErrorStream(true).start();
-            p.getInputStream().readAllBytes();
-            return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
         }
     }
 }
