@@ -69,6 +69,7 @@ public final class DefaultMessageConsumer implements MessageConsumer {
     private static final Duration BUSY_POLL = Duration.ofMillis(2);
     private static final long DIAGNOSE_AFTER_NANOS = Duration.ofSeconds(5).toNanos();
     private static final Duration PROBE_WAIT = Duration.ofSeconds(5);
+    private static final Duration RECONNECT_COMMIT_TIMEOUT = Duration.ofSeconds(2);
 
     private final ConsumerOptions options;
     private final KafkaClientPool pool;
@@ -225,6 +226,7 @@ public final class DefaultMessageConsumer implements MessageConsumer {
                 reportFailure(e, backoff);
                 reconnects.increment();
                 abandonBatch(Set.of());
+                commitBeforeReconnect();
                 closeQuietly(Duration.ZERO);
                 finished.clear();
                 committed.clear();
@@ -254,6 +256,22 @@ public final class DefaultMessageConsumer implements MessageConsumer {
         }
         if (!error.isRetriable()) {
             assigned.completeExceptionally(error); // after the listener: whoever sees assigned() fail sees it told
+        }
+    }
+
+    /**
+     * Commits what was finished before the failed client is dropped (best effort, bounded), so a client failure does
+     * not make the next client read those records again; a client that cannot commit any more just fails here.
+     */
+    private void commitBeforeReconnect() {
+        if (consumer == null) {
+            return;
+        }
+        try {
+            commit(true, RECONNECT_COMMIT_TIMEOUT);
+        } catch (RuntimeException e) {
+            log.debug("Consumer {} could not commit before reconnecting ({}); those records will be read again",
+                    options.name(), e.getClass().getSimpleName());
         }
     }
 
