@@ -34,6 +34,8 @@ import java.util.concurrent.TimeUnit;
 final class ReplyListener implements Runnable {
 
     private static final Duration POLL_TIMEOUT = Duration.ofSeconds(1);
+    private static final Duration RECONNECT_BACKOFF = Duration.ofMillis(100);
+    private static final Duration MAX_RECONNECT_BACKOFF = Duration.ofSeconds(10);
 
     private final DefaultRequestReplyClient<?, ?> client;
     private final RequestReplyOptions<?, ?> options;
@@ -47,6 +49,11 @@ final class ReplyListener implements Runnable {
     private volatile boolean running = true;
     private volatile Consumer<byte[], byte[]> consumer;
     private volatile boolean topicCreated;
+    /** The reply consumer's settings, built once (a recreated consumer gets the same). */
+    private final Map<String, Object> consumerProperties;
+    /** The next offset to read of each assigned partition (reply thread only): where a recreated consumer starts. */
+    private final Map<TopicPartition, Long> positions = new HashMap<>();
+    private final Object stopSignal = new Object();
 
     ReplyListener(DefaultRequestReplyClient<?, ?> client, RequestReplyOptions<?, ?> options, String replyTopic,
                   int replyPartition, boolean generatedTopic, String instanceId, TimeoutScheduler scheduler) {
@@ -57,6 +64,16 @@ final class ReplyListener implements Runnable {
         this.generatedTopic = generatedTopic;
         this.instanceId = instanceId;
         this.scheduler = scheduler;
+        Map<String, Object> props = new HashMap<>(options.kafkaProperties());
+        props.putIfAbsent(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10);
+        props.compute(ConsumerConfig.CLIENT_ID_CONFIG,
+                (k, v) -> (v == null ? options.clientName() : v) + "-replies-" + instanceId);
+        props.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        this.consumerProperties = Map.copyOf(props);
         this.thread = new Thread(this, "ku-rr-replies-" + options.clientName() + "-" + instanceId);
         this.thread.setDaemon(true);
     }
@@ -104,49 +121,89 @@ final class ReplyListener implements Runnable {
             closeConsumer();
             return;
         }
+        Duration backoff = RECONNECT_BACKOFF;
         try {
             while (running) {
-                ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL_TIMEOUT);
-                for (ConsumerRecord<byte[], byte[]> record : records) {
-                    try {
-                        client.onReply(record);
-                    } catch (RuntimeException e) {
-                        ReplyListenerLog.LOG.warn("Handling reply at {}-{}@{} failed: {}", record.topic(),
-                                record.partition(), record.offset(), e.toString());
+                try {
+                    if (consumer == null) {
+                        reconnect();
                     }
+                    ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL_TIMEOUT);
+                    for (ConsumerRecord<byte[], byte[]> record : records) {
+                        try {
+                            client.onReply(record);
+                        } catch (RuntimeException e) {
+                            ReplyListenerLog.LOG.warn("Handling reply at {}-{}@{} failed: {}", record.topic(),
+                                    record.partition(), record.offset(), e.toString());
+                        }
+                        positions.put(new TopicPartition(record.topic(), record.partition()), record.offset() + 1);
+                    }
+                    backoff = RECONNECT_BACKOFF;
+                } catch (WakeupException | InterruptException e) {
+                    Thread.interrupted();
+                    if (!running) {
+                        break;
+                    }
+                } catch (RuntimeException e) { // a Kafka failure, or a bug: the loop never just dies
+                    if (!running) {
+                        break;
+                    }
+                    ReplyListenerLog.LOG.warn("Reply consumer for topic {} failed ({}: {}); recreating it in {} ms, "
+                            + "from where it was (pending requests keep waiting)", replyTopic,
+                            e.getClass().getSimpleName(), e.getMessage(), backoff.toMillis());
+                    closeConsumer();
+                    consumer = null;
+                    waitOrStop(backoff);
+                    backoff = backoff.multipliedBy(2).compareTo(MAX_RECONNECT_BACKOFF) > 0 ? MAX_RECONNECT_BACKOFF
+                            : backoff.multipliedBy(2);
                 }
-            }
-        } catch (WakeupException | InterruptException e) {
-            if (running) {
-                ReplyListenerLog.LOG.error("Reply consumer for topic {} interrupted", replyTopic);
-                client.onListenerFailed(e);
-            }
-        } catch (Throwable t) {
-            if (running) {
-                ReplyListenerLog.LOG.error("Reply consumer for topic {} failed; pending requests fail: {}",
-                        replyTopic, t.toString());
-                client.onListenerFailed(t);
             }
         } finally {
             closeConsumer();
         }
     }
 
+    /** A new Kafka consumer on the same partitions, positioned where the failed one was. */
+    private void reconnect() {
+        Consumer<byte[], byte[]> c = options.consumerFactory().apply(new HashMap<>(consumerProperties));
+        try {
+            c.assign(positions.keySet());
+            positions.forEach(c::seek);
+        } catch (RuntimeException e) {
+            try {
+                c.close(Duration.ZERO);
+            } catch (RuntimeException ignored) {
+                // the failure that matters is the one thrown
+            }
+            throw e;
+        }
+        consumer = c;
+        ReplyListenerLog.LOG.info("Reply consumer for topic {} recreated at {}", replyTopic, positions);
+    }
+
+    private void waitOrStop(Duration d) {
+        long deadline = System.nanoTime() + d.toNanos();
+        synchronized (stopSignal) {
+            while (running) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return;
+                }
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(stopSignal, left);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }
+    }
+
     private void startup() throws Exception {
-        Map<String, Object> props = new HashMap<>(options.kafkaProperties());
-        props.putIfAbsent(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10);
-        props.compute(ConsumerConfig.CLIENT_ID_CONFIG,
-                (k, v) -> (v == null ? options.clientName() : v) + "-replies-" + instanceId);
-        props.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
         Duration timeout = options.startupTimeout();
         if (generatedTopic) {
             createTopic(timeout);
         }
-        Consumer<byte[], byte[]> c = options.consumerFactory().apply(props);
+        Consumer<byte[], byte[]> c = options.consumerFactory().apply(new HashMap<>(consumerProperties));
         consumer = c;
         if (!running) {
             throw new WakeupException();
@@ -167,7 +224,7 @@ final class ReplyListener implements Runnable {
         c.assign(partitions);
         c.seekToEnd(partitions);
         for (TopicPartition tp : partitions) {
-            c.position(tp, timeout);
+            positions.put(tp, c.position(tp, timeout));
         }
         ReplyListenerLog.LOG.debug("Reply consumer assigned {} and positioned", partitions);
     }
@@ -187,6 +244,9 @@ final class ReplyListener implements Runnable {
 
     void stop(Duration timeout, RequestReplyException closed) {
         running = false;
+        synchronized (stopSignal) {
+            stopSignal.notifyAll();
+        }
         ready.completeExceptionally(closed);
         Consumer<byte[], byte[]> c = consumer;
         if (c != null) {
