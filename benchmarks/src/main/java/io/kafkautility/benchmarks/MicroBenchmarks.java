@@ -117,20 +117,6 @@ public class MicroBenchmarks {
 
     // ---- reply decoding on the response consumer's thread (per record; the writer schema is resolved once)
 
-    /** What Flink SQL's avro-confluent format derives for the README's respostas table (nullable columns). */
-    private static final String FLINK_NULLABLE = """
-            {"type":"record","name":"record","namespace":"org.apache.flink.avro.generated","fields":[
-              {"name":"sessionId","type":["null","string"],"default":null},
-              {"name":"questionId","type":["null","string"],"default":null},
-              {"name":"answer","type":["null","string"],"default":null},
-              {"name":"sources","type":["null",{"type":"array","items":["null",{"type":"record",
-                "name":"record_sources","fields":[
-                {"name":"documentId","type":["null","string"],"default":null},
-                {"name":"title","type":["null","string"],"default":null},
-                {"name":"score","type":["null","double"],"default":null}]}]}],"default":null},
-              {"name":"status","type":["null","string"],"default":null},
-              {"name":"error","type":["null","string"],"default":null},
-              {"name":"timestamp","type":["null",{"type":"long","logicalType":"timestamp-millis"}],"default":null}]}""";
 
     private io.kafkautility.avro.AvroWireDecoder strictReplies;
     private io.kafkautility.avro.MappingAvroDecoder<io.kafkautility.response.RagResponse> replies;
@@ -140,7 +126,7 @@ public class MicroBenchmarks {
     @Setup
     public void setUpReplies() throws Exception {
         org.apache.avro.Schema own = io.kafkautility.response.RagResponseAvro.schema();
-        org.apache.avro.Schema flink = new org.apache.avro.Schema.Parser().parse(FLINK_NULLABLE);
+        org.apache.avro.Schema flink = new org.apache.avro.Schema.Parser().parse(FlinkSchemas.NULLABLE);
         java.util.Map<Integer, org.apache.avro.Schema> schemas = java.util.Map.of(1, own, 2, flink);
         io.kafkautility.avro.WriterSchemaResolver resolver = schemas::get;
         strictReplies = io.kafkautility.avro.AvroWireDecoder.create(resolver, own);

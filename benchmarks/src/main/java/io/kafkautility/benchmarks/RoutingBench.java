@@ -78,6 +78,15 @@ final class RoutingBench {
     }
 
     Outcome run(String topic, int sessions, int ratePerSecond, Duration duration) throws Exception {
+        return run(topic, sessions, ratePerSecond, duration, false);
+    }
+
+    /**
+     * As {@link #run(String, int, int, Duration)}; with {@code flinkSchema} the replies are written with the schema a
+     * Flink SQL job derives (nullable unions, a string status, another record name), decoded by field.
+     */
+    Outcome run(String topic, int sessions, int ratePerSecond, Duration duration, boolean flinkSchema)
+            throws Exception {
         Map<String, Long> producedAt = new ConcurrentHashMap<>();
         List<Double> ours = Collections.synchronizedList(new ArrayList<>());
         List<Double> raw = Collections.synchronizedList(new ArrayList<>());
@@ -131,7 +140,7 @@ final class RoutingBench {
             }, "raw-routing-baseline");
             rawThread.start();
 
-            Schema schema = RagResponseAvro.schema();
+            Schema schema = flinkSchema ? new Schema.Parser().parse(FlinkSchemas.NULLABLE) : RagResponseAvro.schema();
             AvroWireEncoder encoder = AvroWireEncoder.create(SchemaRegistryClient.create(
                     SchemaRegistryOptions.builder(registryUrl).build()), topic + "-value", schema);
             long intervalNanos = 1_000_000_000L / ratePerSecond;
@@ -145,8 +154,9 @@ final class RoutingBench {
                 if (manager.beginQuestion(session, question) != WebSocketSessionManager.Admission.ACCEPTED) {
                     continue; // the session still waits for its previous reply
                 }
-                byte[] value = encoder.encode(RagResponseAvro.toAvro(new RagResponse(session, question,
-                        "answer " + i, List.of(), RagResponse.Status.SUCCESS, null, Instant.now()), schema));
+                byte[] value = encoder.encode(flinkSchema ? flinkReply(schema, session, question, "answer " + i)
+                        : RagResponseAvro.toAvro(new RagResponse(session, question, "answer " + i, List.of(),
+                        RagResponse.Status.SUCCESS, null, Instant.now()), schema));
                 long now = System.currentTimeMillis();
                 producedAt.put(question, now);
                 producer.send(new ProducerRecord<>(topic, null, now, session.getBytes(StandardCharsets.UTF_8),
@@ -167,6 +177,17 @@ final class RoutingBench {
             rawThread.join(5000);
         }
         return new Outcome(new ArrayList<>(raw), new ArrayList<>(ours), Double.NaN);
+    }
+
+    private static org.apache.avro.generic.GenericRecord flinkReply(Schema schema, String session, String question,
+                                                                    String answer) {
+        org.apache.avro.generic.GenericRecord r = new org.apache.avro.generic.GenericData.Record(schema);
+        r.put("sessionId", session);
+        r.put("questionId", question);
+        r.put("answer", answer);
+        r.put("status", "SUCCESS");
+        r.put("timestamp", System.currentTimeMillis());
+        return r;
     }
 
     /** A session that hands each frame to a callback and completes at once. */
