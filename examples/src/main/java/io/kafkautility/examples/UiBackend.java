@@ -61,6 +61,7 @@ public final class UiBackend implements AutoCloseable {
     private final PrometheusMeterRegistry prometheus;
     private final Server server;
     private final ServerConnector connector;
+    private io.kafkautility.health.KafkaHealth health;
 
     /**
      * Starts the backend on {@code port} (0 for any free one) on 127.0.0.1.
@@ -92,6 +93,8 @@ public final class UiBackend implements AutoCloseable {
         context.setContextPath("/");
         context.addServlet(new ServletHolder(new PageServlet()), "/");
         context.addServlet(new ServletHolder(new MetricsServlet(prometheus)), "/metrics");
+        this.health = io.kafkautility.health.KafkaHealth.builder().check("responses", responses::health).build();
+        context.addServlet(new ServletHolder(new HealthServlet(health)), "/health");
         JakartaWebSocketServletContainerInitializer.configure(context, (servletContext, container) ->
                 container.addEndpoint(ServerEndpointConfig.Builder.create(ChatEndpoint.class, "/chat")
                         .configurator(new ServerEndpointConfig.Configurator() {
@@ -176,6 +179,25 @@ public final class UiBackend implements AutoCloseable {
                 throws IOException {
             resp.setContentType("text/plain; version=0.0.4; charset=utf-8");
             resp.getOutputStream().write(registry.scrape().getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    /** Serves the Kafka health as JSON: 200 while UP or DEGRADED (ready), 503 while DOWN. */
+    private static final class HealthServlet extends jakarta.servlet.http.HttpServlet {
+        private static final long serialVersionUID = 1L;
+        private final transient io.kafkautility.health.KafkaHealth health;
+
+        HealthServlet(io.kafkautility.health.KafkaHealth health) {
+            this.health = health;
+        }
+
+        @Override
+        protected void doGet(jakarta.servlet.http.HttpServletRequest req, jakarta.servlet.http.HttpServletResponse resp)
+                throws IOException {
+            io.kafkautility.health.Health now = health.check();
+            resp.setStatus(now.isReady() ? 200 : 503);
+            resp.setContentType("application/json; charset=utf-8");
+            resp.getOutputStream().write(now.toJson().getBytes(StandardCharsets.UTF_8));
         }
     }
 

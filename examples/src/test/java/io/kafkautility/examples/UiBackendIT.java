@@ -60,6 +60,13 @@ class UiBackendIT {
             assertThat(metrics.statusCode()).isEqualTo(200);
             assertThat(metrics.body()).contains("kafka_utility_messages_sent_total", "kafka_utility_response_",
                     "kafka_producer_");
+            HttpResponse<String> health = http.send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + ui.port() + "/health")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(health.statusCode()).isEqualTo(200);
+            JsonNode healthJson = new com.fasterxml.jackson.databind.ObjectMapper().readTree(health.body());
+            assertThat(healthJson.path("status").asText()).isEqualTo("UP");
+            assertThat(healthJson.path("components").get(0).path("details").path("ready").asBoolean()).isTrue();
             socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").get(10, TimeUnit.SECONDS);
             await().atMost(Duration.ofSeconds(10)).until(() -> ui.stack.backend().sessions().sessionCount() == 0);
         }

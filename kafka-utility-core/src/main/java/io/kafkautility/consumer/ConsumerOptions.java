@@ -33,6 +33,8 @@ public final class ConsumerOptions {
     public static final Duration DEFAULT_MAX_BACKOFF = Duration.ofSeconds(5);
     public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(10);
     public static final Duration DEFAULT_POLL_TIMEOUT = Duration.ofMillis(100);
+    /** Default lag above which the consumer reports itself DEGRADED: 10,000 records. */
+    public static final long DEFAULT_HEALTH_MAX_LAG = 10_000;
     public static final Duration DEFAULT_RECONNECT_BACKOFF = Duration.ofMillis(500);
     public static final Duration DEFAULT_MAX_RECONNECT_BACKOFF = Duration.ofSeconds(10);
     public static final Duration DEFAULT_DEAD_LETTER_MAX_BLOCK = Duration.ofSeconds(5);
@@ -52,6 +54,7 @@ public final class ConsumerOptions {
     private final int dedupWindow;
     private final Duration closeTimeout;
     private final Duration pollTimeout;
+    private final long healthMaxLag;
     private final Duration reconnectBackoff;
     private final Duration maxReconnectBackoff;
     private final Duration deadLetterMaxBlock;
@@ -75,6 +78,7 @@ public final class ConsumerOptions {
         this.dedupWindow = b.dedupWindow;
         this.closeTimeout = b.closeTimeout;
         this.pollTimeout = b.pollTimeout;
+        this.healthMaxLag = b.healthMaxLag;
         this.reconnectBackoff = b.reconnectBackoff;
         this.maxReconnectBackoff = b.maxReconnectBackoff;
         this.deadLetterMaxBlock = b.deadLetterMaxBlock;
@@ -100,6 +104,7 @@ public final class ConsumerOptions {
         b.dedupWindow = dedupWindow;
         b.closeTimeout = closeTimeout;
         b.pollTimeout = pollTimeout;
+        b.healthMaxLag = healthMaxLag;
         b.reconnectBackoff = reconnectBackoff;
         b.maxReconnectBackoff = maxReconnectBackoff;
         b.deadLetterMaxBlock = deadLetterMaxBlock;
@@ -168,6 +173,11 @@ public final class ConsumerOptions {
 
     public Duration closeTimeout() {
         return closeTimeout;
+    }
+
+    /** Records to read on the most lagging partition above which {@code health()} says DEGRADED. */
+    public long healthMaxLag() {
+        return healthMaxLag;
     }
 
     public Duration pollTimeout() {
@@ -255,6 +265,7 @@ public final class ConsumerOptions {
         private int dedupWindow;
         private Duration closeTimeout = DEFAULT_CLOSE_TIMEOUT;
         private Duration pollTimeout = DEFAULT_POLL_TIMEOUT;
+        private long healthMaxLag = DEFAULT_HEALTH_MAX_LAG;
         private Duration reconnectBackoff = DEFAULT_RECONNECT_BACKOFF;
         private Duration maxReconnectBackoff = DEFAULT_MAX_RECONNECT_BACKOFF;
         private Duration deadLetterMaxBlock = DEFAULT_DEAD_LETTER_MAX_BLOCK;
@@ -336,6 +347,18 @@ public final class ConsumerOptions {
         /** Bound of {@link MessageConsumer#close()}; {@link #DEFAULT_CLOSE_TIMEOUT} by default; must be > 0. */
         public Builder closeTimeout(Duration timeout) {
             this.closeTimeout = requirePositive("closeTimeout", timeout);
+            return this;
+        }
+
+        /**
+         * Records to read on the most lagging partition above which {@code health()} reports DEGRADED;
+         * {@link #DEFAULT_HEALTH_MAX_LAG} by default; must be >= 0.
+         */
+        public Builder healthMaxLag(long records) {
+            if (records < 0) {
+                throw new IllegalArgumentException("healthMaxLag must be >= 0 but was " + records);
+            }
+            this.healthMaxLag = records;
             return this;
         }
 

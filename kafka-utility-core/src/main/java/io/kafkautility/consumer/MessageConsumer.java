@@ -56,6 +56,15 @@ public interface MessageConsumer extends AutoCloseable {
     long completedCount();
 
     /**
+     * The consumer's health now, without I/O: DOWN when not started, closed, not assigned yet, when its poll thread
+     * has not polled for 10 s, or when its client has had no heartbeat from its group coordinator for 9 s (broker out
+     * of reach); DEGRADED when its most lagging partition has more than {@link ConsumerOptions#healthMaxLag()} records
+     * to read, or within 60 s of a client failure; else UP. Details hold the assigned partitions, last poll, lag and
+     * heartbeat age. See {@link io.kafkautility.health.KafkaHealth}.
+     */
+    io.kafkautility.health.Health health();
+
+    /**
      * Stops gracefully within {@link ConsumerOptions#closeTimeout()}: finishes the in-flight record, commits what was
      * processed, leaves the group. Bounded in time even when the brokers are gone. Idempotent.
      */

@@ -88,6 +88,13 @@ public interface MessageProducer extends AutoCloseable {
     CircuitState circuitState();
 
     /**
+     * The producer's health now, without I/O: DOWN while its circuit breaker is open (sends are refused) or it is
+     * closed, DEGRADED while half-open or within 60 s of a send that failed for good, else UP; details hold the breaker
+     * state and the last failure's reason and age. See {@link io.kafkautility.health.KafkaHealth}.
+     */
+    io.kafkautility.health.Health health();
+
+    /**
      * Releases this user's share of the pooled Kafka producer. Idempotent. Later sends fail with
      * {@link ProducerClosedException}; sends already handed to Kafka still complete.
      */

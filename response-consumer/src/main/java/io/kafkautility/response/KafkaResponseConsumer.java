@@ -61,4 +61,10 @@ public interface KafkaResponseConsumer extends AutoCloseable {
     /** Same as {@link #stop()}. */
     @Override
     void close();
+
+    /**
+     * The consumer's health now, without I/O: DOWN before it is ready (assigned and positioned) or once stopped, else
+     * UP; details hold the replies read. See {@link io.kafkautility.health.KafkaHealth}.
+     */
+    io.kafkautility.health.Health health();
 }

@@ -78,6 +78,32 @@ public final class ConcurrentMessageConsumer implements MessageConsumer {
     }
 
     @Override
+    public io.kafkautility.health.Health health() {
+        java.util.List<io.kafkautility.health.Health> parts = new java.util.ArrayList<>();
+        io.kafkautility.health.HealthStatus status = io.kafkautility.health.HealthStatus.UP;
+        java.util.List<String> reasons = new java.util.ArrayList<>();
+        boolean anyAssigned = false;
+        for (DefaultMessageConsumer m : members) {
+            io.kafkautility.health.Health h = m.health();
+            parts.add(h);
+            Object assigned = h.details().get("assignedPartitions");
+            anyAssigned |= assigned instanceof Integer n && n > 0;
+            // a member beyond the partition count is never assigned: that alone does not make the consumer DOWN
+            boolean idleMember = h.reasons().equals(java.util.List.of("not assigned yet")) && members.size() > 1;
+            if (!idleMember) {
+                status = status.worst(h.status());
+                h.reasons().forEach(r -> reasons.add(h.component() + ": " + r));
+            }
+        }
+        if (!anyAssigned && status == io.kafkautility.health.HealthStatus.UP && !assigned().isDone()) {
+            status = io.kafkautility.health.HealthStatus.DOWN;
+            reasons.add("not assigned yet");
+        }
+        return new io.kafkautility.health.Health("consumer", status, reasons, java.util.Map.of("members",
+                members.size()), parts);
+    }
+
+    @Override
     public long completedCount() {
         long sum = 0;
         for (DefaultMessageConsumer m : members) {

@@ -201,6 +201,7 @@ public final class DefaultMessageConsumer implements MessageConsumer {
                 // soon, instead of after a whole poll timeout
                 ConsumerRecords<byte[], byte[]> records = consumer.poll(inFlight.isEmpty() ? options.pollTimeout()
                         : BUSY_POLL);
+                sampleHealth();
                 if (!records.isEmpty()) {
                     if (full()) {
                         rewind(records); // fetched for a partition assigned while full: read again later
@@ -240,6 +241,123 @@ public final class DefaultMessageConsumer implements MessageConsumer {
     }
 
     /** Logs a client failure, tells the error listener, fails assigned() if it is not retriable and still pending. */
+    // ------------------------------------------------------------------ health (written by the poll thread)
+
+    private static final long HEALTH_SAMPLE_NANOS = TimeUnit.SECONDS.toNanos(1);
+    private static final Duration RECENT_FAILURE = Duration.ofSeconds(60);
+    private volatile long lastPollNanos;
+    private volatile double lagMax = -1;
+    private volatile double heartbeatSecondsAgo = -1;
+    private volatile int assignedPartitions;
+    private volatile long lastFailureNanos;
+    private volatile String lastFailure;
+    private long healthSampledNanos;
+    private long lagSampledNanos;
+    private static final long LAG_SAMPLE_NANOS = TimeUnit.SECONDS.toNanos(5);
+    private static final Duration LAG_LOOKUP_TIMEOUT = Duration.ofMillis(500);
+
+    /** Notes the poll, and once a second reads the client's lag and last heartbeat from its metrics. */
+    private void sampleHealth() {
+        long now = System.nanoTime();
+        lastPollNanos = now;
+        if (now - healthSampledNanos < HEALTH_SAMPLE_NANOS) {
+            return;
+        }
+        healthSampledNanos = now;
+        double heartbeat = -1;
+        for (Map.Entry<org.apache.kafka.common.MetricName, ? extends org.apache.kafka.common.Metric> e
+                : consumer.metrics().entrySet()) {
+            if (e.getKey().name().equals("last-heartbeat-seconds-ago")) {
+                heartbeat = value(e.getValue(), heartbeat);
+            }
+        }
+        // records not handled yet: from the next one to handle (the first unfinished, else the fetch position) to the
+        // log end. Paused partitions (back-pressure) are not fetched, so the client's own lag would go stale: the log
+        // ends are asked for, at most every 5 s and for at most 500 ms (the poll thread has nothing else to do then)
+        double lag = lagMax;
+        if (now - lagSampledNanos >= LAG_SAMPLE_NANOS) {
+            lagSampledNanos = now;
+            Set<TopicPartition> owned = consumer.assignment();
+            lag = owned.isEmpty() ? 0 : -1;
+            if (!owned.isEmpty()) {
+                try {
+                    Map<TopicPartition, Long> ends = consumer.endOffsets(owned, LAG_LOOKUP_TIMEOUT);
+                    for (Map.Entry<TopicPartition, Long> e : ends.entrySet()) {
+                        TopicPartition tp = e.getKey();
+                        Long next = finished.get(tp);
+                        Long first = flightFirstOffsets.get(tp);
+                        long from = next != null ? next : first != null ? first : consumer.position(tp,
+                                Duration.ZERO);
+                        lag = Math.max(lag, Math.max(0, e.getValue() - from));
+                    }
+                } catch (org.apache.kafka.common.errors.RetriableException
+                         unknown) {
+                    lag = -1; // not known now (broker slow or away): not reported
+                }
+            }
+        }
+        lagMax = lag;
+        heartbeatSecondsAgo = heartbeat;
+        assignedPartitions = consumer.assignment().size();
+    }
+
+    private static double value(org.apache.kafka.common.Metric metric, double fallback) {
+        Object v = metric.metricValue();
+        return v instanceof Number n && !Double.isNaN(n.doubleValue()) && !Double.isInfinite(n.doubleValue())
+                ? n.doubleValue() : fallback;
+    }
+
+    @Override
+    public io.kafkautility.health.Health health() {
+        java.util.List<String> reasons = new java.util.ArrayList<>();
+        Map<String, Object> details = new java.util.LinkedHashMap<>();
+        io.kafkautility.health.HealthStatus status = io.kafkautility.health.HealthStatus.UP;
+        long now = System.nanoTime();
+        details.put("running", running);
+        details.put("assignedPartitions", assignedPartitions);
+        details.put("completed", completed.get());
+        if (lastPollNanos != 0) {
+            details.put("lastPollMillisAgo", TimeUnit.NANOSECONDS.toMillis(now - lastPollNanos));
+        }
+        if (lagMax >= 0) {
+            details.put("lagMax", (long) lagMax);
+        }
+        if (heartbeatSecondsAgo >= 0) {
+            details.put("heartbeatSecondsAgo", (long) heartbeatSecondsAgo);
+        }
+        String failure = lastFailure;
+        long failureAgo = TimeUnit.NANOSECONDS.toMillis(now - lastFailureNanos);
+        if (failure != null && failureAgo < RECENT_FAILURE.toMillis()) {
+            status = io.kafkautility.health.HealthStatus.DEGRADED;
+            reasons.add("its Kafka client failed " + failureAgo + " ms ago (" + failure + ")");
+        }
+        if (lagMax > options.healthMaxLag()) {
+            status = status.worst(io.kafkautility.health.HealthStatus.DEGRADED);
+            reasons.add("falling behind: " + (long) lagMax + " records not handled yet on its most lagging partition "
+                    + "(more than " + options.healthMaxLag() + ")");
+        }
+        long stale = Math.max(10_000, 3 * options.pollTimeout().toMillis());
+        if (!running) {
+            status = io.kafkautility.health.HealthStatus.DOWN;
+            reasons.add(started.get() ? "closed" : "not started");
+        } else if (!assigned.isDone() || assigned.isCompletedExceptionally()) {
+            status = io.kafkautility.health.HealthStatus.DOWN;
+            reasons.add(assigned.isCompletedExceptionally() ? "could not join its group" : "not assigned yet");
+        } else if (lastPollNanos != 0 && TimeUnit.NANOSECONDS.toMillis(now - lastPollNanos) > stale) {
+            status = io.kafkautility.health.HealthStatus.DOWN;
+            reasons.add("its poll thread has not polled for " + TimeUnit.NANOSECONDS.toMillis(now - lastPollNanos)
+                    + " ms");
+        } else if (heartbeatSecondsAgo > HEARTBEAT_STALE_SECONDS) {
+            status = io.kafkautility.health.HealthStatus.DOWN;
+            reasons.add("no heartbeat to its group coordinator for " + (long) heartbeatSecondsAgo
+                    + " s (broker unreachable?)");
+        }
+        return io.kafkautility.health.Health.of("consumer:" + options.name(), status, reasons, details);
+    }
+
+    /** Three default heartbeat intervals (3 s) without one: the group coordinator is out of reach. */
+    private static final long HEARTBEAT_STALE_SECONDS = 9;
+
     private void reportFailure(RuntimeException e, Duration retryIn) {
         ConsumerException.Reason reason = e instanceof AuthenticationException ? ConsumerException.Reason.AUTHENTICATION
                 : e instanceof AuthorizationException ? ConsumerException.Reason.AUTHORIZATION
@@ -247,6 +365,8 @@ public final class DefaultMessageConsumer implements MessageConsumer {
                 : ConsumerException.Reason.CLIENT_ERROR;
         ConsumerException error = new ConsumerException(options.name(), reason, e.getClass().getSimpleName() + ": "
                 + DeadLetterRecords.safeMessage(e), retryIn, e);
+        lastFailure = reason + ": " + e.getClass().getSimpleName();
+        lastFailureNanos = System.nanoTime();
         log.warn("Consumer {} failed ({}: {}: {}); recreating the Kafka consumer in {} ms", options.name(), reason,
                 e.getClass().getSimpleName(), DeadLetterRecords.safeMessage(e), retryIn.toMillis());
         try {

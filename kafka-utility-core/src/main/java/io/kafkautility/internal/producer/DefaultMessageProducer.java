@@ -33,6 +33,9 @@ import org.slf4j.LoggerFactory;
 /** A user's handle on a shared producer: validates and encodes envelopes, then sends through the shared producer. */
 public final class DefaultMessageProducer implements MessageProducer {
 
+    /** A send failure this recent makes the producer DEGRADED. */
+    static final java.time.Duration RECENT_FAILURE = java.time.Duration.ofSeconds(60);
+
     private static final Logger log = LoggerFactory.getLogger(DefaultMessageProducer.class);
     private static final String UNKNOWN_TYPE = "unknown";
 
@@ -131,6 +134,39 @@ public final class DefaultMessageProducer implements MessageProducer {
     @Override
     public CircuitState circuitState() {
         return shared.state();
+    }
+
+    @Override
+    public io.kafkautility.health.Health health() {
+        CircuitState state = shared.state();
+        java.util.List<String> reasons = new java.util.ArrayList<>();
+        java.util.Map<String, Object> details = new java.util.LinkedHashMap<>();
+        details.put("breaker", breakerName());
+        details.put("breakerState", state.name());
+        io.kafkautility.health.HealthStatus status = io.kafkautility.health.HealthStatus.UP;
+        SharedProducer.LastFailure failure = shared.lastFailure();
+        if (failure != null) {
+            long agoMillis = java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - failure.atNanos());
+            details.put("lastFailureReason", failure.reason());
+            details.put("lastFailureMillisAgo", agoMillis);
+            if (agoMillis < RECENT_FAILURE.toMillis()) {
+                status = io.kafkautility.health.HealthStatus.DEGRADED;
+                reasons.add("a send failed " + agoMillis + " ms ago (" + failure.reason() + ")");
+            }
+        }
+        if (state == CircuitState.OPEN) {
+            status = io.kafkautility.health.HealthStatus.DOWN;
+            reasons.add("circuit breaker " + breakerName() + " is " + state.name().toLowerCase(java.util.Locale.ROOT)
+                    + ": sends are refused");
+        } else if (state == CircuitState.HALF_OPEN) {
+            status = status.worst(io.kafkautility.health.HealthStatus.DEGRADED);
+            reasons.add("circuit breaker " + breakerName() + " is half-open: trying the broker again");
+        }
+        if (closed.get() || shared.isClosed()) {
+            status = io.kafkautility.health.HealthStatus.DOWN;
+            reasons.add("closed");
+        }
+        return io.kafkautility.health.Health.of("producer", status, reasons, details);
     }
 
     @Override

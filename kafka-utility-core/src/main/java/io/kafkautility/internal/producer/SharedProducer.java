@@ -58,6 +58,12 @@ public final class SharedProducer {
     private final AutoCloseable gauges;
     private final AutoCloseable kafkaMetrics;
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** The last send that failed for good: when (System.nanoTime) and its reason; null before any (health). */
+    private volatile LastFailure lastFailure;
+
+    /** A send that failed for good, for health: its reason and when it happened. */
+    record LastFailure(long atNanos, String reason) {
+    }
     private final ConnectionMismatch connectionMismatch;
     private int references; // guarded by the pool's lock
 
@@ -273,7 +279,9 @@ public final class SharedProducer {
                 if (error == null) {
                     metrics.sent(record.topic(), type, nanos);
                 } else {
-                    metrics.failed(record.topic(), type, SendFailures.reason(error).name(), nanos);
+                    String reason = SendFailures.reason(error).name();
+                    metrics.failed(record.topic(), type, reason, nanos);
+                    lastFailure = new LastFailure(System.nanoTime(), reason);
                 }
             } catch (RuntimeException e) {
                 log.warn("recording send metrics failed: {}", e.toString());
@@ -285,6 +293,11 @@ public final class SharedProducer {
                 complete.run();
             }
         }
+    }
+
+    /** The last send that failed for good, or null. */
+    LastFailure lastFailure() {
+        return lastFailure;
     }
 
     /** Closes the Kafka producer, bounded by the close timeout; pending sends complete exceptionally. */

@@ -115,6 +115,21 @@ public final class DefaultKafkaResponseConsumer implements KafkaResponseConsumer
     }
 
     @Override
+    public io.kafkautility.health.Health health() {
+        boolean running = isRunning();
+        boolean isReady = ready.isDone() && !ready.isCompletedExceptionally();
+        java.util.List<String> reasons = new java.util.ArrayList<>();
+        if (!running) {
+            reasons.add(stopping ? "stopped" : "not started");
+        } else if (!isReady) {
+            reasons.add("not assigned and positioned yet");
+        }
+        return io.kafkautility.health.Health.of("response-consumer:" + options.topic(),
+                reasons.isEmpty() ? io.kafkautility.health.HealthStatus.UP : io.kafkautility.health.HealthStatus.DOWN,
+                reasons, java.util.Map.of("running", running, "ready", isReady, "replies", (long) records.count()));
+    }
+
+    @Override
     public void stop() {
         Thread t;
         synchronized (lifecycle) {
