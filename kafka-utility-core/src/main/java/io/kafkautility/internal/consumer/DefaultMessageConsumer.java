@@ -284,15 +284,19 @@ public final class DefaultMessageConsumer implements MessageConsumer {
                     Map<TopicPartition, Long> ends = consumer.endOffsets(owned, LAG_LOOKUP_TIMEOUT);
                     for (Map.Entry<TopicPartition, Long> e : ends.entrySet()) {
                         TopicPartition tp = e.getKey();
+                        if (e.getValue() == null) {
+                            continue;
+                        }
                         Long next = finished.get(tp);
                         Long first = flightFirstOffsets.get(tp);
                         long from = next != null ? next : first != null ? first : consumer.position(tp,
                                 Duration.ZERO);
                         lag = Math.max(lag, Math.max(0, e.getValue() - from));
                     }
-                } catch (org.apache.kafka.common.errors.RetriableException
-                         unknown) {
-                    lag = -1; // not known now (broker slow or away): not reported
+                } catch (WakeupException | InterruptException stop) {
+                    throw stop; // close() or an interrupt: the loop handles them
+                } catch (RuntimeException unknown) {
+                    lag = -1; // not known now (broker slow or away, no permission to list offsets): not reported
                 }
             }
         }
