@@ -3,23 +3,16 @@ package io.kafkautility.requestreply;
 import static io.kafkautility.requestreply.RrSupport.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.kafkautility.FailingConsumer;
 import io.kafkautility.testkit.KafkaCluster;
 import io.kafkautility.testkit.TopicNames;
 import io.kafkautility.testkit.junit.KafkaTest;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.kafka.clients.consumer.Consumer;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -34,33 +27,15 @@ class ReplyListenerReconnectIT {
     void aFailedReplyConsumerIsRecreatedWhereItWasAndNoPendingRequestFails(KafkaCluster cluster) throws Exception {
         String requestTopic = TopicNames.unique("reconnect-requests");
         cluster.createTopics(requestTopic);
-        AtomicBoolean failNextPoll = new AtomicBoolean();
-        AtomicInteger consumers = new AtomicInteger();
+        FailingConsumer consumers = new FailingConsumer(false);
         RequestReplyOptions<String, String> options = client(cluster, requestTopic, new SimpleMeterRegistry())
-                .consumerFactory(props -> {
-                    consumers.incrementAndGet();
-                    KafkaConsumer<byte[], byte[]> real = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
-                            new ByteArrayDeserializer());
-                    @SuppressWarnings("unchecked")
-                    Consumer<byte[], byte[]> failing = (Consumer<byte[], byte[]>) Proxy.newProxyInstance(
-                            getClass().getClassLoader(), new Class<?>[] {Consumer.class}, (proxy, method, args) -> {
-                                if (method.getName().equals("poll") && failNextPoll.compareAndSet(true, false)) {
-                                    throw new KafkaException("injected reply consumer failure");
-                                }
-                                try {
-                                    return method.invoke(real, args);
-                                } catch (InvocationTargetException e) {
-                                    throw e.getCause();
-                                }
-                            });
-                    return failing;
-                }).build();
+                .consumerFactory(consumers.factory()).build();
         try (Responder<String, String> echo = echo(cluster, requestTopic);
              RequestReplyClient<String, String> client = RequestReplyClient.create(options)) {
             client.ready().get(30, TimeUnit.SECONDS);
             assertThat(client.request("before", Duration.ofSeconds(30)).get(30, TimeUnit.SECONDS)).isEqualTo("before");
-            failNextPoll.set(true);
-            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> !failNextPoll.get());
+            consumers.failNextPoll();
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(consumers::failed);
             // the failed consumer is gone; these are asked while its successor is not there yet (100 ms backoff):
             // their replies must be read by the successor, which starts where the failed one was
             List<CompletableFuture<String>> pending = new ArrayList<>();
@@ -70,7 +45,7 @@ class ReplyListenerReconnectIT {
             for (int i = 0; i < 20; i++) {
                 assertThat(pending.get(i).get(30, TimeUnit.SECONDS)).isEqualTo("during-" + i);
             }
-            assertThat(consumers.get()).as("the reply consumer was recreated").isEqualTo(2);
+            assertThat(consumers.created()).as("the reply consumer was recreated").isEqualTo(2);
             assertThat(client.request("after", Duration.ofSeconds(30)).get(30, TimeUnit.SECONDS)).isEqualTo("after");
             assertThat(client.pendingCount()).isZero();
         }

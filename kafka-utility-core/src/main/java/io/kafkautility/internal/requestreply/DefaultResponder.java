@@ -66,8 +66,6 @@ public final class DefaultResponder<Q, R> implements Responder<Q, R>, Runnable {
     private static final Duration POLL_TIMEOUT = Duration.ofMillis(100);
     /** Async commits at most this often (a commit per poll costs broker work on every round trip). */
     private static final long COMMIT_INTERVAL_NANOS = Duration.ofMillis(100).toNanos();
-    private static final Duration RECONNECT_BACKOFF = Duration.ofMillis(100);
-    private static final Duration MAX_RECONNECT_BACKOFF = Duration.ofSeconds(10);
     private static final int MAX_CORRELATION_ID_LENGTH = 256;
     private static final int MAX_TOPIC_LENGTH = 249;
     /** Dead-letter reasons ({@code ku_dlt_reason}) of requests the responder cannot answer. */
@@ -87,7 +85,7 @@ public final class DefaultResponder<Q, R> implements Responder<Q, R>, Runnable {
     private final ScheduledExecutorService timer;
     /** Work handed back to the poll thread (requests whose reply topic was looked up); any thread adds. */
     private final ConcurrentLinkedQueue<Runnable> deferred = new ConcurrentLinkedQueue<>();
-    private final Object stopSignal = new Object();
+    private final Backoff backoffWait = new Backoff();
     private final boolean ownsProducer;
     private final Thread thread;
     private final CompletableFuture<Void> assigned = new CompletableFuture<>();
@@ -231,7 +229,7 @@ public final class DefaultResponder<Q, R> implements Responder<Q, R>, Runnable {
 
     @Override
     public void run() {
-        Duration backoff = RECONNECT_BACKOFF;
+        Duration backoff = Backoff.INITIAL;
         boolean subscribed = false;
         try {
             while (running) {
@@ -258,7 +256,7 @@ public final class DefaultResponder<Q, R> implements Responder<Q, R>, Runnable {
                     }
                     flowControl();
                     if (!trackers.isEmpty()) {
-                        backoff = RECONNECT_BACKOFF; // a client that got partitions proved its settings work
+                        backoff = Backoff.INITIAL; // a client that got partitions proved its settings work
                     }
                 } catch (WakeupException e) {
                     if (!running) {
@@ -282,9 +280,8 @@ public final class DefaultResponder<Q, R> implements Responder<Q, R>, Runnable {
                     trackers.clear(); // answers still in flight finish into the old trackers, which are dropped
                     paused = false;
                     asyncCommitInFlight = false; // its client is gone, and with it the callback
-                    waitOrStop(backoff);
-                    backoff = backoff.multipliedBy(2).compareTo(MAX_RECONNECT_BACKOFF) > 0 ? MAX_RECONNECT_BACKOFF
-                            : backoff.multipliedBy(2);
+                    backoffWait.await(backoff);
+                    backoff = Backoff.next(backoff);
                 }
             }
             if (consumer != null) {
@@ -306,23 +303,6 @@ public final class DefaultResponder<Q, R> implements Responder<Q, R>, Runnable {
                 c.close(timeout);
             } catch (RuntimeException e) {
                 log.debug("Closing responder consumer: {}", e.toString());
-            }
-        }
-    }
-
-    private void waitOrStop(Duration d) {
-        long deadline = System.nanoTime() + d.toNanos();
-        synchronized (stopSignal) {
-            while (running) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    return;
-                }
-                try {
-                    java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(stopSignal, left);
-                } catch (InterruptedException e) {
-                    return;
-                }
             }
         }
     }
@@ -494,7 +474,7 @@ public final class DefaultResponder<Q, R> implements Responder<Q, R>, Runnable {
         ProducerRecord<byte[], byte[]> dead = DeadLetterRecords.of(record, options.deadLetterTopic(record.topic()),
                 reason, error, 0, Instant.now());
         try {
-            timer.execute(() -> sendDeadLetter(record, dead, done, RECONNECT_BACKOFF));
+            timer.execute(() -> sendDeadLetter(record, dead, done, Backoff.INITIAL));
         } catch (java.util.concurrent.RejectedExecutionException closing) {
             log.warn("Responder {} closed before the dead letter of {}-{}@{} was written; it will be consumed again",
                     options.name(), record.topic(), record.partition(), record.offset());
@@ -525,8 +505,7 @@ public final class DefaultResponder<Q, R> implements Responder<Q, R>, Runnable {
 
     private void retryDeadLetter(ConsumerRecord<byte[], byte[]> record, ProducerRecord<byte[], byte[]> dead,
                                  Finished done, Duration backoff) {
-        Duration next = backoff.multipliedBy(2).compareTo(MAX_RECONNECT_BACKOFF) > 0 ? MAX_RECONNECT_BACKOFF
-                : backoff.multipliedBy(2);
+        Duration next = Backoff.next(backoff);
         try {
             timer.schedule(() -> sendDeadLetter(record, dead, done, next), backoff.toMillis(),
                     java.util.concurrent.TimeUnit.MILLISECONDS);
@@ -750,9 +729,7 @@ public final class DefaultResponder<Q, R> implements Responder<Q, R>, Runnable {
             return;
         }
         running = false;
-        synchronized (stopSignal) {
-            stopSignal.notifyAll();
-        }
+        backoffWait.stop();
         Consumer<byte[], byte[]> c = consumer;
         if (c != null) {
             c.wakeup();

@@ -34,8 +34,6 @@ import java.util.concurrent.TimeUnit;
 final class ReplyListener implements Runnable {
 
     private static final Duration POLL_TIMEOUT = Duration.ofSeconds(1);
-    private static final Duration RECONNECT_BACKOFF = Duration.ofMillis(100);
-    private static final Duration MAX_RECONNECT_BACKOFF = Duration.ofSeconds(10);
 
     private final DefaultRequestReplyClient<?, ?> client;
     private final RequestReplyOptions<?, ?> options;
@@ -53,7 +51,7 @@ final class ReplyListener implements Runnable {
     private final Map<String, Object> consumerProperties;
     /** The next offset to read of each assigned partition (reply thread only): where a recreated consumer starts. */
     private final Map<TopicPartition, Long> positions = new HashMap<>();
-    private final Object stopSignal = new Object();
+    private final Backoff backoffWait = new Backoff();
 
     ReplyListener(DefaultRequestReplyClient<?, ?> client, RequestReplyOptions<?, ?> options, String replyTopic,
                   int replyPartition, boolean generatedTopic, String instanceId, TimeoutScheduler scheduler) {
@@ -121,7 +119,7 @@ final class ReplyListener implements Runnable {
             closeConsumer();
             return;
         }
-        Duration backoff = RECONNECT_BACKOFF;
+        Duration backoff = Backoff.INITIAL;
         try {
             while (running) {
                 try {
@@ -138,7 +136,7 @@ final class ReplyListener implements Runnable {
                         }
                         positions.put(new TopicPartition(record.topic(), record.partition()), record.offset() + 1);
                     }
-                    backoff = RECONNECT_BACKOFF;
+                    backoff = Backoff.INITIAL;
                 } catch (WakeupException | InterruptException e) {
                     Thread.interrupted();
                     if (!running) {
@@ -153,9 +151,8 @@ final class ReplyListener implements Runnable {
                             e.getClass().getSimpleName(), e.getMessage(), backoff.toMillis());
                     closeConsumer();
                     consumer = null;
-                    waitOrStop(backoff);
-                    backoff = backoff.multipliedBy(2).compareTo(MAX_RECONNECT_BACKOFF) > 0 ? MAX_RECONNECT_BACKOFF
-                            : backoff.multipliedBy(2);
+                    backoffWait.await(backoff);
+                    backoff = Backoff.next(backoff);
                 }
             }
         } finally {
@@ -179,23 +176,6 @@ final class ReplyListener implements Runnable {
         }
         consumer = c;
         ReplyListenerLog.LOG.info("Reply consumer for topic {} recreated at {}", replyTopic, positions);
-    }
-
-    private void waitOrStop(Duration d) {
-        long deadline = System.nanoTime() + d.toNanos();
-        synchronized (stopSignal) {
-            while (running) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    return;
-                }
-                try {
-                    TimeUnit.NANOSECONDS.timedWait(stopSignal, left);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        }
     }
 
     private void startup() throws Exception {
@@ -244,9 +224,7 @@ final class ReplyListener implements Runnable {
 
     void stop(Duration timeout, RequestReplyException closed) {
         running = false;
-        synchronized (stopSignal) {
-            stopSignal.notifyAll();
-        }
+        backoffWait.stop();
         ready.completeExceptionally(closed);
         Consumer<byte[], byte[]> c = consumer;
         if (c != null) {
