@@ -363,6 +363,24 @@ public final class KafkaBrokerProcess implements KafkaCluster {
         log.info("Kafka broker process pid {} paused (SIGSTOP)", process.pid());
     }
 
+    /**
+     * Brings the broker back to running whatever a previous test left it in: resumes it if paused, starts it if new or
+     * stopped (killed), does nothing if running. For a broker shared by the tests of a class ({@code @BeforeEach}).
+     *
+     * @return this
+     * @throws IllegalStateException if it is closed
+     */
+    public synchronized KafkaBrokerProcess ensureRunning() {
+        switch (state) {
+            case PAUSED -> resume();
+            case NEW, STOPPED -> start();
+            case RUNNING -> { }
+            case CLOSED -> throw new IllegalStateException("broker process is closed");
+            default -> throw new IllegalStateException(state.name());
+        }
+        return this;
+    }
+
     /** Sends SIGCONT to a paused broker. */
     public synchronized void resume() {
         if (state != State.PAUSED) {

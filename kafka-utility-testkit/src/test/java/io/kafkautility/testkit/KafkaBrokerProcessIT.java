@@ -146,6 +146,17 @@ class KafkaBrokerProcessIT {
     }
 
     @Test
+    void ensureRunningBringsBackAPausedOrKilledBroker() {
+        broker.pause();
+        assertThat(broker.ensureRunning().state()).isEqualTo(KafkaBrokerProcess.State.RUNNING);
+        broker.kill();
+        assertThat(broker.state()).isEqualTo(KafkaBrokerProcess.State.STOPPED);
+        assertThat(broker.ensureRunning().state()).isEqualTo(KafkaBrokerProcess.State.RUNNING);
+        assertThat(broker.ensureRunning().state()).as("running: nothing to do").isEqualTo(
+                KafkaBrokerProcess.State.RUNNING);
+    }
+
+    @Test
     void stopAndRestartKeepsData() throws Exception {
         String topic = TopicNames.unique("stop");
         broker.createTopic(topic, 1, (short) 1);

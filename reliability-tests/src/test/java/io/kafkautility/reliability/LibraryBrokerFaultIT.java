@@ -58,11 +58,7 @@ class LibraryBrokerFaultIT {
 
     @BeforeEach
     void brokerRunning() {
-        if (broker.state() == KafkaBrokerProcess.State.PAUSED) {
-            broker.resume();
-        } else if (broker.state() != KafkaBrokerProcess.State.RUNNING) {
-            broker.start();
-        }
+        broker.ensureRunning();
     }
 
     /**

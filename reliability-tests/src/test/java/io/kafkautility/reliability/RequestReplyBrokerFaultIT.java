@@ -54,11 +54,7 @@ class RequestReplyBrokerFaultIT {
 
     @BeforeEach
     void brokerRunning() {
-        if (broker.state() == KafkaBrokerProcess.State.PAUSED) {
-            broker.resume();
-        } else if (broker.state() != KafkaBrokerProcess.State.RUNNING) {
-            broker.start();
-        }
+        broker.ensureRunning();
     }
 
     @Test
