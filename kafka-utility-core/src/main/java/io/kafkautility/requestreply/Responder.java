@@ -62,11 +62,21 @@ public interface Responder<Q, R> extends AutoCloseable {
         return DefaultResponder.streaming(options, handler);
     }
 
-    /** @return completes once the consumer has been assigned partitions for the first time */
+    /**
+     * @return completes once the consumer has been assigned partitions for the first time; a failed future once the
+     * responder is closed
+     */
     CompletableFuture<Void> assigned();
 
     /** @return requests being handled or whose replies are not yet acknowledged */
     int inFlight();
+
+    /**
+     * The responder's health now, without I/O: DOWN when closed, not assigned yet, reconnecting, not polling or
+     * without heartbeats to its group coordinator; DEGRADED within 60 s of a client failure; details hold the
+     * requests in flight. See {@link io.kafkautility.health.KafkaHealth}.
+     */
+    io.kafkautility.health.Health health();
 
     /**
      * Stops consuming, waits up to {@link ResponderOptions#closeTimeout()} for in-flight replies, commits what was

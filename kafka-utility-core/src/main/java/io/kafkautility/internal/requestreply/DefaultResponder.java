@@ -1,7 +1,12 @@
 package io.kafkautility.internal.requestreply;
 
 import io.kafkautility.MessageHeaders;
+import io.kafkautility.consumer.loop.ConsumerLoop;
+import io.kafkautility.consumer.loop.ConsumerLoopOptions;
+import io.kafkautility.consumer.loop.RecordAck;
+import io.kafkautility.consumer.loop.RecordSink;
 import io.kafkautility.internal.consumer.DeadLetterRecords;
+import io.kafkautility.internal.loop.Backoff;
 import io.kafkautility.internal.logging.LogText;
 import io.kafkautility.requestreply.ReplySink;
 import io.kafkautility.requestreply.RequestContext;
@@ -15,19 +20,12 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
-import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
-import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -39,7 +37,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,22 +47,20 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static io.kafkautility.internal.requestreply.RequestReplyMetricNames.*;
 
+
 /**
- * The responder: one poll thread that decodes requests, runs the handler and sends replies; offsets are committed
- * once every earlier request of the partition was answered and acknowledged. Use {@link Responder#create}.
+ * The responder: a {@link RecordSink} on the library's {@link ConsumerLoop}. The poll thread routes each request
+ * (headers checked, reply topic allowed and looked up) and runs the handler; a request is finished, and its offset may
+ * be committed, once its reply or dead letter was acknowledged. Use {@link Responder#create}.
  */
-public final class DefaultResponder<Q, R> implements Responder<Q, R>, Runnable {
+public final class DefaultResponder<Q, R> implements Responder<Q, R>, RecordSink {
 
     private static final Logger log = LoggerFactory.getLogger(DefaultResponder.class);
-    private static final Duration POLL_TIMEOUT = Duration.ofMillis(100);
-    /** Async commits at most this often (a commit per poll costs broker work on every round trip). */
-    private static final long COMMIT_INTERVAL_NANOS = Duration.ofMillis(100).toNanos();
     private static final int MAX_CORRELATION_ID_LENGTH = 256;
     private static final int MAX_TOPIC_LENGTH = 249;
     /** Dead-letter reasons ({@code ku_dlt_reason}) of requests the responder cannot answer. */
@@ -78,26 +73,14 @@ public final class DefaultResponder<Q, R> implements Responder<Q, R>, Runnable {
     private final ResponderOptions<Q, R> options;
     private final RequestHandler<Q, R> handler;
     private final StreamingRequestHandler<Q, R> streamingHandler;
-    private volatile Consumer<byte[], byte[]> consumer;
     private final Producer<byte[], byte[]> producer;
-    private final Map<String, Object> consumerProperties;
     private final TopicPartitionCounts topics;
+    /** Dead-letter sends and their retries, and requests whose reply topic had to be looked up first. */
     private final ScheduledExecutorService timer;
-    /** Work handed back to the poll thread (requests whose reply topic was looked up); any thread adds. */
-    private final ConcurrentLinkedQueue<Runnable> deferred = new ConcurrentLinkedQueue<>();
-    private final Backoff backoffWait = new Backoff();
     private final boolean ownsProducer;
-    private final Thread thread;
-    private final CompletableFuture<Void> assigned = new CompletableFuture<>();
+    private final ConsumerLoop loop;
     private final AtomicInteger inFlight = new AtomicInteger();
-    private final ConcurrentLinkedQueue<Finished> finished = new ConcurrentLinkedQueue<>();
-    private final Map<TopicPartition, OffsetTracker> trackers = new HashMap<>();
     private final AtomicBoolean closed = new AtomicBoolean();
-    private volatile boolean running = true;
-    private boolean paused;
-    /** An asynchronous commit awaits its answer (poll thread only). */
-    private boolean asyncCommitInFlight;
-    private long lastCommitNanos;
 
     private final MeterRegistry registry;
     private final List<Meter> meters = new ArrayList<>();
@@ -107,10 +90,6 @@ public final class DefaultResponder<Q, R> implements Responder<Q, R>, Runnable {
     private final Counter invalid;
     private final Counter replyFailed;
     private final Counter deadLettered;
-    private final Counter reconnects;
-
-    private record Finished(TopicPartition partition, OffsetTracker tracker, long offset) {
-    }
 
     private DefaultResponder(ResponderOptions<Q, R> options, RequestHandler<Q, R> handler,
                              StreamingRequestHandler<Q, R> streamingHandler) {
@@ -143,9 +122,9 @@ public final class DefaultResponder<Q, R> implements Responder<Q, R>, Runnable {
                 (k, v) -> (v == null ? options.name() : v) + "-requests-" + instance);
         c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-        consumerProperties = Map.copyOf(c);
-        try {
-            consumer = options.consumerFactory().apply(new HashMap<>(consumerProperties));
+        Map<String, Object> consumerProperties = Map.copyOf(c);
+        try { // fail fast on settings the client rejects; the loop creates its own
+            options.consumerFactory().apply(new HashMap<>(consumerProperties)).close(Duration.ZERO);
         } catch (RuntimeException e) {
             if (ownsProducer) {
                 producer.close(Duration.ZERO);
@@ -164,11 +143,6 @@ public final class DefaultResponder<Q, R> implements Responder<Q, R>, Runnable {
         invalid = counter(RESPONDER_INVALID);
         replyFailed = counter(RESPONDER_REPLY_FAILED);
         deadLettered = counter(RESPONDER_DEAD_LETTERED);
-        reconnects = registry == null ? null : Counter.builder(io.kafkautility.metrics.MetricNames.CONSUMER_RECONNECTS)
-                .tag(TAG_CLIENT, options.name()).register(registry);
-        if (reconnects != null) {
-            meters.add(reconnects);
-        }
         Map<String, Object> a = new HashMap<>(options.kafkaProperties());
         a.compute(ProducerConfig.CLIENT_ID_CONFIG, (k, v) -> (v == null ? options.name() : v) + "-topics-" + instance);
         a.keySet().removeIf(k -> !org.apache.kafka.clients.admin.AdminClientConfig.configNames().contains(k));
@@ -178,8 +152,14 @@ public final class DefaultResponder<Q, R> implements Responder<Q, R>, Runnable {
             t.setDaemon(true);
             return t;
         });
-        thread = new Thread(this, "ku-rr-responder-" + options.name() + "-" + instance);
-        thread.setDaemon(true);
+        loop = ConsumerLoop.create(ConsumerLoopOptions.subscribe(options.name() + "-" + instance,
+                        () -> options.consumerFactory().apply(new HashMap<>(consumerProperties)),
+                        options.requestTopics())
+                .pollTimeout(Duration.ofMillis(100))
+                .maxInFlight(options.maxInFlight())
+                .closeTimeout(options.closeTimeout())
+                .meterRegistry(registry)
+                .build(), this);
     }
 
     private Counter counter(String outcome) {
@@ -203,7 +183,7 @@ public final class DefaultResponder<Q, R> implements Responder<Q, R>, Runnable {
         Objects.requireNonNull(options, "options");
         Objects.requireNonNull(handler, "handler");
         DefaultResponder<Q, R> r = new DefaultResponder<>(options, handler, null);
-        r.thread.start();
+        r.loop.start();
         return r;
     }
 
@@ -213,13 +193,13 @@ public final class DefaultResponder<Q, R> implements Responder<Q, R>, Runnable {
         Objects.requireNonNull(options, "options");
         Objects.requireNonNull(handler, "handler");
         DefaultResponder<Q, R> r = new DefaultResponder<>(options, null, handler);
-        r.thread.start();
+        r.loop.start();
         return r;
     }
 
     @Override
     public CompletableFuture<Void> assigned() {
-        return assigned.copy();
+        return loop.ready();
     }
 
     @Override
@@ -228,113 +208,21 @@ public final class DefaultResponder<Q, R> implements Responder<Q, R>, Runnable {
     }
 
     @Override
-    public void run() {
-        Duration backoff = Backoff.INITIAL;
-        boolean subscribed = false;
-        try {
-            while (running) {
-                try {
-                    if (consumer == null) {
-                        consumer = options.consumerFactory().apply(new HashMap<>(consumerProperties));
-                    }
-                    if (!subscribed) {
-                        consumer.subscribe(options.requestTopics(), new Rebalance());
-                        subscribed = true;
-                    }
-                    ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL_TIMEOUT);
-                    for (TopicPartition tp : records.partitions()) {
-                        OffsetTracker tracker = trackers.computeIfAbsent(tp, k -> new OffsetTracker());
-                        for (ConsumerRecord<byte[], byte[]> record : records.records(tp)) {
-                            process(tp, tracker, record);
-                        }
-                    }
-                    runDeferred();
-                    applyFinished();
-                    if (System.nanoTime() - lastCommitNanos >= COMMIT_INTERVAL_NANOS) {
-                        commit(false);
-                        lastCommitNanos = System.nanoTime();
-                    }
-                    flowControl();
-                    if (!trackers.isEmpty()) {
-                        backoff = Backoff.INITIAL; // a client that got partitions proved its settings work
-                    }
-                } catch (WakeupException e) {
-                    if (!running) {
-                        break;
-                    }
-                } catch (InterruptException e) {
-                    Thread.interrupted(); // close() interrupts only a poll thread that outlived its budget
-                    if (!running) {
-                        break;
-                    }
-                } catch (RuntimeException e) { // a Kafka failure, or a bug: never let the loop die of it
-                    if (!running) {
-                        break;
-                    }
-                    increment(reconnects);
-                    log.warn("Responder {} failed ({}: {}); recreating its consumer in {} ms", options.name(),
-                            e.getClass().getSimpleName(), LogText.oneLine(String.valueOf(e.getMessage())),
-                            backoff.toMillis());
-                    closeConsumer(Duration.ZERO);
-                    subscribed = false;
-                    trackers.clear(); // answers still in flight finish into the old trackers, which are dropped
-                    paused = false;
-                    asyncCommitInFlight = false; // its client is gone, and with it the callback
-                    backoffWait.await(backoff);
-                    backoff = Backoff.next(backoff);
-                }
-            }
-            if (consumer != null) {
-                drainOnClose();
-            }
-        } catch (Throwable t) {
-            log.error("Responder {} stopped: {}", options.name(), t.toString());
-            assigned.completeExceptionally(t);
-        } finally {
-            closeConsumer(Duration.ofSeconds(5));
-        }
-    }
-
-    private void closeConsumer(Duration timeout) {
-        Consumer<byte[], byte[]> c = consumer;
-        consumer = null;
-        if (c != null) {
-            try {
-                c.close(timeout);
-            } catch (RuntimeException e) {
-                log.debug("Closing responder consumer: {}", e.toString());
-            }
-        }
-    }
-
-    /** Runs what other threads handed back to the poll thread. */
-    private void runDeferred() {
-        Runnable r;
-        while ((r = deferred.poll()) != null) {
-            try {
-                r.run();
-            } catch (RuntimeException | LinkageError | AssertionError | StackOverflowError e) {
-                log.error("Responder {}: deferred work failed unexpectedly", options.name(), e);
-            }
-        }
-    }
-
-    private void process(TopicPartition tp, OffsetTracker tracker, ConsumerRecord<byte[], byte[]> record) {
-        tracker.begin(record.offset());
+    public void accept(ConsumerRecord<byte[], byte[]> record, RecordAck ack) {
+        ack.begin(); // on the poll thread: wanted
         inFlight.incrementAndGet();
-        Finished done = new Finished(tp, tracker, record.offset());
         try {
-            route(record, done);
+            route(record, ack);
         } catch (RuntimeException | LinkageError | AssertionError | StackOverflowError e) {
             // a bug somewhere: the request is dead-lettered, never left unfinished (its partition would freeze)
             log.error("Responder {}: request at {}-{}@{} failed unexpectedly; dead-lettering it", options.name(),
                     record.topic(), record.partition(), record.offset(), e);
-            deadLetter(record, done, REASON_RESPONDER_FAILED, e);
+            deadLetter(record, ack, REASON_RESPONDER_FAILED, e);
         }
     }
 
     /** Checks where the reply would go, then answers, or dead-letters what cannot be answered. */
-    private void route(ConsumerRecord<byte[], byte[]> record, Finished done) {
+    private void route(ConsumerRecord<byte[], byte[]> record, RecordAck done) {
         Headers headers = record.headers();
         String id = bounded(HeaderValues.get(headers, MessageHeaders.CORRELATION_ID), MAX_CORRELATION_ID_LENGTH);
         String replyTo = bounded(HeaderValues.get(headers, MessageHeaders.REPLY_TO), MAX_TOPIC_LENGTH);
@@ -379,8 +267,8 @@ public final class DefaultResponder<Q, R> implements Responder<Q, R>, Runnable {
         CompletableFuture<Integer> partitions = topics.partitions(replyTo);
         if (partitions.isDone()) {
             answerIfRoutable(record, target, partitions, deadline);
-        } else { // looked up on the admin client's thread; the poll thread goes on meanwhile
-            partitions.whenComplete((n, e) -> deferred.add(() -> answerIfRoutable(record, target, partitions,
+        } else { // looked up on the admin client's thread; the poll thread goes on meanwhile, the timer answers
+            partitions.whenComplete((n, e) -> later(record, done, () -> answerIfRoutable(record, target, partitions,
                     deadline)));
         }
     }
@@ -470,19 +358,14 @@ public final class DefaultResponder<Q, R> implements Responder<Q, R>, Runnable {
      * dead-letter topic the producer has no metadata for yet may block it up to {@code max.block.ms}, never the poll
      * thread); a failure is retried with backoff, holding the offset.
      */
-    private void deadLetter(ConsumerRecord<byte[], byte[]> record, Finished done, String reason, Throwable error) {
+    private void deadLetter(ConsumerRecord<byte[], byte[]> record, RecordAck done, String reason, Throwable error) {
         ProducerRecord<byte[], byte[]> dead = DeadLetterRecords.of(record, options.deadLetterTopic(record.topic()),
                 reason, error, 0, Instant.now());
-        try {
-            timer.execute(() -> sendDeadLetter(record, dead, done, Backoff.INITIAL));
-        } catch (java.util.concurrent.RejectedExecutionException closing) {
-            log.warn("Responder {} closed before the dead letter of {}-{}@{} was written; it will be consumed again",
-                    options.name(), record.topic(), record.partition(), record.offset());
-        }
+        later(record, done, () -> sendDeadLetter(record, dead, done, Backoff.INITIAL));
     }
 
     private void sendDeadLetter(ConsumerRecord<byte[], byte[]> record, ProducerRecord<byte[], byte[]> dead,
-                                Finished done, Duration backoff) {
+                                RecordAck done, Duration backoff) {
         try {
             producer.send(dead, (metadata, e) -> {
                 if (e == null) {
@@ -504,7 +387,7 @@ public final class DefaultResponder<Q, R> implements Responder<Q, R>, Runnable {
     }
 
     private void retryDeadLetter(ConsumerRecord<byte[], byte[]> record, ProducerRecord<byte[], byte[]> dead,
-                                 Finished done, Duration backoff) {
+                                 RecordAck done, Duration backoff) {
         Duration next = Backoff.next(backoff);
         try {
             timer.schedule(() -> sendDeadLetter(record, dead, done, next), backoff.toMillis(),
@@ -549,7 +432,7 @@ public final class DefaultResponder<Q, R> implements Responder<Q, R>, Runnable {
         });
     }
 
-    private record ReplyTarget(String correlationId, String topic, Integer partition, Finished done) {
+    private record ReplyTarget(String correlationId, String topic, Integer partition, RecordAck done) {
     }
 
     /**
@@ -626,101 +509,32 @@ public final class DefaultResponder<Q, R> implements Responder<Q, R>, Runnable {
         return send(target, message.getBytes(StandardCharsets.UTF_8), headers, errorReplied, afterAck);
     }
 
-    private void finish(Finished done) {
-        finished.add(done);
-        inFlight.decrementAndGet();
-    }
-
-    private void applyFinished() {
-        Finished f;
-        while ((f = finished.poll()) != null) {
-            if (trackers.get(f.partition) == f.tracker) {
-                f.tracker.finish(f.offset);
-            }
-        }
-    }
-
-    private void commit(boolean sync) {
-        commit(trackers.keySet(), sync);
-    }
-
-    private void commit(Collection<TopicPartition> partitions, boolean sync) {
-        if (!sync && asyncCommitInFlight) {
-            return; // one asynchronous commit at a time: a later loop commits what finished meanwhile
-        }
-        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-        for (TopicPartition tp : partitions) {
-            OffsetTracker t = trackers.get(tp);
-            if (t != null) {
-                long c = t.newCommittable();
-                if (c >= 0) {
-                    offsets.put(tp, new OffsetAndMetadata(c));
-                    t.markCommitted(c);
-                }
-            }
-        }
-        if (offsets.isEmpty()) {
-            return;
-        }
-        if (sync) {
-            try {
+    /** Runs {@code work} for {@code record} on the timer thread; a closed responder leaves the request unfinished. */
+    private void later(ConsumerRecord<byte[], byte[]> record, RecordAck done, Runnable work) {
+        try {
+            timer.execute(() -> {
                 try {
-                    consumer.commitSync(offsets, Duration.ofSeconds(5));
-                } catch (WakeupException e) {
-                    // close() woke the client while this thread was outside poll(): that wakeup is spent now
-                    consumer.commitSync(offsets, Duration.ofSeconds(5));
-                }
-            } catch (RuntimeException e) {
-                log.warn("Responder {} commit of {} failed: {}", options.name(), offsets.keySet(), e.toString());
-            }
-        } else {
-            asyncCommitInFlight = true;
-            consumer.commitAsync(offsets, (o, e) -> {
-                asyncCommitInFlight = false;
-                if (e != null) {
-                    log.warn("Responder {} commit failed (the next commit retries it): {}", options.name(),
-                            e.toString());
-                    // callbacks run on this (the poll) thread: the trackers may be touched
-                    for (TopicPartition tp : o.keySet()) {
-                        OffsetTracker t = trackers.get(tp);
-                        if (t != null) {
-                            t.forgetCommitted();
-                        }
-                    }
+                    work.run();
+                } catch (RuntimeException | LinkageError | AssertionError | StackOverflowError e) {
+                    log.error("Responder {}: request at {}-{}@{} failed unexpectedly; dead-lettering it",
+                            options.name(), record.topic(), record.partition(), record.offset(), e);
+                    deadLetter(record, done, REASON_RESPONDER_FAILED, e);
                 }
             });
+        } catch (java.util.concurrent.RejectedExecutionException closing) {
+            log.warn("Responder {} closed before request {}-{}@{} was answered; it will be consumed again",
+                    options.name(), record.topic(), record.partition(), record.offset());
         }
     }
 
-    private void flowControl() {
-        int n = inFlight.get();
-        if (!paused && n >= options.maxInFlight()) {
-            consumer.pause(consumer.assignment());
-            paused = true;
-        } else if (paused && n < options.maxInFlight()) {
-            consumer.resume(consumer.assignment());
-            paused = false;
-        }
+    private void finish(RecordAck done) {
+        inFlight.decrementAndGet();
+        done.done();
     }
 
-    private void drainOnClose() {
-        consumer.pause(consumer.assignment());
-        long deadline = System.nanoTime() + options.closeTimeout().toNanos();
-        while (inFlight.get() > 0 && System.nanoTime() < deadline) {
-            try {
-                consumer.poll(Duration.ofMillis(20));
-            } catch (WakeupException e) {
-                // a second wakeup from close(): keep draining until the deadline
-            }
-            runDeferred();
-            applyFinished();
-        }
-        applyFinished();
-        if (inFlight.get() > 0) {
-            log.warn("Responder {} closing with {} requests unanswered; they will be consumed again",
-                    options.name(), inFlight.get());
-        }
-        commit(true);
+    @Override
+    public io.kafkautility.health.Health health() {
+        return loop.health("responder:" + options.name(), Long.MAX_VALUE, Map.of("inFlight", inFlight.get()));
     }
 
     @Override
@@ -728,18 +542,10 @@ public final class DefaultResponder<Q, R> implements Responder<Q, R>, Runnable {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        running = false;
-        backoffWait.stop();
-        Consumer<byte[], byte[]> c = consumer;
-        if (c != null) {
-            c.wakeup();
-        }
-        if (Thread.currentThread() != thread) {
-            try {
-                thread.join(options.closeTimeout().toMillis() + 10_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        loop.close(options.closeTimeout());
+        if (inFlight.get() > 0) {
+            log.warn("Responder {} closed with {} requests unanswered; they will be consumed again",
+                    options.name(), inFlight.get());
         }
         timer.shutdownNow();
         topics.close();
@@ -752,33 +558,6 @@ public final class DefaultResponder<Q, R> implements Responder<Q, R>, Runnable {
         }
         if (registry != null) {
             meters.forEach(registry::remove);
-        }
-        assigned.completeExceptionally(new RequestReplyException("Responder " + options.name() + " closed", null,
-                String.join(",", options.requestTopics())));
-    }
-
-    private final class Rebalance implements ConsumerRebalanceListener {
-        @Override
-        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-            applyFinished();
-            commit(partitions, true);
-            partitions.forEach(trackers::remove);
-        }
-
-        @Override
-        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-            for (TopicPartition tp : partitions) {
-                trackers.put(tp, new OffsetTracker());
-            }
-            if (paused) {
-                consumer.pause(partitions);
-            }
-            assigned.complete(null);
-        }
-
-        @Override
-        public void onPartitionsLost(Collection<TopicPartition> partitions) {
-            partitions.forEach(trackers::remove);
         }
     }
 

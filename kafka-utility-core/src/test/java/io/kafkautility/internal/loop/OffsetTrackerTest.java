@@ -1,4 +1,4 @@
-package io.kafkautility.internal.requestreply;
+package io.kafkautility.internal.loop;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,26 +1,31 @@
-package io.kafkautility.internal.requestreply;
+package io.kafkautility.internal.loop;
 
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A loop thread's wait between reconnect attempts that {@link #stop()} cuts short: the backoff the request-reply
- * loops (responder, reply listener) wait after a Kafka failure, 100 ms doubling to 10 s. Thread-safe.
+ * A loop thread's wait between reconnect attempts that {@link #stop()} cuts short: the backoff a consumer loop
+ * waits after a Kafka failure (by default 100 ms doubling to 10 s). Thread-safe.
  */
-final class Backoff {
-    static final Duration INITIAL = Duration.ofMillis(100);
-    static final Duration MAX = Duration.ofSeconds(10);
+public final class Backoff {
+    public static final Duration INITIAL = Duration.ofMillis(100);
+    public static final Duration MAX = Duration.ofSeconds(10);
 
     private boolean stopped;
 
     /** The next, doubled backoff after {@code current}, at most {@link #MAX}. */
-    static Duration next(Duration current) {
+    public static Duration next(Duration current) {
+        return next(current, MAX);
+    }
+
+    /** The next, doubled backoff after {@code current}, at most {@code max}. */
+    public static Duration next(Duration current, Duration max) {
         Duration doubled = current.multipliedBy(2);
-        return doubled.compareTo(MAX) > 0 ? MAX : doubled;
+        return doubled.compareTo(max) > 0 ? max : doubled;
     }
 
     /** Waits {@code d}, or less if stopped (or interrupted). */
-    synchronized void await(Duration d) {
+    public synchronized void await(Duration d) {
         long deadline = System.nanoTime() + d.toNanos();
         while (!stopped) {
             long left = deadline - System.nanoTime();
@@ -37,7 +42,7 @@ final class Backoff {
     }
 
     /** Ends every wait now and later. */
-    synchronized void stop() {
+    public synchronized void stop() {
         stopped = true;
         notifyAll();
     }

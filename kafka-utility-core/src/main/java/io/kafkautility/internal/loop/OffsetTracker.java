@@ -1,4 +1,4 @@
-package io.kafkautility.internal.requestreply;
+package io.kafkautility.internal.loop;
 
 import java.util.ArrayDeque;
 import java.util.HashSet;
@@ -63,6 +63,11 @@ public final class OffsetTracker {
     /** @param offset the offset just committed */
     public void markCommitted(long offset) {
         committed = Math.max(committed, offset);
+    }
+
+    /** @return the highest offset begun, or -1 */
+    public long highest() {
+        return highest;
     }
 
     /** @return offsets not yet finished */
