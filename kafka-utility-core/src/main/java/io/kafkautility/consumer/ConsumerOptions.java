@@ -1,5 +1,6 @@
 package io.kafkautility.consumer;
 
+import io.kafkautility.config.ClientProperties;
 import io.kafkautility.config.ConfigurationException;
 import io.kafkautility.config.KafkaConnectionOptions;
 import io.kafkautility.message.MessageType;
@@ -15,6 +16,7 @@ import java.util.Objects;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
@@ -58,7 +60,7 @@ public final class ConsumerOptions {
     private final Duration reconnectBackoff;
     private final Duration maxReconnectBackoff;
     private final Duration deadLetterMaxBlock;
-    private final Map<String, Object> kafkaProperties;
+    private final ClientProperties kafkaProperties;
     private final KafkaClientPool pool;
     private final MessageValidator validator;
     private final Function<Map<String, Object>, Consumer<byte[], byte[]>> consumerFactory;
@@ -82,7 +84,7 @@ public final class ConsumerOptions {
         this.reconnectBackoff = b.reconnectBackoff;
         this.maxReconnectBackoff = b.maxReconnectBackoff;
         this.deadLetterMaxBlock = b.deadLetterMaxBlock;
-        this.kafkaProperties = Map.copyOf(b.kafkaProperties);
+        this.kafkaProperties = b.kafkaProperties.build();
         this.pool = b.pool;
         this.validator = b.validator;
         this.consumerFactory = b.consumerFactory;
@@ -108,7 +110,7 @@ public final class ConsumerOptions {
         b.reconnectBackoff = reconnectBackoff;
         b.maxReconnectBackoff = maxReconnectBackoff;
         b.deadLetterMaxBlock = deadLetterMaxBlock;
-        b.kafkaProperties.putAll(kafkaProperties);
+        b.kafkaProperties.putAll(kafkaProperties.asMap());
         b.pool = pool;
         b.validator = validator;
         b.consumerFactory = consumerFactory;
@@ -201,7 +203,7 @@ public final class ConsumerOptions {
     public Map<String, Object> consumerProperties() {
         Map<String, Object> props = new LinkedHashMap<>(connection.clientProperties());
         props.put("auto.offset.reset", "earliest");
-        props.putAll(kafkaProperties);
+        props.putAll(kafkaProperties.asMap());
         props.put("group.id", groupId);
         props.put("enable.auto.commit", false);
         props.put("key.deserializer", ByteArrayDeserializer.class.getName());
@@ -248,7 +250,7 @@ public final class ConsumerOptions {
         return "ConsumerOptions{group=" + groupId + ", topics=" + topics + ", handlers=" + handlers.keySet()
                 + ", maxAttempts=" + maxAttempts + ", backoff=" + initialBackoff + ".." + maxBackoff
                 + ", dedupWindow=" + dedupWindow + ", closeTimeout=" + closeTimeout + ", concurrency=" + concurrency
-                + ", connection=" + connection
+                + ", connection=" + connection + ", kafkaProperties=" + kafkaProperties
                 + '}';
     }
 
@@ -269,7 +271,7 @@ public final class ConsumerOptions {
         private Duration reconnectBackoff = DEFAULT_RECONNECT_BACKOFF;
         private Duration maxReconnectBackoff = DEFAULT_MAX_RECONNECT_BACKOFF;
         private Duration deadLetterMaxBlock = DEFAULT_DEAD_LETTER_MAX_BLOCK;
-        private final Map<String, Object> kafkaProperties = new LinkedHashMap<>();
+        private final ClientProperties.Builder kafkaProperties;
         private KafkaClientPool pool;
         private MessageValidator validator;
         private Function<Map<String, Object>, Consumer<byte[], byte[]>> consumerFactory = KafkaConsumer::new;
@@ -287,6 +289,14 @@ public final class ConsumerOptions {
             }
             this.groupId = groupId;
             this.topics = new ArrayList<>(topics);
+            this.kafkaProperties = ClientProperties.builder("ConsumerOptions")
+                    .owns(ConsumerConfig.GROUP_ID_CONFIG, groupId, "the group is given to ConsumerOptions.builder")
+                    .owns(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                            "the consumer commits only records it finished")
+                    .owns(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
+                            "the consumer decodes and validates records itself")
+                    .owns(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
+                            "the consumer decodes and validates records itself");
         }
 
         /** The handler of messages of type {@code typeName} (every version), e.g. {@code rag.document.processed}. */
@@ -383,9 +393,14 @@ public final class ConsumerOptions {
             return this;
         }
 
-        /** A Kafka consumer property under Kafka's own key (group id, deserializers and auto-commit are fixed). */
+        /**
+         * A Kafka consumer property under Kafka's own key, passed through unchanged.
+         *
+         * @throws ConfigurationException for a blank key, a null value, or a key the consumer sets itself (group id,
+         *                                deserializers and auto-commit; their own values are accepted)
+         */
         public Builder kafkaProperty(String key, Object value) {
-            kafkaProperties.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
+            kafkaProperties.put(key, value);
             return this;
         }
 

@@ -1,17 +1,16 @@
 package io.kafkautility.producer;
 
+import io.kafkautility.config.ClientProperties;
 import io.kafkautility.config.ConfigurationException;
 import io.kafkautility.config.KafkaConnectionOptions;
 import io.kafkautility.internal.config.KafkaSecretKeys;
 import io.kafkautility.validation.MessageValidator;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -72,10 +71,19 @@ public final class ProducerOptions {
     /** Default jitter (randomization factor) of the backoff. */
     public static final double DEFAULT_JITTER = 0.5;
 
-    private static final Set<String> TYPED_KEYS = Set.of(ProducerConfig.LINGER_MS_CONFIG, ProducerConfig.MAX_BLOCK_MS_CONFIG,
-            ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG,
-            ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
-            ProducerConfig.TRANSACTIONAL_ID_CONFIG);
+    /** The Kafka settings the producer sets itself or through a typed method. */
+    private static ClientProperties.Builder ownedKeys() {
+        return ClientProperties.builder("ProducerOptions")
+                .owns(ProducerConfig.LINGER_MS_CONFIG, "use linger(Duration)")
+                .owns(ProducerConfig.MAX_BLOCK_MS_CONFIG, "use maxBlock(Duration)")
+                .owns(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "use requestTimeout(Duration)")
+                .owns(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "use deliveryTimeout(Duration)")
+                .owns(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
+                        "the producer encodes envelopes itself")
+                .owns(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
+                        "the producer encodes envelopes itself")
+                .owns(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "transactions are not supported");
+    }
 
     private final KafkaConnectionOptions connection;
     private final String source;
@@ -85,7 +93,7 @@ public final class ProducerOptions {
     private final Duration requestTimeout;
     private final Duration deliveryTimeout;
     private final Duration closeTimeout;
-    private final Map<String, Object> kafkaProperties;
+    private final ClientProperties kafkaProperties;
     private final boolean circuitBreakerEnabled;
     private final float failureRateThreshold;
     private final int slidingWindowSize;
@@ -111,7 +119,7 @@ public final class ProducerOptions {
         this.requestTimeout = b.requestTimeout;
         this.deliveryTimeout = b.deliveryTimeout;
         this.closeTimeout = b.closeTimeout;
-        this.kafkaProperties = Collections.unmodifiableMap(new LinkedHashMap<>(b.kafkaProperties));
+        this.kafkaProperties = b.kafkaProperties.build();
         this.circuitBreakerEnabled = b.circuitBreakerEnabled;
         this.failureRateThreshold = b.failureRateThreshold;
         this.slidingWindowSize = b.slidingWindowSize;
@@ -149,7 +157,7 @@ public final class ProducerOptions {
         b.requestTimeout = requestTimeout;
         b.deliveryTimeout = deliveryTimeout;
         b.closeTimeout = closeTimeout;
-        b.kafkaProperties.putAll(kafkaProperties);
+        b.kafkaProperties.putAll(kafkaProperties.asMap());
         b.circuitBreakerEnabled = circuitBreakerEnabled;
         b.failureRateThreshold = failureRateThreshold;
         b.slidingWindowSize = slidingWindowSize;
@@ -210,7 +218,7 @@ public final class ProducerOptions {
 
     /** Raw Kafka producer properties set on the builder (unmodifiable). */
     public Map<String, Object> kafkaProperties() {
-        return kafkaProperties;
+        return kafkaProperties.asMap();
     }
 
     /**
@@ -239,7 +247,7 @@ public final class ProducerOptions {
         if (deliveryTimeout != null) {
             p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) deliveryTimeout.toMillis());
         }
-        p.putAll(kafkaProperties);
+        p.putAll(kafkaProperties.asMap());
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         KafkaSecretKeys.hidePasswords(p);
@@ -331,7 +339,7 @@ public final class ProducerOptions {
     @Override
     public String toString() {
         return "ProducerOptions{connection=" + connection + ", source=" + source + ", kafkaProperties="
-                + KafkaSecretKeys.redact(kafkaProperties) + ", circuitBreakerEnabled=" + circuitBreakerEnabled
+                + kafkaProperties + ", circuitBreakerEnabled=" + circuitBreakerEnabled
                 + ", failureRateThreshold=" + failureRateThreshold + ", slidingWindowSize=" + slidingWindowSize
                 + ", minimumCalls=" + minimumCalls + ", openDuration=" + openDuration + ", halfOpenCalls=" + halfOpenCalls
                 + ", maxAttempts=" + maxAttempts + ", initialBackoff=" + initialBackoff + ", maxBackoff=" + maxBackoff + '}';
@@ -347,7 +355,7 @@ public final class ProducerOptions {
         private Duration requestTimeout;
         private Duration deliveryTimeout;
         private Duration closeTimeout = DEFAULT_CLOSE_TIMEOUT;
-        private final Map<String, Object> kafkaProperties = new LinkedHashMap<>();
+        private final ClientProperties.Builder kafkaProperties = ownedKeys();
         private boolean circuitBreakerEnabled = true;
         private float failureRateThreshold = DEFAULT_FAILURE_RATE_THRESHOLD;
         private int slidingWindowSize = DEFAULT_SLIDING_WINDOW_SIZE;
@@ -422,15 +430,6 @@ public final class ProducerOptions {
          * not supported.
          */
         public Builder kafkaProperty(String key, Object value) {
-            if (key == null || key.isBlank()) {
-                throw new ConfigurationException("kafkaProperty key must not be blank");
-            }
-            if (value == null) {
-                throw new ConfigurationException("kafkaProperty '" + key + "' must not have a null value");
-            }
-            if (TYPED_KEYS.contains(key)) {
-                throw new ConfigurationException("kafkaProperty '" + key + "' is set by the producer or has a typed method; use it instead");
-            }
             kafkaProperties.put(key, value);
             return this;
         }

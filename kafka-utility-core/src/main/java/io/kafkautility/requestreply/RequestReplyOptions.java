@@ -1,6 +1,9 @@
 package io.kafkautility.requestreply;
 
+import io.kafkautility.config.ClientProperties;
 import io.kafkautility.config.KafkaConnectionOptions;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import io.kafkautility.metrics.KafkaUtilityMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.admin.Admin;
@@ -10,9 +13,6 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 
 import java.time.Duration;
-import java.util.Collections;
-import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -72,7 +72,7 @@ public final class RequestReplyOptions<Q, R> {
     private final String requestTopic;
     private final PayloadCodec<Q> requestCodec;
     private final PayloadCodec<R> replyCodec;
-    private final Map<String, Object> kafkaProperties;
+    private final ClientProperties kafkaProperties;
     private final String replyTopic;
     private final int replyPartition;
     private final String replyTopicPrefix;
@@ -96,7 +96,7 @@ public final class RequestReplyOptions<Q, R> {
         this.requestTopic = b.requestTopic;
         this.requestCodec = b.requestCodec;
         this.replyCodec = b.replyCodec;
-        this.kafkaProperties = Collections.unmodifiableMap(new LinkedHashMap<>(b.kafkaProperties));
+        this.kafkaProperties = b.kafkaProperties.build();
         this.replyTopic = b.replyTopic;
         this.replyPartition = b.replyPartition;
         this.replyTopicPrefix = b.replyTopicPrefix;
@@ -152,7 +152,7 @@ public final class RequestReplyOptions<Q, R> {
 
     /** @return Kafka settings passed through (unmodifiable) */
     public Map<String, Object> kafkaProperties() {
-        return kafkaProperties;
+        return kafkaProperties.asMap();
     }
 
     /** @return the configured reply topic, empty for a generated per-instance topic */
@@ -254,11 +254,25 @@ public final class RequestReplyOptions<Q, R> {
                 + (replyTopic == null ? "<per-instance>" : replyTopic)
                 + (replyPartition >= 0 ? ", replyPartition=" + replyPartition : "")
                 + ", defaultTimeout=" + defaultTimeout + ", maxPendingRequests=" + maxPendingRequests
-                + ", clientName=" + clientName + ", kafkaProperties=" + redact(kafkaProperties) + '}';
+                + ", clientName=" + clientName + ", kafkaProperties=" + kafkaProperties + '}';
     }
 
-    static String redact(Map<String, Object> props) {
-        return io.kafkautility.config.Secrets.redact(props);
+    /**
+     * The Kafka settings request-reply sets itself, on the clients of both sides: byte-array serdes and manual
+     * commits.
+     */
+    static ClientProperties.Builder ownedKeys(String owner) {
+        return ClientProperties.builder(owner)
+                .owns(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
+                        "request-reply encodes payloads with its PayloadCodecs")
+                .owns(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
+                        "request-reply encodes payloads with its PayloadCodecs")
+                .owns(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
+                        "request-reply decodes payloads with its PayloadCodecs")
+                .owns(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
+                        "request-reply decodes payloads with its PayloadCodecs")
+                .owns(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                        "offsets are committed only after a request is answered");
     }
 
     /**
@@ -272,7 +286,9 @@ public final class RequestReplyOptions<Q, R> {
         private final String requestTopic;
         private final PayloadCodec<Q> requestCodec;
         private final PayloadCodec<R> replyCodec;
-        private final Map<String, Object> kafkaProperties = new LinkedHashMap<>();
+        private final ClientProperties.Builder kafkaProperties = ownedKeys("RequestReplyOptions")
+                .owns(ConsumerConfig.GROUP_ID_CONFIG, "the reply consumer uses assign(), never a consumer group, so "
+                        + "instances cannot steal each other's replies");
         private String replyTopic;
         private int replyPartition = -1;
         private String replyTopicPrefix = DEFAULT_REPLY_TOPIC_PREFIX;
@@ -302,7 +318,7 @@ public final class RequestReplyOptions<Q, R> {
 
         private Builder(RequestReplyOptions<Q, R> o) {
             this(o.requestTopic, o.requestCodec, o.replyCodec);
-            kafkaProperties.putAll(o.kafkaProperties);
+            kafkaProperties.putAll(o.kafkaProperties.asMap());
             replyTopic = o.replyTopic;
             replyPartition = o.replyPartition;
             replyTopicPrefix = o.replyTopicPrefix;
@@ -330,8 +346,7 @@ public final class RequestReplyOptions<Q, R> {
          * @return this
          */
         public Builder<Q, R> kafkaProperties(Map<String, ?> properties) {
-            Objects.requireNonNull(properties, "kafkaProperties must not be null");
-            properties.forEach((k, v) -> kafkaProperty(k, v));
+            kafkaProperties.putAll(properties);
             return this;
         }
 
@@ -343,8 +358,8 @@ public final class RequestReplyOptions<Q, R> {
          * @return this
          */
         public Builder<Q, R> connection(KafkaConnectionOptions connection) {
-            Objects.requireNonNull(connection, "connection must not be null");
-            return kafkaProperties(connection.clientProperties());
+            kafkaProperties.connection(connection);
+            return this;
         }
 
         /**
@@ -355,12 +370,6 @@ public final class RequestReplyOptions<Q, R> {
          * @return this
          */
         public Builder<Q, R> kafkaProperty(String key, Object value) {
-            if (key == null || key.isBlank()) {
-                throw new IllegalArgumentException("kafka property key must not be blank but was '" + key + "'");
-            }
-            if (value == null) {
-                throw new IllegalArgumentException("kafka property " + key + " must not be null");
-            }
             kafkaProperties.put(key, value);
             return this;
         }
@@ -579,13 +588,8 @@ public final class RequestReplyOptions<Q, R> {
          * @throws IllegalArgumentException if settings contradict each other
          */
         public RequestReplyOptions<Q, R> build() {
-            if (!kafkaProperties.containsKey(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG)
-                    && !kafkaProperties.containsKey(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG)) {
+            if (!kafkaProperties.contains(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG)) {
                 throw new IllegalArgumentException("kafkaProperties must contain bootstrap.servers");
-            }
-            if (kafkaProperties.containsKey(ConsumerConfig.GROUP_ID_CONFIG)) {
-                throw new IllegalArgumentException("kafkaProperties must not contain group.id: the reply consumer uses "
-                        + "assign(), never a consumer group, so instances cannot steal each other's replies");
             }
             if (replyTopic != null && replyTopic.equals(requestTopic)) {
                 throw new IllegalArgumentException("replyTopic must differ from requestTopic but both were "

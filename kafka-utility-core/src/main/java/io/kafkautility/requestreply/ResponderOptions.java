@@ -1,5 +1,6 @@
 package io.kafkautility.requestreply;
 
+import io.kafkautility.config.ClientProperties;
 import io.kafkautility.config.KafkaConnectionOptions;
 import io.kafkautility.metrics.KafkaUtilityMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -11,7 +12,6 @@ import org.apache.kafka.clients.producer.Producer;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -65,7 +65,7 @@ public final class ResponderOptions<Q, R> {
     private final String groupId;
     private final PayloadCodec<Q> requestCodec;
     private final PayloadCodec<R> replyCodec;
-    private final Map<String, Object> kafkaProperties;
+    private final ClientProperties kafkaProperties;
     private final int maxInFlight;
     private final Duration closeTimeout;
     private final int maxErrorMessageLength;
@@ -84,7 +84,7 @@ public final class ResponderOptions<Q, R> {
         this.groupId = b.groupId;
         this.requestCodec = b.requestCodec;
         this.replyCodec = b.replyCodec;
-        this.kafkaProperties = Collections.unmodifiableMap(new LinkedHashMap<>(b.kafkaProperties));
+        this.kafkaProperties = b.kafkaProperties.build();
         this.maxInFlight = b.maxInFlight;
         this.closeTimeout = b.closeTimeout;
         this.maxErrorMessageLength = b.maxErrorMessageLength;
@@ -141,7 +141,7 @@ public final class ResponderOptions<Q, R> {
 
     /** @return Kafka settings passed through (unmodifiable) */
     public Map<String, Object> kafkaProperties() {
-        return kafkaProperties;
+        return kafkaProperties.asMap();
     }
 
     /** @return the most requests in flight at once; the consumer pauses above it */
@@ -222,7 +222,7 @@ public final class ResponderOptions<Q, R> {
         return "ResponderOptions{requestTopics=" + requestTopics + ", groupId=" + groupId + ", maxInFlight="
                 + maxInFlight + ", name=" + name + ", replyTopics=" + replyTopics + ", replyTopicPrefixes="
                 + replyTopicPrefixes + ", kafkaProperties="
-                + RequestReplyOptions.redact(kafkaProperties) + '}';
+                + kafkaProperties + '}';
     }
 
     /**
@@ -236,7 +236,7 @@ public final class ResponderOptions<Q, R> {
         private final String groupId;
         private final PayloadCodec<Q> requestCodec;
         private final PayloadCodec<R> replyCodec;
-        private final Map<String, Object> kafkaProperties = new LinkedHashMap<>();
+        private final ClientProperties.Builder kafkaProperties;
         private int maxInFlight = DEFAULT_MAX_IN_FLIGHT;
         private Duration closeTimeout = DEFAULT_CLOSE_TIMEOUT;
         private int maxErrorMessageLength = DEFAULT_MAX_ERROR_MESSAGE_LENGTH;
@@ -265,6 +265,8 @@ public final class ResponderOptions<Q, R> {
                 throw new IllegalArgumentException("groupId must not be blank but was '" + groupId + "'");
             }
             this.groupId = groupId;
+            this.kafkaProperties = RequestReplyOptions.ownedKeys("ResponderOptions")
+                    .owns(ConsumerConfig.GROUP_ID_CONFIG, groupId, "the group is given to ResponderOptions.builder");
             this.requestCodec = Objects.requireNonNull(requestCodec, "requestCodec must not be null");
             this.replyCodec = Objects.requireNonNull(replyCodec, "replyCodec must not be null");
         }
@@ -274,8 +276,7 @@ public final class ResponderOptions<Q, R> {
          * @return this
          */
         public Builder<Q, R> kafkaProperties(Map<String, ?> properties) {
-            Objects.requireNonNull(properties, "kafkaProperties must not be null");
-            properties.forEach(this::kafkaProperty);
+            kafkaProperties.putAll(properties);
             return this;
         }
 
@@ -287,8 +288,8 @@ public final class ResponderOptions<Q, R> {
          * @return this
          */
         public Builder<Q, R> connection(KafkaConnectionOptions connection) {
-            Objects.requireNonNull(connection, "connection must not be null");
-            return kafkaProperties(connection.clientProperties());
+            kafkaProperties.connection(connection);
+            return this;
         }
 
         /**
@@ -297,12 +298,6 @@ public final class ResponderOptions<Q, R> {
          * @return this
          */
         public Builder<Q, R> kafkaProperty(String key, Object value) {
-            if (key == null || key.isBlank()) {
-                throw new IllegalArgumentException("kafka property key must not be blank but was '" + key + "'");
-            }
-            if (value == null) {
-                throw new IllegalArgumentException("kafka property " + key + " must not be null");
-            }
             kafkaProperties.put(key, value);
             return this;
         }
@@ -467,13 +462,8 @@ public final class ResponderOptions<Q, R> {
         }
 
         public ResponderOptions<Q, R> build() {
-            if (!kafkaProperties.containsKey(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG)) {
+            if (!kafkaProperties.contains(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG)) {
                 throw new IllegalArgumentException("kafkaProperties must contain bootstrap.servers");
-            }
-            Object autoCommit = kafkaProperties.get(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG);
-            if (autoCommit != null && Boolean.parseBoolean(autoCommit.toString())) {
-                throw new IllegalArgumentException("enable.auto.commit must be false: the responder commits only "
-                        + "after the reply was acknowledged");
             }
             return new ResponderOptions<>(this);
         }

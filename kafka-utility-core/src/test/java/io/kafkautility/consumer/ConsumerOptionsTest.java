@@ -32,9 +32,12 @@ class ConsumerOptionsTest {
 
     @Test
     void fixesTheSettingsAtLeastOnceDependsOn() {
+        assertThatThrownBy(() -> ConsumerOptions.builder(connection, "g", "orders")
+                .kafkaProperty("enable.auto.commit", true)).isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("enable.auto.commit must be false");
+        assertThatThrownBy(() -> ConsumerOptions.builder(connection, "g", "orders")
+                .kafkaProperty("group.id", "other")).hasMessageContaining("group.id must be g");
         ConsumerOptions options = ConsumerOptions.builder(connection, "g", "orders")
-                .kafkaProperty("enable.auto.commit", true)
-                .kafkaProperty("group.id", "other")
                 .kafkaProperty("max.poll.records", 50)
                 .handler("rag.document.deleted", (m, c) -> { })
                 .build();

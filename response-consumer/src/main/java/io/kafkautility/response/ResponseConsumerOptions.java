@@ -2,6 +2,7 @@ package io.kafkautility.response;
 
 import io.kafkautility.avro.SchemaRegistryOptions;
 import io.kafkautility.config.EnvironmentSource;
+import io.kafkautility.config.ClientProperties;
 import io.kafkautility.config.KafkaConnectionOptions;
 import io.kafkautility.avro.WriterSchemaResolver;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -44,7 +45,7 @@ public final class ResponseConsumerOptions {
 
     private final String topic;
     private final String groupId;
-    private final Map<String, Object> kafkaProperties;
+    private final ClientProperties kafkaProperties;
     private final SchemaRegistryOptions schemaRegistry;
     private final WriterSchemaResolver writerSchemaResolver;
     private final Duration pollTimeout;
@@ -59,7 +60,7 @@ public final class ResponseConsumerOptions {
     private ResponseConsumerOptions(Builder b) {
         this.topic = b.topic;
         this.groupId = b.groupId;
-        this.kafkaProperties = Map.copyOf(b.kafkaProperties);
+        this.kafkaProperties = b.kafkaProperties.build();
         this.schemaRegistry = b.schemaRegistry;
         this.writerSchemaResolver = b.writerSchemaResolver;
         this.pollTimeout = b.pollTimeout;
@@ -124,7 +125,7 @@ public final class ResponseConsumerOptions {
     public Map<String, Object> consumerProperties() {
         Map<String, Object> p = new LinkedHashMap<>();
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
-        p.putAll(kafkaProperties);
+        p.putAll(kafkaProperties.asMap());
         p.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
@@ -190,7 +191,14 @@ public final class ResponseConsumerOptions {
     public static final class Builder {
         private String topic = DEFAULT_TOPIC;
         private String groupId = DEFAULT_GROUP_ID;
-        private final Map<String, Object> kafkaProperties = new LinkedHashMap<>();
+        private final ClientProperties.Builder kafkaProperties = ClientProperties.builder("ResponseConsumerOptions")
+                .owns(ConsumerConfig.GROUP_ID_CONFIG, "use groupId(String)")
+                .owns(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                        "the consumer commits only replies it handed over")
+                .owns(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
+                        "the consumer decodes replies itself")
+                .owns(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
+                        "the consumer decodes replies itself");
         private SchemaRegistryOptions schemaRegistry;
         private WriterSchemaResolver writerSchemaResolver;
         private Duration pollTimeout = Duration.ofMillis(500);
@@ -210,8 +218,7 @@ public final class ResponseConsumerOptions {
          * consumer group id (if set) and its schema registry URL (if set and no registry was given yet).
          */
         public Builder connection(KafkaConnectionOptions connection) {
-            Objects.requireNonNull(connection, "connection");
-            kafkaProperties(connection.clientProperties());
+            kafkaProperties.connection(connection);
             connection.consumerGroupId().ifPresent(this::groupId);
             if (schemaRegistry == null && writerSchemaResolver == null) {
                 connection.schemaRegistryUrl().ifPresent(url ->
@@ -236,15 +243,13 @@ public final class ResponseConsumerOptions {
 
         /** A Kafka consumer setting, keyed by Kafka's own name (e.g. {@code ConsumerConfig.MAX_POLL_RECORDS_CONFIG}). */
         public Builder kafkaProperty(String key, Object value) {
-            notBlank("key", key);
-            Objects.requireNonNull(value, () -> "value of " + key);
             kafkaProperties.put(key, value);
             return this;
         }
 
         /** Kafka consumer settings (copied). */
         public Builder kafkaProperties(Map<String, ?> properties) {
-            properties.forEach(this::kafkaProperty);
+            kafkaProperties.putAll(properties);
             return this;
         }
 

@@ -32,8 +32,10 @@ class ResponseConsumerOptionsTest {
         ResponseConsumerOptions o = ResponseConsumerOptions.fromEnvironment(env)
                 .kafkaProperty("max.poll.records", 50)
                 .kafkaProperty("sasl.jaas.config", "secret-jaas")
-                .kafkaProperty("enable.auto.commit", true)
+                .kafkaProperty("enable.auto.commit", false)
                 .build();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ResponseConsumerOptions.builder()
+                .kafkaProperty("enable.auto.commit", true)).hasMessageContaining("enable.auto.commit must be false");
         assertThat(o.groupId()).isEqualTo("ui-blue");
         assertThat(o.consumerProperties()).containsEntry("max.poll.records", 50)
                 .containsEntry("enable.auto.commit", false);

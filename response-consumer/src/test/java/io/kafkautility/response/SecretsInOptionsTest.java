@@ -83,9 +83,13 @@ class SecretsInOptionsTest {
         ResponseConsumerOptions.Builder rb = ResponseConsumerOptions.builder().schemaRegistry(registry);
         raw.forEach(rb::kafkaProperty);
 
+        ProducerOptions.Builder pb = ProducerOptions.builder(connection).source("svc");
+        secrets.forEach(pb::kafkaProperty);
+        ConsumerOptions.Builder kb = ConsumerOptions.builder(connection, "g", "t").handler("rag.test", (m, c) -> { });
+        secrets.forEach(kb::kafkaProperty);
         List<Object> all = List.of(connection,
-                ProducerOptions.builder(connection).source("svc").build(),
-                ConsumerOptions.builder(connection, "g", "t").handler("rag.test", (m, c) -> { }).build(),
+                pb.build(),
+                kb.build(),
                 RequestReplyOptions.builder("requests", PayloadCodec.utf8(), PayloadCodec.utf8())
                         .kafkaProperties(raw).build(),
                 ResponderOptions.builder(List.of("requests"), "g", PayloadCodec.utf8(), PayloadCodec.utf8())
