@@ -25,7 +25,7 @@ public final class DocumentClientExample {
                     System.out.println("index " + event.documentId() + " (" + event.chunkCount() + " chunks)");
                 }
             });
-            indexer.assigned().join();
+            indexer.ready().join();
             documents.sendDocumentUploadedEvent("doc-42", "manual.pdf", "application/pdf", 123_456).join();
             var sent = documents.sendDocumentProcessedEvent("doc-42", DocumentStatus.SUCCESS,
                     Map.of("pages", 12, "chunkCount", 30)).join();

@@ -29,7 +29,7 @@ public final class LlmClientExample {
             return new LlmResponse(request.requestId(), request.queryId(), answer, List.of(),
                     TokenUsage.of(request.prompt().length() / 4, answer.length() / 4), "stop");
         });
-        server.assigned().join();
+        server.ready().join();
         System.out.println("serving LLM requests; Ctrl-C to stop");
         Runtime.getRuntime().addShutdownHook(new Thread(llm::close));
         Thread.currentThread().join();

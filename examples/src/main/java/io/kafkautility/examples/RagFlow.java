@@ -101,7 +101,7 @@ public final class RagFlow {
             });
             responses.start();
             trace.step("services ready (LLM responder assigned, response consumer assigned)",
-                    CompletableFuture.allOf(server.assigned(), responses.ready()));
+                    CompletableFuture.allOf(server.ready(), responses.ready()));
 
             // 1. a document is uploaded, then processed into chunks
             trace.step("document service -> rag.documents: rag.document.uploaded " + documentId,

@@ -47,7 +47,7 @@ public final class UiStack implements AutoCloseable {
 
     /** Completes when both the LLM service and the response consumer have their partitions. */
     public CompletableFuture<Void> ready() {
-        return CompletableFuture.allOf(server.assigned(), backend.ready());
+        return CompletableFuture.allOf(server.ready(), backend.ready());
     }
 
     public UiBackend backend() {

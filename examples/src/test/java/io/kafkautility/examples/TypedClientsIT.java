@@ -78,7 +78,7 @@ class TypedClientsIT {
                         List.of(new io.kafkautility.rag.Source(request.context().get(0).documentId(), null,
                                 "notes", 0.9)), TokenUsage.of(10, 3), "stop");
             });
-            server.assigned().get(30, TimeUnit.SECONDS);
+            server.ready().get(30, TimeUnit.SECONDS);
 
             // query events: three overloads
             query.sendQueryEvent(new QueryEvent("q-1", "what?", "u-1", "s-1", 5, Instant.now())).join();

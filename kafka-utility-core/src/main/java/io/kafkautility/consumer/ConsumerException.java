@@ -5,7 +5,7 @@ import java.time.Duration;
 
 /**
  * The Kafka client of a {@link MessageConsumer} failed (not a record: bad records are dead-lettered). Given to the
- * {@link ConsumerErrorListener} on every failure, and fails {@link MessageConsumer#assigned()} when a non-retriable
+ * {@link ConsumerErrorListener} on every failure, and fails {@link MessageConsumer#ready()} when a non-retriable
  * one ({@link Reason#AUTHENTICATION}, {@link Reason#AUTHORIZATION}, {@link Reason#CONFIGURATION}) happens before the first assignment. The consumer
  * itself goes on: it recreates its Kafka client after {@link #retryIn()} (doubling up to
  * {@link ConsumerOptions#maxReconnectBackoff()}), so a fixed ACL or credential rotation is picked up.

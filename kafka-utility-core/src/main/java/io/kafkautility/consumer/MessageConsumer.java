@@ -27,7 +27,7 @@ import java.util.concurrent.CompletableFuture;
  *
  * <p>Thread-safe. The caller owns it: {@link #start()} once, {@link #close()} when done.
  */
-public interface MessageConsumer extends AutoCloseable {
+public interface MessageConsumer extends io.kafkautility.Lifecycle {
 
     /** A consumer with these options; call {@link #start()} to begin. */
     static MessageConsumer create(ConsumerOptions options) {
@@ -35,7 +35,8 @@ public interface MessageConsumer extends AutoCloseable {
                 : new ConcurrentMessageConsumer(options);
     }
 
-    /** Starts the poll and worker threads. At most once. */
+    /** Starts the poll and worker threads; again, does nothing. */
+    @Override
     MessageConsumer start();
 
     /**
@@ -47,9 +48,11 @@ public interface MessageConsumer extends AutoCloseable {
      * each joins, which is harmless for processing (nothing is lost or skipped) but means that right after this
      * completes one member may hold all the partitions for a moment.
      */
-    CompletableFuture<Void> assigned();
+    @Override
+    CompletableFuture<Void> ready();
 
     /** Whether it is started and not closed. */
+    @Override
     boolean isRunning();
 
     /** Records processed or dead-lettered so far (offsets that may be committed), by all members. */
@@ -62,6 +65,7 @@ public interface MessageConsumer extends AutoCloseable {
      * to read, or within 60 s of a client failure; else UP. Details hold the assigned partitions, last poll, lag and
      * heartbeat age. See {@link io.kafkautility.health.KafkaHealth}.
      */
+    @Override
     io.kafkautility.health.Health health();
 
     /**

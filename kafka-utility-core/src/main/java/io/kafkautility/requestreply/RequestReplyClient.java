@@ -30,9 +30,10 @@ import java.util.concurrent.Flow;
  *   <li>The library never re-sends a request.</li>
  * </ul>
  *
- * <p>Threads: futures are completed on the client's reply thread (or its timer thread for timeouts, or the caller's
- * thread for immediate rejections). Do not block in non-async dependent stages; use {@code thenApplyAsync} and
- * friends for slow work. Thread-safe; {@code request} never blocks (except producer back-pressure when the producer's
+ * <p>Threads: futures are completed on the client's completion executor
+ * ({@link RequestReplyOptions#completionExecutor()}; by default threads of its own), never on the reply consumer's
+ * loop or a Kafka I/O thread, so a dependent stage that blocks delays no other reply; immediate rejections complete
+ * on the caller's thread. Thread-safe; {@code request} never blocks (except producer back-pressure when the producer's
  * {@code buffer.memory} is full, bounded by {@code max.block.ms}).
  *
  * <p>The client owns its reply consumer, timer thread, its producer unless one was given, and a generated reply topic
@@ -41,7 +42,7 @@ import java.util.concurrent.Flow;
  * @param <Q> request payload type
  * @param <R> reply payload type
  */
-public interface RequestReplyClient<Q, R> extends AutoCloseable {
+public interface RequestReplyClient<Q, R> extends io.kafkautility.Lifecycle {
 
     /**
      * Creates a client and starts its reply consumer (asynchronously: this call does not wait for the broker).
@@ -102,7 +103,24 @@ public interface RequestReplyClient<Q, R> extends AutoCloseable {
      *         {@link RequestReplyOptions#startupTimeout()} (the client is then unusable: every request fails with
      *         {@link RequestSendException}; close it and create a new one)
      */
+    @Override
     CompletableFuture<Void> ready();
+
+    /** The client is started by {@code create}: this does nothing but return it. */
+    @Override
+    RequestReplyClient<Q, R> start();
+
+    /** Whether it is running (from {@code create} until {@link #close()}). */
+    @Override
+    boolean isRunning();
+
+    /**
+     * The client's health now, without I/O: DOWN when closed, when its reply consumer could not start or is not
+     * positioned yet or reconnecting; DEGRADED within 60 s of a reply consumer failure; details hold the pending
+     * requests and the reply topic.
+     */
+    @Override
+    io.kafkautility.health.Health health();
 
     /** @return number of requests and streams waiting for replies */
     int pendingCount();

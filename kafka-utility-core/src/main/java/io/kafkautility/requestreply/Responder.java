@@ -33,7 +33,7 @@ import java.util.concurrent.CompletableFuture;
  * @param <Q> request payload type
  * @param <R> reply payload type
  */
-public interface Responder<Q, R> extends AutoCloseable {
+public interface Responder<Q, R> extends io.kafkautility.Lifecycle {
 
     /**
      * Starts a responder answering each request with one reply.
@@ -66,7 +66,16 @@ public interface Responder<Q, R> extends AutoCloseable {
      * @return completes once the consumer has been assigned partitions for the first time; a failed future once the
      * responder is closed
      */
-    CompletableFuture<Void> assigned();
+    @Override
+    CompletableFuture<Void> ready();
+
+    /** The responder is started by {@code create}: this does nothing but return it. */
+    @Override
+    Responder<Q, R> start();
+
+    /** Whether it is running (from {@code create} until {@link #close()}). */
+    @Override
+    boolean isRunning();
 
     /** @return requests being handled or whose replies are not yet acknowledged */
     int inFlight();
@@ -76,6 +85,7 @@ public interface Responder<Q, R> extends AutoCloseable {
      * without heartbeats to its group coordinator; DEGRADED within 60 s of a client failure; details hold the
      * requests in flight. See {@link io.kafkautility.health.KafkaHealth}.
      */
+    @Override
     io.kafkautility.health.Health health();
 
     /**

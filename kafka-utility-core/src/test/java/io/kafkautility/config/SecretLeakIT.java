@@ -184,7 +184,7 @@ class SecretLeakIT {
             try (Responder<String, String> responder = Responder.create(responderOptions,
                     RequestHandler.sync(q -> "echo:" + q));
                  RequestReplyClient<String, String> client = RequestReplyClient.create(clientOptions)) {
-                responder.assigned().get(60, TimeUnit.SECONDS);
+                responder.ready().get(60, TimeUnit.SECONDS);
                 client.ready().get(60, TimeUnit.SECONDS);
                 assertThat(client.request("hello").get(60, TimeUnit.SECONDS)).isEqualTo("echo:hello");
                 seen.append(responder).append('\n').append(client).append('\n');

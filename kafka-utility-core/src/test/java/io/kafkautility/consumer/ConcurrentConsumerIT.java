@@ -61,8 +61,8 @@ class ConcurrentConsumerIT {
                     .pool(f.pool).concurrency(MEMBERS).handler(MessageTypes.DOCUMENT_DELETED, handler).build());
             try {
                 consumer.start();
-                consumer.assigned().get(60, TimeUnit.SECONDS);
-                // assigned() completes with the first member; the group settles once all three hold partitions
+                consumer.ready().get(60, TimeUnit.SECONDS);
+                // ready() completes with the first member; the group settles once all three hold partitions
                 await().atMost(Duration.ofSeconds(60)).until(() -> everyMemberAssigned(f, group));
                 send(f, topic, ledger, "warm-", 600);
                 await().atMost(Duration.ofSeconds(60)).until(() -> ledger.ackedNotConsumed() == 0);

@@ -19,7 +19,7 @@ import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.junit.jupiter.api.Test;
 
-/** A failing Kafka client is reported to the error listener and fails assigned(); the consumer backs off. */
+/** A failing Kafka client is reported to the error listener and fails ready(); the consumer backs off. */
 class ConsumerErrorListenerTest {
 
     private static final KafkaConnectionOptions CONNECTION = KafkaConnectionOptions.builder()
@@ -77,8 +77,8 @@ class ConsumerErrorListenerTest {
             assertThat(first.getCause()).isInstanceOf(TopicAuthorizationException.class);
             assertThat(errors.get(1).retryIn()).isEqualTo(Duration.ofMillis(400));
             assertThat(errors.get(2).retryIn()).isEqualTo(Duration.ofMillis(800));
-            assertThat(consumer[0].assigned()).isCompletedExceptionally();
-            assertThat(consumer[0].assigned().handle((v, e) -> e).join()).isInstanceOf(ConsumerException.class);
+            assertThat(consumer[0].ready()).isCompletedExceptionally();
+            assertThat(consumer[0].ready().handle((v, e) -> e).join()).isInstanceOf(ConsumerException.class);
             assertThat(consumer[0].isRunning()).isTrue();
             // one Kafka consumer per attempt: created just before the attempt whose failure is reported
             await().atMost(Duration.ofSeconds(5)).until(() -> created.get() == errors.size());
@@ -118,10 +118,10 @@ class ConsumerErrorListenerTest {
                 assertThat(errors.get(0).reason()).isEqualTo(c[1]);
                 assertThat(errors.get(0).isRetriable()).isEqualTo(c[2]);
                 if ((Boolean) c[2]) {
-                    assertThat(consumer[0].assigned()).isNotDone();
+                    assertThat(consumer[0].ready()).isNotDone();
                 } else { // failed just after the listener was told
-                    await().atMost(Duration.ofSeconds(5)).until(() -> consumer[0].assigned().isDone());
-                    assertThat(consumer[0].assigned()).isCompletedExceptionally();
+                    await().atMost(Duration.ofSeconds(5)).until(() -> consumer[0].ready().isDone());
+                    assertThat(consumer[0].ready()).isCompletedExceptionally();
                 }
             } finally {
                 consumer[0].close(Duration.ofSeconds(2));

@@ -61,8 +61,8 @@ class ConsumerGroupProtocolIT {
             MessageConsumer second = MessageConsumer.create(options.toBuilder().name("second").build()).start();
             MessageConsumer third = null;
             try {
-                first.assigned().get(60, TimeUnit.SECONDS);
-                second.assigned().get(60, TimeUnit.SECONDS);
+                first.ready().get(60, TimeUnit.SECONDS);
+                second.ready().get(60, TimeUnit.SECONDS);
                 await().atMost(Duration.ofSeconds(60)).until(() -> membersWithPartitions(admin, group) == 4);
                 ConsumerGroupDescription d = describe(admin, group);
                 assertThat(d.type()).as("group type").isEqualTo(protocol.equals("consumer")
@@ -71,8 +71,8 @@ class ConsumerGroupProtocolIT {
 
                 third = MessageConsumer.create(options.toBuilder().name("third").build()).start();
                 List<CompletableFuture<SendResult>> flowing = sendAsync(f, topic, ledger, "b-", BATCH);
-                third.assigned().get(60, TimeUnit.SECONDS);
-                // assigned() completes with the first of its members; wait until all six hold a partition
+                third.ready().get(60, TimeUnit.SECONDS);
+                // ready() completes with the first of its members; wait until all six hold a partition
                 await().atMost(Duration.ofSeconds(60)).until(() -> membersWithPartitions(admin, group) == 6);
                 first.close(); // leaves while records flow: its partitions move to the others
                 for (CompletableFuture<SendResult> ack : flowing) {

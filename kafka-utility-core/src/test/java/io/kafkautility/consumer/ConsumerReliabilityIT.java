@@ -88,7 +88,7 @@ class ConsumerReliabilityIT {
 
                 // close() with the broker dead returns in bounded time
                 MessageConsumer last = MessageConsumer.create(options).start();
-                last.assigned().get(60, java.util.concurrent.TimeUnit.SECONDS);
+                last.ready().get(60, java.util.concurrent.TimeUnit.SECONDS);
                 broker.kill();
                 long t0 = System.nanoTime();
                 last.close(Duration.ofSeconds(3));

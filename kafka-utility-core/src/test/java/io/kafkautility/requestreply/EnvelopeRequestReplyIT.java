@@ -58,7 +58,7 @@ class EnvelopeRequestReplyIT {
                      RequestReplyOptions.builder(requestTopic, envelopes, envelopes)
                              .kafkaProperties(cluster.clientProperties()).build());
              KafkaConsumer<byte[], byte[]> requests = rawConsumer(cluster, requestTopic)) {
-            responder.assigned().get(30, TimeUnit.SECONDS);
+            responder.ready().get(30, TimeUnit.SECONDS);
             Envelope request = Envelope.builder().source("/rag/query").messageType(MessageTypes.QUERY_SUBMITTED)
                     .data(query("What is the vacation policy?")).build();
             Envelope reply = client.request(request).get(30, TimeUnit.SECONDS);

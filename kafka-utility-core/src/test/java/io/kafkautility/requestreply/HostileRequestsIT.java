@@ -121,7 +121,7 @@ class HostileRequestsIT {
                 });
              RequestReplyClient<String, String> client = RequestReplyClient.create(
                      client(cluster, requestTopic, registry).build())) {
-            responder.assigned().get(30, TimeUnit.SECONDS);
+            responder.ready().get(30, TimeUnit.SECONDS);
             RemoteReplyException leak = remote(client.request("leak", Duration.ofSeconds(30)));
             assertThat(leak.errorCode()).isEqualTo(RequestRejectedException.HANDLER_FAILED);
             assertThat(leak.remoteMessage()).isEmpty();
@@ -167,7 +167,7 @@ class HostileRequestsIT {
             options = responder(cluster, requestTopic).meterRegistry(registry).build();
             responder = single != null ? Responder.create(options, single)
                     : Responder.createStreaming(options, streaming);
-            responder.assigned().join();
+            responder.ready().join();
             raw = rawProducer(cluster);
             replies = rawConsumer(cluster, replyTopic);
             deadLetters = rawConsumer(cluster, requestTopic + ".DLT");

@@ -169,7 +169,7 @@ class RequestReplyClientIT {
              });
              RequestReplyClient<String, String> client =
                      RequestReplyClient.create(client(cluster, requestTopic, registry).build())) {
-            responder.assigned().get(30, TimeUnit.SECONDS);
+            responder.ready().get(30, TimeUnit.SECONDS);
             // timeout far beyond the wait: failing "at once" means long before the timeout
             CompletableFuture<String> sync = client.request("sync-fail", Duration.ofMinutes(5));
             CompletableFuture<String> async = client.request("async-fail", Duration.ofMinutes(5));

@@ -46,7 +46,7 @@ final class RrSupport {
     static Responder<String, String> echo(KafkaCluster cluster, String requestTopic) {
         Responder<String, String> r = Responder.create(responder(cluster, requestTopic).build(),
                 RequestHandler.sync(s -> s));
-        r.assigned().join();
+        r.ready().join();
         return r;
     }
 

@@ -35,7 +35,7 @@ class SharedReplyTopicIT {
         SimpleMeterRegistry regB = new SimpleMeterRegistry();
         Responder<String, String> echo = Responder.create(responder(cluster, requestTopic)
                 .replyTopics(List.of(replyTopic)).build(), RequestHandler.sync(s -> s));
-        echo.assigned().join();
+        echo.ready().join();
         try (echo;
              RequestReplyClient<String, String> a = RequestReplyClient.create(client(cluster, requestTopic, regA)
                      .clientName("a").sharedReplyTopic(replyTopic, 0).build());

@@ -63,7 +63,7 @@ class StreamedReplyIT {
                      });
              RequestReplyClient<String, String> client =
                      RequestReplyClient.create(client(cluster, requestTopic, registry).build())) {
-            responder.assigned().get(30, TimeUnit.SECONDS);
+            responder.ready().get(30, TimeUnit.SECONDS);
             Collector<String> collector = new Collector<>(16);
             client.requestStream("tell me a story").subscribe(collector);
             assertThat(collector.done.get(60, TimeUnit.SECONDS)).containsExactlyElementsOf(EXPECTED);
@@ -115,7 +115,7 @@ class StreamedReplyIT {
                      });
              RequestReplyClient<String, String> client =
                      RequestReplyClient.create(client(cluster, requestTopic, registry).build())) {
-            responder.assigned().get(30, TimeUnit.SECONDS);
+            responder.ready().get(30, TimeUnit.SECONDS);
             client.ready().get(30, TimeUnit.SECONDS);
             Collector<String> collector = new Collector<>(Long.MAX_VALUE);
             client.requestStream("hang", Duration.ofMillis(2500), Duration.ofMinutes(5)).subscribe(collector);
@@ -137,7 +137,7 @@ class StreamedReplyIT {
                      });
              RequestReplyClient<String, String> client =
                      RequestReplyClient.create(client(cluster, requestTopic, registry).build())) {
-            responder.assigned().get(30, TimeUnit.SECONDS);
+            responder.ready().get(30, TimeUnit.SECONDS);
             Collector<String> collector = new Collector<>(Long.MAX_VALUE);
             client.requestStream("crash").subscribe(collector);
             Throwable t = failure(collector.done);
@@ -159,7 +159,7 @@ class StreamedReplyIT {
                      });
              RequestReplyClient<String, String> client = RequestReplyClient.create(
                      client(cluster, requestTopic, registry).streamBufferSize(10).build())) {
-            responder.assigned().get(30, TimeUnit.SECONDS);
+            responder.ready().get(30, TimeUnit.SECONDS);
             CompletableFuture<Throwable> error = new CompletableFuture<>();
             List<String> got = new ArrayList<>();
             client.requestStream("flood").subscribe(new Flow.Subscriber<>() {

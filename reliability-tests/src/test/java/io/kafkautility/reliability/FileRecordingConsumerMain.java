@@ -46,7 +46,7 @@ public final class FileRecordingConsumerMain {
             stopped.countDown();
         }));
         System.out.println("started");
-        consumer.assigned().join();
+        consumer.ready().join();
         System.out.println("assigned");
         stopped.await();
     }

@@ -101,7 +101,7 @@ class RequestReplyBrokerFaultIT {
                  return id;
              }));
              RequestReplyClient<String, String> client = RequestReplyClient.create(clientOptions)) {
-            responder.assigned().get(60, TimeUnit.SECONDS);
+            responder.ready().get(60, TimeUnit.SECONDS);
             client.ready().get(60, TimeUnit.SECONDS);
             Semaphore window = new Semaphore(IN_FLIGHT);
             Thread load = new Thread(() -> {

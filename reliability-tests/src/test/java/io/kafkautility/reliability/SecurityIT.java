@@ -50,7 +50,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Security failures through the library's producer and consumer against a SASL_SSL broker process with an authorizer:
  * wrong password, missing topic WRITE / topic READ / group READ ACLs, a PLAINTEXT client on the TLS port and an
  * untrusted broker certificate. Each gives a typed, non-retried error naming the cause within a few seconds; the
- * consumer reports it (error listener, {@code assigned()}) and backs off instead of spinning.
+ * consumer reports it (error listener, {@code ready()}) and backs off instead of spinning.
  */
 class SecurityIT {
 
@@ -216,7 +216,7 @@ class SecurityIT {
     // ------------------------------------------------------------------ consumer
 
     /**
-     * Starts a library consumer that must fail: its {@code assigned()} fails with a typed ConsumerException naming the
+     * Starts a library consumer that must fail: its {@code ready()} fails with a typed ConsumerException naming the
      * cause within the bound, the error listener is told, and over the next window it fails at most a few times.
      */
     private static void consumeFails(String scenario, KafkaConnectionOptions connection, String group,
@@ -230,11 +230,11 @@ class SecurityIT {
             try (MessageConsumer consumer = MessageConsumer.create(ConsumerOptions.builder(connection, group, topic)
                     .pool(pool).errorListener(errors::add)
                     .handler(MessageTypes.DOCUMENT_DELETED, (m, c) -> handled.add(m.id())).build()).start()) {
-                Throwable error = consumer.assigned().handle((v, e) -> e)
+                Throwable error = consumer.ready().handle((v, e) -> e)
                         .orTimeout(BOUND.toMillis() + 30_000, TimeUnit.MILLISECONDS).join();
                 long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
                 System.out.println("SECURITY consumer " + scenario + ": " + ms + " ms -> " + error);
-                assertThat(error).as("assigned() must fail").isInstanceOf(ConsumerException.class);
+                assertThat(error).as("ready() must fail").isInstanceOf(ConsumerException.class);
                 ConsumerException ce = (ConsumerException) error;
                 assertThat(ms).as("time to the error").isLessThan(BOUND.toMillis());
                 assertThat(ce.reason()).isEqualTo(reason);
@@ -379,7 +379,7 @@ class SecurityIT {
                     TopicNames.unique("alice-"), topic).pool(pool).errorListener(errors::add)
                     .handler(MessageTypes.DOCUMENT_DELETED, (m, c) -> ledger.consumed(m.id())).build()).start()) {
                 await().atMost(Duration.ofSeconds(60)).until(() -> ledger.ackedNotConsumed() == 0);
-                assertThat(consumer.assigned()).isCompleted();
+                assertThat(consumer.ready()).isCompleted();
             }
             assertThat(errors).isEmpty();
             ReliabilityReport report = ledger.check();

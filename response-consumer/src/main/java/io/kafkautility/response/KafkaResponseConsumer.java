@@ -8,8 +8,8 @@ import java.util.concurrent.CompletableFuture;
  * {@link RagResponse} to a {@link ResponseListener} (normally a {@link WebSocketSessionManager}).
  *
  * <ul>
- *   <li>Runs on one background thread after {@link #start()}; {@link #stop()} is graceful (finishes the current record,
- *       commits, leaves the group) and bounded by {@link ResponseConsumerOptions#stopTimeout()}.</li>
+ *   <li>Runs on the library's consumer engine after {@link #start()}; {@link #close()} is graceful (finishes the
+ *       current record, commits, leaves the group) and bounded by {@link ResponseConsumerOptions#stopTimeout()}.</li>
  *   <li>At-least-once: an offset is committed only after the listener returned for that record. The group starts at
  *       the latest offset ({@code auto.offset.reset=latest}: replies for sessions of an earlier run are useless), and
  *       that first position is committed at once, so a later rebalance (e.g. after a broker outage) resumes where the
@@ -24,10 +24,9 @@ import java.util.concurrent.CompletableFuture;
  *       keeps reconnecting to unreachable brokers.</li>
  * </ul>
  *
- * <p>Thread-safe. The creator owns it and must {@link #close()} it (same as {@link #stop()}). It does not close the
- * listener.
+ * <p>Thread-safe. The creator owns it and must {@link #close()} it. It does not close the listener.
  */
-public interface KafkaResponseConsumer extends AutoCloseable {
+public interface KafkaResponseConsumer extends io.kafkautility.Lifecycle {
 
     /**
      * A consumer (not yet started) that hands replies to {@code listener}.
@@ -39,26 +38,26 @@ public interface KafkaResponseConsumer extends AutoCloseable {
     }
 
     /**
-     * Starts the background thread. Returns at once.
+     * Starts the background threads; returns at once; again, does nothing.
      *
-     * @throws IllegalStateException if already started or stopped
+     * @throws IllegalStateException if it was closed
      */
-    void start();
+    @Override
+    KafkaResponseConsumer start();
 
     /**
      * Completes when partitions were first assigned to this consumer and their positions are known (from then on every
      * new reply is seen). Useful for readiness checks and tests, since the group starts at the latest offset.
      * Completes exceptionally if the consumer stops first.
      */
+    @Override
     CompletableFuture<Void> ready();
 
-    /** Whether the background thread is running. */
+    /** Whether it was started and is not closed. */
+    @Override
     boolean isRunning();
 
     /** Stops gracefully and waits up to the stop timeout. Idempotent. */
-    void stop();
-
-    /** Same as {@link #stop()}. */
     @Override
     void close();
 
@@ -66,5 +65,6 @@ public interface KafkaResponseConsumer extends AutoCloseable {
      * The consumer's health now, without I/O: DOWN before it is ready (assigned and positioned) or once stopped, else
      * UP; details hold the replies read. See {@link io.kafkautility.health.KafkaHealth}.
      */
+    @Override
     io.kafkautility.health.Health health();
 }

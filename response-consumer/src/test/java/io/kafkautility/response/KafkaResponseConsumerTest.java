@@ -52,7 +52,7 @@ class KafkaResponseConsumerTest {
                 .encode(RagResponseAvro.toAvro(ReplyFixture.response(session, question), SCHEMA));
     }
 
-    static MockConsumer<byte[], byte[]> assigned() {
+    static MockConsumer<byte[], byte[]> ready() {
         MockConsumer<byte[], byte[]> c = new MockConsumer<>("earliest");
         c.schedulePollTask(() -> {
             c.updateBeginningOffsets(Map.of(TP, 0L));
@@ -71,9 +71,9 @@ class KafkaResponseConsumerTest {
     @Test
     void pollErrorsAreRetriedWithBackoffOnAFreshConsumer() {
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
-        MockConsumer<byte[], byte[]> broken = assigned();
+        MockConsumer<byte[], byte[]> broken = ready();
         broken.setPollException(new KafkaException("broker said no"));
-        MockConsumer<byte[], byte[]> healthy = assigned();
+        MockConsumer<byte[], byte[]> healthy = ready();
         AtomicInteger created = new AtomicInteger();
         List<String> got = new CopyOnWriteArrayList<>();
         try (KafkaResponseConsumer consumer = KafkaResponseConsumer.create(options(meters)
@@ -96,7 +96,7 @@ class KafkaResponseConsumerTest {
     @Test
     void offsetsAreCommittedOnlyAfterTheHandOffAndAThrowingListenerNeverStallsTheConsumer() {
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
-        MockConsumer<byte[], byte[]> mock = assigned();
+        MockConsumer<byte[], byte[]> mock = ready();
         List<String> got = new CopyOnWriteArrayList<>();
         List<Long> committedAtHandOff = new CopyOnWriteArrayList<>();
         try (KafkaResponseConsumer consumer = KafkaResponseConsumer.create(options(meters)
@@ -131,7 +131,7 @@ class KafkaResponseConsumerTest {
         broken.schedulePollTask(() -> {
             throw new IllegalStateException("bug in a client");
         });
-        MockConsumer<byte[], byte[]> healthy = assigned();
+        MockConsumer<byte[], byte[]> healthy = ready();
         AtomicInteger created = new AtomicInteger();
         try (KafkaResponseConsumer consumer = KafkaResponseConsumer.create(options(meters)
                 .consumerFactory(p -> created.incrementAndGet() == 1 ? broken : healthy).build(), (r, ts) -> { })) {
@@ -152,7 +152,7 @@ class KafkaResponseConsumerTest {
         consumer.start();
         await().atMost(Duration.ofSeconds(10)).until(() -> polling.getCount() == 0);
         long t0 = System.nanoTime();
-        consumer.stop();
+        consumer.close();
         assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(5));
         assertThat(consumer.isRunning()).isFalse();
         assertThat(consumer.ready()).isCompletedExceptionally();

@@ -115,7 +115,7 @@ class SessionRoutingIT {
                 int expected = i + 1;
                 await().atMost(Duration.ofSeconds(30)).until(() -> c.answers().size() == expected);
             }
-            g.consumer.stop();
+            g.consumer.close();
             try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
                     cluster.clientProperties())) {
                 long committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata()

@@ -9,7 +9,7 @@ import java.util.concurrent.CompletableFuture;
 public interface DocumentSubscription extends AutoCloseable {
 
     /** Completes once the subscription has its partitions. */
-    CompletableFuture<Void> assigned();
+    CompletableFuture<Void> ready();
 
     /** Events processed (or dead-lettered) so far. */
     long completedCount();

@@ -128,7 +128,7 @@ class DocumentServiceKafkaClientIT {
                             seen.add("deleted:" + event.documentId() + ":" + event.reason());
                         }
                     });
-            subscription.assigned().get(30, java.util.concurrent.TimeUnit.SECONDS);
+            subscription.ready().get(30, java.util.concurrent.TimeUnit.SECONDS);
             client.sendDocumentUploadedEvent("doc-7", "x.pdf", "application/pdf", 10).join();
             client.sendDocumentProcessedEvent("doc-7", DocumentStatus.PARTIAL, Map.of("pages", 3, "chunkCount", 2))
                     .join();
@@ -178,7 +178,7 @@ class DocumentServiceKafkaClientIT {
                             seen(event.documentId(), "deleted");
                         }
                     });
-            subscription.assigned().get(30, java.util.concurrent.TimeUnit.SECONDS);
+            subscription.ready().get(30, java.util.concurrent.TimeUnit.SECONDS);
             // batches of documents until both members have handled some (the second may join a moment later)
             int[] sent = {0};
             Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> {

@@ -9,7 +9,7 @@ import java.util.concurrent.CompletableFuture;
 public interface LlmServer extends AutoCloseable {
 
     /** Completes once the request consumer has its partitions (requests sent from then on are served). */
-    CompletableFuture<Void> assigned();
+    CompletableFuture<Void> ready();
 
     /**
      * Requests being handled now, counting each until the broker has acknowledged its reply; a requester may

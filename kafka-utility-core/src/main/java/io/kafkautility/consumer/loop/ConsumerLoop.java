@@ -29,7 +29,7 @@ public interface ConsumerLoop extends AutoCloseable {
         return new DefaultConsumerLoop(options, sink);
     }
 
-    /** Starts the poll thread. At most once. */
+    /** Starts the poll thread; again, does nothing; after close, {@link IllegalStateException}. */
     ConsumerLoop start();
 
     /**

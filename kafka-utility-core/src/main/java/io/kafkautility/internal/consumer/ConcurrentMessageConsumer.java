@@ -48,7 +48,7 @@ public final class ConcurrentMessageConsumer implements MessageConsumer {
         // assigned once any member is (members beyond the partition count never are); failed once all have failed
         AtomicInteger failures = new AtomicInteger();
         for (DefaultMessageConsumer m : members) {
-            m.assigned().whenComplete((v, e) -> {
+            m.ready().whenComplete((v, e) -> {
                 if (e == null) {
                     assigned.complete(null);
                 } else if (failures.incrementAndGet() == members.size()) {
@@ -60,16 +60,19 @@ public final class ConcurrentMessageConsumer implements MessageConsumer {
 
     @Override
     public MessageConsumer start() {
+        if (closed.get()) {
+            throw new IllegalStateException("consumer " + options.name() + " is closed");
+        }
         if (!started.compareAndSet(false, true)) {
-            throw new IllegalStateException("consumer " + options.name() + " was already started");
+            return this;
         }
         members.forEach(DefaultMessageConsumer::start);
         return this;
     }
 
     @Override
-    public CompletableFuture<Void> assigned() {
-        return assigned;
+    public CompletableFuture<Void> ready() {
+        return closed.get() ? members.get(0).ready() : assigned;
     }
 
     @Override
@@ -95,7 +98,7 @@ public final class ConcurrentMessageConsumer implements MessageConsumer {
                 h.reasons().forEach(r -> reasons.add(h.component() + ": " + r));
             }
         }
-        if (!anyAssigned && status == io.kafkautility.health.HealthStatus.UP && !assigned().isDone()) {
+        if (!anyAssigned && status == io.kafkautility.health.HealthStatus.UP && !ready().isDone()) {
             status = io.kafkautility.health.HealthStatus.DOWN;
             reasons.add("not assigned yet");
         }

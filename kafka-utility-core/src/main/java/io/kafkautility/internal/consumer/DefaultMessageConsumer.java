@@ -109,13 +109,16 @@ public final class DefaultMessageConsumer implements MessageConsumer, RecordSink
 
     @Override
     public MessageConsumer start() {
+        if (closed) {
+            throw new IllegalStateException("consumer " + options.name() + " is closed");
+        }
         loop.start();
         return this;
     }
 
     @Override
-    public CompletableFuture<Void> assigned() {
-        return assigned;
+    public CompletableFuture<Void> ready() {
+        return closed ? loop.ready() : assigned;
     }
 
     @Override
@@ -145,7 +148,7 @@ public final class DefaultMessageConsumer implements MessageConsumer, RecordSink
         }
     }
 
-    /** Logs a client failure, tells the error listener, fails assigned() if it is not retriable and still pending. */
+    /** Logs a client failure, tells the error listener, fails ready() if it is not retriable and still pending. */
     @Override
     public boolean onFailure(RuntimeException e, Duration retryIn) {
         ConsumerException.Reason reason = e instanceof AuthenticationException ? ConsumerException.Reason.AUTHENTICATION
@@ -160,7 +163,7 @@ public final class DefaultMessageConsumer implements MessageConsumer, RecordSink
             log.warn("Consumer {} error listener threw {}; ignored", options.name(), listenerFailure.toString());
         }
         if (!error.isRetriable()) {
-            assigned.completeExceptionally(error); // after the listener: whoever sees assigned() fail sees it told
+            assigned.completeExceptionally(error); // after the listener: whoever sees ready() fail sees it told
         }
         return true;
     }

@@ -107,10 +107,12 @@ public final class DefaultConsumerLoop implements ConsumerLoop {
 
     @Override
     public ConsumerLoop start() {
-        if (!started.compareAndSet(false, true)) {
-            throw new IllegalStateException("consumer loop " + options.name() + " was already started");
+        if (closing) {
+            throw new IllegalStateException("consumer loop " + options.name() + " is closed");
         }
-        thread.start();
+        if (started.compareAndSet(false, true)) {
+            thread.start();
+        }
         return this;
     }
 

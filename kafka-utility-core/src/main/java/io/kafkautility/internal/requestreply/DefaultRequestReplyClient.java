@@ -340,6 +340,9 @@ public final class DefaultRequestReplyClient<Q, R> implements RequestReplyClient
 
     @Override
     public CompletableFuture<Void> ready() {
+        if (closed.get()) {
+            return CompletableFuture.failedFuture(new RequestReplyClosedException(null, requestTopic));
+        }
         CompletableFuture<Void> copy = new CompletableFuture<>();
         listener.ready().whenComplete((v, e) -> {
             if (e == null) {
@@ -349,6 +352,33 @@ public final class DefaultRequestReplyClient<Q, R> implements RequestReplyClient
             }
         });
         return copy;
+    }
+
+    @Override
+    public RequestReplyClient<Q, R> start() {
+        if (closed.get()) {
+            throw new IllegalStateException("request-reply client " + options.clientName() + " is closed");
+        }
+        return this;
+    }
+
+    @Override
+    public boolean isRunning() {
+        return !closed.get() && listenerFailure == null;
+    }
+
+    @Override
+    public io.kafkautility.health.Health health() {
+        Map<String, Object> details = new java.util.LinkedHashMap<>();
+        details.put("pending", pending.size());
+        details.put("replyTopic", replyTopic);
+        io.kafkautility.health.Health loop = listener.health("request-reply:" + options.clientName(), details);
+        if (listenerFailure != null && !closed.get()) {
+            return io.kafkautility.health.Health.of(loop.component(), io.kafkautility.health.HealthStatus.DOWN,
+                    java.util.List.of("its reply consumer could not start (" + listenerFailure.getClass()
+                            .getSimpleName() + "); every request fails"), loop.details());
+        }
+        return loop;
     }
 
     @Override

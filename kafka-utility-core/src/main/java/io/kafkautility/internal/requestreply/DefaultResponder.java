@@ -198,8 +198,21 @@ public final class DefaultResponder<Q, R> implements Responder<Q, R>, RecordSink
     }
 
     @Override
-    public CompletableFuture<Void> assigned() {
+    public CompletableFuture<Void> ready() {
         return loop.ready();
+    }
+
+    @Override
+    public Responder<Q, R> start() {
+        if (closed.get()) {
+            throw new IllegalStateException("responder " + options.name() + " is closed");
+        }
+        return this;
+    }
+
+    @Override
+    public boolean isRunning() {
+        return loop.isRunning();
     }
 
     @Override

@@ -168,6 +168,10 @@ final class ReplyListener implements RecordSink {
         }
     }
 
+    io.kafkautility.health.Health health(String component, Map<String, Object> details) {
+        return loop.health(component, Long.MAX_VALUE, details);
+    }
+
     void stop(Duration timeout, RequestReplyException closed) {
         ready.completeExceptionally(closed);
         loop.close(timeout);

@@ -95,12 +95,15 @@ public final class DefaultKafkaResponseConsumer implements KafkaResponseConsumer
     }
 
     @Override
-    public void start() {
-        if (stopping || !started.compareAndSet(false, true)) {
-            throw new IllegalStateException("response consumer was already started");
+    public KafkaResponseConsumer start() {
+        if (stopping) {
+            throw new IllegalStateException("response consumer on " + options.topic() + " is closed");
         }
-        loop.start();
-        log.info("Response consumer started: {}", options);
+        if (started.compareAndSet(false, true)) {
+            loop.start();
+            log.info("Response consumer started: {}", options);
+        }
+        return this;
     }
 
     @Override
@@ -120,7 +123,7 @@ public final class DefaultKafkaResponseConsumer implements KafkaResponseConsumer
     }
 
     @Override
-    public void stop() {
+    public void close() {
         if (stopping) {
             return;
         }
@@ -128,11 +131,6 @@ public final class DefaultKafkaResponseConsumer implements KafkaResponseConsumer
         loop.close(options.stopTimeout().dividedBy(2));
         worker.shutdownNow();
         log.info("Response consumer on {} stopped", options.topic());
-    }
-
-    @Override
-    public void close() {
-        stop();
     }
 
     // ------------------------------------------------------------------ sink

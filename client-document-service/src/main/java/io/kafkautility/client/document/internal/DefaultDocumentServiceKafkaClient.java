@@ -67,8 +67,8 @@ public final class DefaultDocumentServiceKafkaClient implements DocumentServiceK
                 .build());
         DocumentSubscription subscription = new DocumentSubscription() {
             @Override
-            public java.util.concurrent.CompletableFuture<Void> assigned() {
-                return consumer.assigned();
+            public java.util.concurrent.CompletableFuture<Void> ready() {
+                return consumer.ready();
             }
 
             @Override

@@ -95,8 +95,8 @@ public final class DefaultLlmServiceKafkaClient implements LlmServiceKafkaClient
                 (request, sink, context) -> dispatch(handler, request, sink, context));
         LlmServer server = new LlmServer() {
             @Override
-            public CompletableFuture<Void> assigned() {
-                return responder.assigned();
+            public CompletableFuture<Void> ready() {
+                return responder.ready();
             }
 
             @Override
