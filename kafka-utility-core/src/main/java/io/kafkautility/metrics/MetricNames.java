@@ -80,10 +80,15 @@ public final class MetricNames {
     /** Counter: requests rejected because the pending map was full. Tags: client. */
     public static final String REQUEST_REPLY_REJECTED = PREFIX + "requestreply.rejected";
     /**
-     * Counter: requests seen by a responder. Tags: client, outcome ({@code replied}, {@code error_replied},
-     * {@code expired}, {@code invalid}, {@code reply_failed}).
+     * Counter: requests a responder finished, each once. Tags: client, outcome ({@code replied},
+     * {@code error_replied}, {@code expired}, {@code reply_failed} (the reply's send failed), {@code dead_lettered}).
      */
     public static final String RESPONDER_REQUESTS = PREFIX + "requestreply.responder.requests";
+    /**
+     * Counter: requests a responder dead-lettered. Tags: client, reason (the {@code ku_dlt_reason}, e.g.
+     * {@code INVALID_REPLY_HEADERS}, {@code REPLY_TOPIC_NOT_ALLOWED}).
+     */
+    public static final String RESPONDER_DEAD_LETTERS = PREFIX + "requestreply.responder.dead.letters";
     /** Gauge: requests a responder is handling or whose replies are not yet acknowledged. Tags: client. */
     public static final String RESPONDER_IN_FLIGHT = PREFIX + "requestreply.responder.inflight";
 

@@ -53,7 +53,9 @@ class ResponderIT {
                         MetricNames.RESPONDER_REQUESTS, "outcome", "replied") == 1);
                 assertThat(counter(registry, MetricNames.RESPONDER_REQUESTS, "outcome", "expired"))
                         .isEqualTo(1);
-                assertThat(counter(registry, MetricNames.RESPONDER_REQUESTS, "outcome", "invalid"))
+                await().atMost(Duration.ofSeconds(30)).until(() -> counter(registry,
+                        MetricNames.RESPONDER_REQUESTS, "outcome", "dead_lettered") == 1);
+                assertThat(counter(registry, MetricNames.RESPONDER_DEAD_LETTERS, "reason", "INVALID_REPLY_HEADERS"))
                         .isEqualTo(1);
                 try (Admin admin = cluster.admin()) {
                     await().atMost(Duration.ofSeconds(30)).until(() -> {
@@ -84,7 +86,7 @@ class ResponderIT {
             CompletableFuture<String> ok3;
             try (Responder<String, String> first = Responder.create(options, (request, ctx) ->
                     request.startsWith("hang") ? new CompletableFuture<>() : CompletableFuture.completedFuture(request))) {
-                first.assigned().get(30, TimeUnit.SECONDS);
+                first.ready().get(30, TimeUnit.SECONDS);
                 ok1 = client.request("ok-1");
                 hang2 = client.request("hang-2");
                 ok3 = client.request("ok-3");
@@ -137,8 +139,8 @@ class ResponderIT {
                  return s;
              }));
              Admin admin = cluster.admin()) {
-            one.assigned().get(60, TimeUnit.SECONDS);
-            two.assigned().get(60, TimeUnit.SECONDS);
+            one.ready().get(60, TimeUnit.SECONDS);
+            two.ready().get(60, TimeUnit.SECONDS);
             await().atMost(Duration.ofSeconds(60)).until(() -> admin.describeConsumerGroups(
                     List.of(options.groupId())).all().get().get(options.groupId()).members().stream()
                     .filter(m -> !m.assignment().topicPartitions().isEmpty()).count() == 2);

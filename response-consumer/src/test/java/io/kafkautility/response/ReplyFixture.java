@@ -49,6 +49,8 @@ public final class ReplyFixture implements AutoCloseable {
     public final Schema schema = RagResponseAvro.schema();
     public final AvroWireEncoder encoder;
     public final String questionsTopic;
+    /** The response consumer's group. */
+    public final String groupId = TopicNames.unique("ui-group");
 
     public ReplyFixture(KafkaCluster cluster, UnaryOperator<SessionManagerOptions.Builder> managerOptions,
                  UnaryOperator<ResponseConsumerOptions.Builder> consumerOptions) {
@@ -88,7 +90,7 @@ public final class ReplyFixture implements AutoCloseable {
         Map<String, String> env = new HashMap<>();
         env.put("KAFKA_BOOTSTRAP_SERVERS", cluster.bootstrapServers());
         env.put("KAFKA_SCHEMA_REGISTRY_URL", registryUrl);
-        env.put("KAFKA_CONSUMER_GROUP_ID", TopicNames.unique("ui-group"));
+        env.put("KAFKA_CONSUMER_GROUP_ID", groupId);
         this.consumer = KafkaResponseConsumer.create(consumerOptions.apply(ResponseConsumerOptions
                 .fromEnvironment(env).topic(topic).meterRegistry(meters)).build(), manager);
         Map<String, Object> p = cluster.clientProperties();
@@ -205,7 +207,7 @@ public final class ReplyFixture implements AutoCloseable {
 
     @Override
     public void close() {
-        consumer.stop();
+        consumer.close();
         manager.close();
         producer.close(Duration.ofSeconds(5));
         if (registry != null) {

@@ -87,7 +87,6 @@ public final class DefaultResponder<Q, R> implements Responder<Q, R>, RecordSink
     private final Counter replied;
     private final Counter errorReplied;
     private final Counter expired;
-    private final Counter invalid;
     private final Counter replyFailed;
     private final Counter deadLettered;
 
@@ -140,7 +139,6 @@ public final class DefaultResponder<Q, R> implements Responder<Q, R>, RecordSink
         replied = counter(RESPONDER_REPLIED);
         errorReplied = counter(RESPONDER_ERROR_REPLIED);
         expired = counter(RESPONDER_EXPIRED);
-        invalid = counter(RESPONDER_INVALID);
         replyFailed = counter(RESPONDER_REPLY_FAILED);
         deadLettered = counter(RESPONDER_DEAD_LETTERED);
         Map<String, Object> a = new HashMap<>(options.kafkaProperties());
@@ -252,7 +250,6 @@ public final class DefaultResponder<Q, R> implements Responder<Q, R>, RecordSink
             }
         }
         if (id == null || id.isBlank() || replyTo == null || malformed) {
-            increment(invalid);
             log.warn("Request at {}-{}@{} cannot be answered: missing or malformed {} / {} / {} header; "
                             + "dead-lettering it", record.topic(), record.partition(), record.offset(),
                     MessageHeaders.CORRELATION_ID, MessageHeaders.REPLY_TO, MessageHeaders.REPLY_PARTITION);
@@ -268,7 +265,6 @@ public final class DefaultResponder<Q, R> implements Responder<Q, R>, RecordSink
             return;
         }
         if (!options.isReplyTopicAllowed(replyTo)) {
-            increment(invalid);
             log.warn("Request with correlation id {} at {}-{}@{} asks for a reply to topic {}, which responder {} "
                             + "may not write to (see ResponderOptions.replyTopics); dead-lettering it",
                     LogText.oneLine(id), record.topic(), record.partition(), record.offset(), LogText.oneLine(replyTo),
@@ -296,7 +292,6 @@ public final class DefaultResponder<Q, R> implements Responder<Q, R>, RecordSink
             lookupFailure = e.getCause() != null ? e.getCause() : e;
         }
         if (lookupFailure instanceof UnknownTopicOrPartitionException) {
-            increment(replyFailed);
             log.warn("Request with correlation id {} at {}-{}@{}: reply topic {} does not exist; dead-lettering it",
                     LogText.oneLine(target.correlationId), record.topic(), record.partition(), record.offset(),
                     LogText.oneLine(target.topic));
@@ -308,7 +303,6 @@ public final class DefaultResponder<Q, R> implements Responder<Q, R>, RecordSink
             log.debug("Responder {} could not look up reply topic {}: {}", options.name(),
                     LogText.oneLine(target.topic), lookupFailure.toString());
         } else if (target.partition != null && target.partition >= count) {
-            increment(replyFailed);
             log.warn("Request with correlation id {} at {}-{}@{}: reply partition {} of topic {} does not exist "
                             + "({} partitions); dead-lettering it", LogText.oneLine(target.correlationId),
                     record.topic(), record.partition(), record.offset(), target.partition,
@@ -383,6 +377,10 @@ public final class DefaultResponder<Q, R> implements Responder<Q, R>, RecordSink
             producer.send(dead, (metadata, e) -> {
                 if (e == null) {
                     increment(deadLettered);
+                    if (registry != null) {
+                        Counter.builder(RESPONDER_DEAD_LETTERS).tag(TAG_CLIENT, options.name())
+                                .tag(TAG_REASON, reasonOf(dead)).register(registry).increment();
+                    }
                     finish(done);
                 } else {
                     log.warn("Responder {}: dead letter of {}-{}@{} to {} failed ({}); retrying in {} ms",
@@ -397,6 +395,11 @@ public final class DefaultResponder<Q, R> implements Responder<Q, R>, RecordSink
                     backoff.toMillis());
             retryDeadLetter(record, dead, done, backoff);
         }
+    }
+
+    private static String reasonOf(ProducerRecord<byte[], byte[]> dead) {
+        org.apache.kafka.common.header.Header h = dead.headers().lastHeader(MessageHeaders.DLT_REASON);
+        return h == null ? "unknown" : new String(h.value(), StandardCharsets.UTF_8);
     }
 
     private void retryDeadLetter(ConsumerRecord<byte[], byte[]> record, ProducerRecord<byte[], byte[]> dead,

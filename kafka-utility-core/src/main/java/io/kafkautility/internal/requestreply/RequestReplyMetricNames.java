@@ -25,6 +25,8 @@ public final class RequestReplyMetricNames {
     public static final String RESPONDER_REQUESTS = MetricNames.RESPONDER_REQUESTS;
     /** Gauge: requests a responder is handling or whose replies are not yet acknowledged. Tag {@code client}. */
     public static final String RESPONDER_IN_FLIGHT = MetricNames.RESPONDER_IN_FLIGHT;
+    /** Counter: requests dead-lettered by a responder. Tags {@code client}, {@code reason}. */
+    public static final String RESPONDER_DEAD_LETTERS = MetricNames.RESPONDER_DEAD_LETTERS;
 
     public static final String TAG_CLIENT = MetricNames.TAG_CLIENT;
     public static final String TAG_OUTCOME = MetricNames.TAG_OUTCOME;
@@ -42,7 +44,6 @@ public final class RequestReplyMetricNames {
     public static final String RESPONDER_REPLIED = "replied";
     public static final String RESPONDER_ERROR_REPLIED = "error_replied";
     public static final String RESPONDER_EXPIRED = "expired";
-    public static final String RESPONDER_INVALID = "invalid";
     public static final String RESPONDER_REPLY_FAILED = "reply_failed";
     public static final String RESPONDER_DEAD_LETTERED = "dead_lettered";
 }
