@@ -56,6 +56,8 @@ public final class RequestReplyOptions<Q, R> {
     public static final int DEFAULT_MAX_PENDING_REQUESTS = 10_000;
     /** Default time the reply consumer may take to be assigned and positioned before requests fail: 30 s. */
     public static final Duration DEFAULT_STARTUP_TIMEOUT = Duration.ofSeconds(30);
+    /** Default age after which a generated reply topic nobody marks alive any more is deleted. */
+    public static final Duration DEFAULT_ABANDONED_REPLY_TOPIC_AGE = Duration.ofMinutes(10);
     /** Default longest gap between two chunks of a streamed reply: 30 s. */
     public static final Duration DEFAULT_STREAM_IDLE_TIMEOUT = Duration.ofSeconds(30);
     /** Default longest duration of a whole streamed reply: 5 min. */
@@ -84,6 +86,7 @@ public final class RequestReplyOptions<Q, R> {
     private final Duration streamTimeout;
     private final int streamBufferSize;
     private final int completedMemory;
+    private final Duration abandonedReplyTopicAge;
     private final String clientName;
     private final MeterRegistry meterRegistry;
     private final Producer<byte[], byte[]> producer;
@@ -108,6 +111,7 @@ public final class RequestReplyOptions<Q, R> {
         this.streamTimeout = b.streamTimeout;
         this.streamBufferSize = b.streamBufferSize;
         this.completedMemory = b.completedMemory;
+        this.abandonedReplyTopicAge = b.abandonedReplyTopicAge;
         this.clientName = b.clientName;
         this.meterRegistry = b.meterRegistry;
         this.producer = b.producer;
@@ -186,6 +190,14 @@ public final class RequestReplyOptions<Q, R> {
     /** @return the most requests (and streams) that may wait for replies at once */
     public int maxPendingRequests() {
         return maxPendingRequests;
+    }
+
+    /**
+     * @return how long a generated reply topic may go without being marked alive before any client of the same prefix
+     *         deletes it (its client crashed); zero when this client neither marks nor deletes
+     */
+    public Duration abandonedReplyTopicAge() {
+        return abandonedReplyTopicAge;
     }
 
     /** @return how long requests made before the reply consumer is ready wait for it */
@@ -300,6 +312,7 @@ public final class RequestReplyOptions<Q, R> {
         private Duration streamTimeout = DEFAULT_STREAM_TIMEOUT;
         private int streamBufferSize = DEFAULT_STREAM_BUFFER_SIZE;
         private int completedMemory = DEFAULT_COMPLETED_MEMORY;
+        private Duration abandonedReplyTopicAge = DEFAULT_ABANDONED_REPLY_TOPIC_AGE;
         private String clientName = DEFAULT_CLIENT_NAME;
         private MeterRegistry meterRegistry;
         private Producer<byte[], byte[]> producer;
@@ -330,6 +343,7 @@ public final class RequestReplyOptions<Q, R> {
             streamTimeout = o.streamTimeout;
             streamBufferSize = o.streamBufferSize;
             completedMemory = o.completedMemory;
+            abandonedReplyTopicAge = o.abandonedReplyTopicAge;
             clientName = o.clientName;
             meterRegistry = o.meterRegistry;
             producer = o.producer;
@@ -496,6 +510,25 @@ public final class RequestReplyOptions<Q, R> {
                 throw new IllegalArgumentException("completedMemory must be >= 0 but was " + size);
             }
             this.completedMemory = size;
+            return this;
+        }
+
+        /**
+         * Generated reply topics of clients that crashed (a closed client deletes its own) are deleted by the
+         * clients that come after them. A client with a generated reply topic marks it alive every quarter of
+         * {@code age} (an offset commit, under a consumer group named after the topic, whose metadata is the time);
+         * at start and then every {@code age} it deletes the generated topics of its prefix whose mark is older than
+         * {@code age}, with their groups. Topics without a mark are never touched. Best effort: without the ACLs
+         * (describe and delete on the prefix's topics and groups) nothing is deleted and it says so at debug level.
+         *
+         * @param age {@code >= 1 s}, or zero to neither mark nor delete; default 10 minutes
+         * @return this
+         */
+        public Builder<Q, R> abandonedReplyTopicAge(Duration age) {
+            if (age == null || age.isNegative() || !age.isZero() && age.compareTo(Duration.ofSeconds(1)) < 0) {
+                throw new IllegalArgumentException("abandonedReplyTopicAge must be zero or >= 1 s but was " + age);
+            }
+            this.abandonedReplyTopicAge = age;
             return this;
         }
 

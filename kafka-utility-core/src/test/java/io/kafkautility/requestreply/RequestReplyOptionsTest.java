@@ -40,6 +40,10 @@ class RequestReplyOptionsTest {
                 .hasMessage("requestTopic must not be blank but was ' '");
         assertThatThrownBy(() -> builder().streamBufferSize(0))
                 .hasMessage("streamBufferSize must be > 0 but was 0");
+        assertThatThrownBy(() -> builder().abandonedReplyTopicAge(Duration.ofMillis(500)))
+                .hasMessage("abandonedReplyTopicAge must be zero or >= 1 s but was PT0.5S");
+        assertThat(builder().abandonedReplyTopicAge(Duration.ZERO).build().abandonedReplyTopicAge()).isZero();
+        assertThat(builder().build().abandonedReplyTopicAge()).isEqualTo(Duration.ofMinutes(10));
     }
 
     @Test

@@ -48,6 +48,11 @@ final class ReplyListener implements RecordSink {
     private final CompletableFuture<Void> ready = new CompletableFuture<>();
     private final ConsumerLoop loop;
     private volatile boolean topicCreated;
+    /** Generated topics with an abandoned age: the admin client that marks and sweeps, closed on stop. */
+    private volatile Admin admin;
+    private volatile ReplyTopicJanitor janitor;
+    private volatile TimeoutScheduler.Timeout janitorTimer;
+    private volatile boolean stopped;
 
     ReplyListener(DefaultRequestReplyClient<?, ?> client, RequestReplyOptions<?, ?> options, String replyTopic,
                   int replyPartition, boolean generatedTopic, String instanceId, TimeoutScheduler scheduler) {
@@ -150,10 +155,13 @@ final class ReplyListener implements RecordSink {
     }
 
     private void createTopic(Duration timeout) {
-        try (Admin admin = options.adminFactory().apply(new HashMap<>(options.kafkaProperties()))) {
-            admin.createTopics(List.of(new NewTopic(replyTopic, Optional.of(1), Optional.empty())))
+        Admin a = options.adminFactory().apply(new HashMap<>(options.kafkaProperties()));
+        try {
+            a.createTopics(List.of(new NewTopic(replyTopic, Optional.of(1), Optional.empty())))
                     .all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             topicCreated = true;
+            keepTidy(a);
+            a = null; // kept for marking and sweeping
         } catch (ExecutionException e) {
             if (!(e.getCause() instanceof TopicExistsException)) {
                 throw new RequestSendException("Could not create reply topic " + replyTopic + ": " + e.getCause(),
@@ -165,6 +173,40 @@ final class ReplyListener implements RecordSink {
         } catch (TimeoutException e) {
             throw new RequestSendException("Could not create reply topic " + replyTopic + " within " + timeout, null,
                     replyTopic, e);
+        } finally {
+            if (a != null) {
+                a.close(Duration.ZERO);
+            }
+        }
+    }
+
+    /**
+     * Marks the generated topic alive now and every quarter of the abandoned age, and deletes abandoned ones of the
+     * same prefix now and every abandoned age (see {@link RequestReplyOptions.Builder#abandonedReplyTopicAge}).
+     */
+    private void keepTidy(Admin a) {
+        Duration age = options.abandonedReplyTopicAge();
+        if (age.isZero()) {
+            a.close(Duration.ZERO);
+            return;
+        }
+        admin = a;
+        janitor = new ReplyTopicJanitor(a, options.replyTopicPrefix(), age, java.time.Clock.systemUTC());
+        tidy(0, Math.max(age.toNanos() / 4, TimeUnit.MILLISECONDS.toNanos(250)));
+    }
+
+    private void tidy(int round, long everyNanos) {
+        if (stopped) {
+            return;
+        }
+        janitor.markAlive(replyTopic);
+        if (round % 4 == 0) {
+            janitor.sweep(replyTopic);
+        }
+        try {
+            janitorTimer = scheduler.schedule(() -> tidy(round + 1, everyNanos), everyNanos);
+        } catch (RejectedExecutionException stopping) {
+            // the client is closing
         }
     }
 
@@ -173,6 +215,11 @@ final class ReplyListener implements RecordSink {
     }
 
     void stop(Duration timeout, RequestReplyException closed) {
+        stopped = true;
+        TimeoutScheduler.Timeout t = janitorTimer;
+        if (t != null) {
+            t.cancel();
+        }
         ready.completeExceptionally(closed);
         loop.close(timeout);
     }
@@ -181,12 +228,18 @@ final class ReplyListener implements RecordSink {
         if (!topicCreated) {
             return;
         }
-        try (Admin admin = options.adminFactory().apply(new HashMap<>(options.kafkaProperties()))) {
-            admin.deleteTopics(List.of(replyTopic)).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        Admin a = admin != null ? admin : options.adminFactory().apply(new HashMap<>(options.kafkaProperties()));
+        try {
+            a.deleteTopics(List.of(replyTopic)).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            if (janitor != null) {
+                janitor.forget(replyTopic).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Exception e) {
             ReplyListenerLog.LOG.warn("Could not delete generated reply topic {}: {}", replyTopic, e.toString());
+        } finally {
+            a.close(Duration.ofSeconds(1));
         }
     }
 

@@ -1,0 +1,116 @@
+package io.kafkautility.internal.requestreply;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps generated reply topics from piling up when their clients crash. A live client marks its topic alive: an
+ * offset commit for a consumer group named after the topic (never joined by anyone), whose metadata is
+ * {@code ku-alive <epoch millis>}. A sweep deletes the generated topics of the prefix (the prefix, a dash and 12
+ * hex digits: only names the library generates) whose mark is older than the abandoned age, and their groups; a topic
+ * without a mark is left alone. Everything is asynchronous Admin calls; failures (e.g. no ACL) end in a debug line.
+ * Thread-safe.
+ */
+final class ReplyTopicJanitor {
+
+    private static final Logger log = LoggerFactory.getLogger(ReplyTopicJanitor.class);
+    static final String MARK = "ku-alive ";
+
+    private final Admin admin;
+    private final Pattern generated;
+    private final Duration abandonedAge;
+    private final Clock clock;
+
+    ReplyTopicJanitor(Admin admin, String prefix, Duration abandonedAge, Clock clock) {
+        this.admin = admin;
+        this.generated = Pattern.compile(Pattern.quote(prefix + "-") + "[0-9a-f]{12}");
+        this.abandonedAge = abandonedAge;
+        this.clock = clock;
+    }
+
+    /** Marks {@code topic} alive now. */
+    CompletableFuture<Void> markAlive(String topic) {
+        OffsetAndMetadata mark = new OffsetAndMetadata(0, MARK + clock.millis());
+        return admin.alterConsumerGroupOffsets(topic, Map.of(new TopicPartition(topic, 0), mark)).all()
+                .toCompletionStage().toCompletableFuture()
+                .exceptionally(e -> {
+                    log.debug("Could not mark reply topic {} alive: {}", topic, e.toString());
+                    return null;
+                });
+    }
+
+    /** Deletes the abandoned generated topics other than {@code own}; completes with their names. */
+    CompletableFuture<List<String>> sweep(String own) {
+        return admin.listTopics().names().toCompletionStage().toCompletableFuture()
+                .thenCompose(names -> {
+                    Map<String, ListConsumerGroupOffsetsSpec> groups = new HashMap<>();
+                    names.stream().filter(n -> !n.equals(own) && generated.matcher(n).matches())
+                            .forEach(n -> groups.put(n, new ListConsumerGroupOffsetsSpec()));
+                    if (groups.isEmpty()) {
+                        return CompletableFuture.completedFuture(List.<String>of());
+                    }
+                    return admin.listConsumerGroupOffsets(groups).all().toCompletionStage().toCompletableFuture()
+                            .thenApply(this::abandoned);
+                })
+                .thenCompose(this::delete)
+                .exceptionally(e -> {
+                    log.debug("Could not look for abandoned reply topics: {}", e.toString());
+                    return List.of();
+                });
+    }
+
+    private List<String> abandoned(Map<String, Map<TopicPartition, OffsetAndMetadata>> marks) {
+        long now = clock.millis();
+        List<String> out = new ArrayList<>();
+        marks.forEach((topic, offsets) -> {
+            long markedAt = -1;
+            for (OffsetAndMetadata om : offsets.values()) {
+                if (om != null && om.metadata() != null && om.metadata().startsWith(MARK)) {
+                    try {
+                        markedAt = Math.max(markedAt, Long.parseLong(om.metadata().substring(MARK.length())));
+                    } catch (NumberFormatException e) {
+                        // not our mark: leave the topic alone
+                    }
+                }
+            }
+            if (markedAt > 0 && now - markedAt > abandonedAge.toMillis()) {
+                out.add(topic);
+            }
+        });
+        return out;
+    }
+
+    private CompletableFuture<List<String>> delete(List<String> topics) {
+        if (topics.isEmpty()) {
+            return CompletableFuture.completedFuture(topics);
+        }
+        return admin.deleteTopics(topics).all().toCompletionStage().toCompletableFuture()
+                .thenCompose(v -> {
+                    log.info("Deleted {} reply topics whose requesters stopped marking them alive more than {} ago: {}",
+                            topics.size(), abandonedAge, topics);
+                    return CompletableFuture.allOf(topics.stream().map(this::forget)
+                            .toArray(CompletableFuture[]::new)).thenApply(x -> topics);
+                });
+    }
+
+    /** Deletes the group that marked {@code topic} (after the client deleted its own topic). */
+    CompletableFuture<Void> forget(String topic) {
+        return admin.deleteConsumerGroups(List.of(topic)).all().toCompletionStage().toCompletableFuture()
+                .exceptionally(e -> {
+                    log.debug("Could not delete the liveness group of reply topic {}: {}", topic, e.toString());
+                    return null;
+                });
+    }
+}
