@@ -37,44 +37,29 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import io.kafkautility.testkit.junit.BrokerProcessExtension;
 
 /** The producer while a real broker process is killed and restarted. */
 class ProducerBrokerFaultIT {
 
     private static final MessageValidator VALIDATOR = MessageValidator.create();
-    private static KafkaBrokerProcess broker;
+    @RegisterExtension
+    static final BrokerProcessExtension BROKER = BrokerProcessExtension.of(BrokerProcessOptions.defaults());
 
-    @BeforeAll
-    static void startBroker() {
-        broker = KafkaBrokerProcess.startNew(BrokerProcessOptions.defaults());
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (broker != null) {
-            broker.close();
-        }
-    }
-
-    @BeforeEach
-    void brokerRunning() {
-        if (broker.state() != KafkaBrokerProcess.State.RUNNING) {
-            broker.start();
-        }
+    private static KafkaBrokerProcess broker() {
+        return BROKER.process();
     }
 
     private static KafkaConnectionOptions connection() {
-        return KafkaConnectionOptions.builder().bootstrapServers(broker.bootstrapServers()).clientId("fault-it").build();
+        return KafkaConnectionOptions.builder().bootstrapServers(broker().bootstrapServers()).clientId("fault-it").build();
     }
 
     private static String readyTopic(String prefix, int partitions) {
         String topic = TopicNames.unique(prefix);
-        broker.createTopic(topic, partitions, (short) 1);
-        try (Admin admin = broker.admin()) {
+        broker().createTopic(topic, partitions, (short) 1);
+        try (Admin admin = broker().admin()) {
             Map<TopicPartition, OffsetSpec> specs = new HashMap<>();
             for (int p = 0; p < partitions; p++) {
                 specs.put(new TopicPartition(topic, p), OffsetSpec.latest());
@@ -107,7 +92,7 @@ class ProducerBrokerFaultIT {
                 producer.send(topic, TestMessages.valid("before-" + i)).join();
             }
 
-            broker.kill();
+            broker().kill();
             long killed = System.nanoTime();
             await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> {
                 all.add(producer.send(topic, TestMessages.valid("down")));
@@ -141,7 +126,7 @@ class ProducerBrokerFaultIT {
                 return transitions.contains("HALF_OPEN->OPEN");
             });
 
-            broker.start();
+            broker().start();
             long restarted = System.nanoTime();
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> {
                 all.add(producer.send(topic, TestMessages.valid("probe-up")));
@@ -170,7 +155,7 @@ class ProducerBrokerFaultIT {
         MessageProducer producer = MessageProducer.create(pool, ProducerOptions.builder(connection())
                 .closeTimeout(Duration.ofSeconds(2)).build());
         producer.send(topic, TestMessages.valid("first")).join();
-        broker.kill();
+        broker().kill();
         List<CompletableFuture<SendResult>> pending = new ArrayList<>();
         for (int i = 0; i < 1000; i++) {
             pending.add(producer.send(topic, TestMessages.valid("pending-" + i)));
@@ -205,14 +190,14 @@ class ProducerBrokerFaultIT {
                 MessageProducer producer = MessageProducer.create(pool, ProducerOptions.of(connection()))) {
             for (int i = 0; i < total; i++) {
                 if (i == killAt) {
-                    broker.kill();
+                    broker().kill();
                     ledger.outageStarted();
                     long before = sentCount.get();
                     restart = CompletableFuture.runAsync(() -> {
                         // restart once the producer has run into the in-flight limit or sent 15,000 more
                         await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(50))
                                 .until(() -> inFlight.availablePermits() == 0 || sentCount.get() - before >= 15_000);
-                        broker.start();
+                        broker().start();
                         ledger.outageEnded();
                     });
                 }
@@ -274,7 +259,7 @@ class ProducerBrokerFaultIT {
             System.out.println("after the restart: 2,000 more sends all acked");
         }
         long produceMs = ms(System.nanoTime() - start);
-        Map<String, Object> props = new HashMap<>(broker.clientProperties());
+        Map<String, Object> props = new HashMap<>(broker().clientProperties());
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);

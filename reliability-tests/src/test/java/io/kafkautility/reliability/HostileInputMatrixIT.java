@@ -227,6 +227,21 @@ class HostileInputMatrixIT {
         }
     }
 
+    /** Asks {@code good-from} to {@code good-(to-1)} of an echo responder; the answered ones go into {@code good}. */
+    private static void ask(RequestReplyClient<String, String> client, int from, int to, Set<String> good)
+            throws Exception {
+        List<CompletableFuture<Void>> replies = new ArrayList<>();
+        for (int i = from; i < to; i++) {
+            String q = "good-" + i;
+            replies.add(client.request(q, Duration.ofSeconds(60)).thenAccept(r -> {
+                if (r.equals(q)) {
+                    good.add(q);
+                }
+            }));
+        }
+        CompletableFuture.allOf(replies.toArray(CompletableFuture[]::new)).get(90, TimeUnit.SECONDS);
+    }
+
     private static double timerCount(MeterRegistry registry, String name, String... tags) {
         return registry.find(name).tags(tags).timers().stream().mapToLong(Timer::count).sum();
     }
@@ -423,16 +438,7 @@ class HostileInputMatrixIT {
 
         @Override
         public void sendGood(int from, int to) throws Exception {
-            List<CompletableFuture<Void>> replies = new ArrayList<>();
-            for (int i = from; i < to; i++) {
-                String q = "good-" + i;
-                replies.add(client.request(q, Duration.ofSeconds(60)).thenAccept(r -> {
-                    if (r.equals(q)) {
-                        good.add(q);
-                    }
-                }));
-            }
-            CompletableFuture.allOf(replies.toArray(CompletableFuture[]::new)).get(90, TimeUnit.SECONDS);
+            ask(client, from, to, good);
         }
 
         @Override
@@ -528,16 +534,7 @@ class HostileInputMatrixIT {
 
         @Override
         public void sendGood(int from, int to) throws Exception {
-            List<CompletableFuture<Void>> replies = new ArrayList<>();
-            for (int i = from; i < to; i++) {
-                String q = "good-" + i;
-                replies.add(client.request(q, Duration.ofSeconds(60)).thenAccept(r -> {
-                    if (r.equals(q)) {
-                        good.add(q);
-                    }
-                }));
-            }
-            CompletableFuture.allOf(replies.toArray(CompletableFuture[]::new)).get(90, TimeUnit.SECONDS);
+            ask(client, from, to, good);
         }
 
         @Override

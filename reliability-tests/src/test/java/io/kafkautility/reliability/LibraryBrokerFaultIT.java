@@ -30,10 +30,9 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import io.kafkautility.testkit.junit.BrokerProcessExtension;
 
 /**
  * Broker process faults (down at start-up, SIGKILL + restart, SIGSTOP past the request timeout) with the library's
@@ -42,23 +41,11 @@ import org.junit.jupiter.api.Test;
  */
 class LibraryBrokerFaultIT {
 
-    private static KafkaBrokerProcess broker;
+    @RegisterExtension
+    static final BrokerProcessExtension BROKER = BrokerProcessExtension.of(BrokerProcessOptions.defaults());
 
-    @BeforeAll
-    static void startBroker() {
-        broker = KafkaBrokerProcess.startNew(BrokerProcessOptions.defaults());
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (broker != null) {
-            broker.close();
-        }
-    }
-
-    @BeforeEach
-    void brokerRunning() {
-        broker.ensureRunning();
+    private static KafkaBrokerProcess broker() {
+        return BROKER.process();
     }
 
     /**
@@ -103,13 +90,13 @@ class LibraryBrokerFaultIT {
     /** Scenario 2: SIGKILL the broker mid-stream, wait until the producer sees it, restart it on the same data. */
     @Test
     void brokerKilledAndRestartedMidStream() {
-        ReliabilityReport report = run("library-broker-kill", broker, broker.bootstrapServers(), s -> {
+        ReliabilityReport report = run("library-broker-kill", broker(), broker().bootstrapServers(), s -> {
             s.awaitAcked(5_000);
             long before = s.load().notAcked();
-            broker.kill();
+            broker().kill();
             s.ledger().outageStarted();
             s.awaitFaultSeen(before);
-            broker.start();
+            broker().start();
             s.ledger().outageEnded();
         });
         assertThat(report.acked()).isGreaterThan(5_000);
@@ -118,13 +105,13 @@ class LibraryBrokerFaultIT {
     /** Scenario 3: SIGSTOP the broker until sends time out (request timeout 2 s, delivery timeout 8 s), SIGCONT. */
     @Test
     void brokerPausedPastTheRequestTimeoutThenResumed() {
-        ReliabilityReport report = run("library-broker-pause", broker, broker.bootstrapServers(), s -> {
+        ReliabilityReport report = run("library-broker-pause", broker(), broker().bootstrapServers(), s -> {
             s.awaitAcked(5_000);
             long before = s.load().notAcked();
-            broker.pause();
+            broker().pause();
             s.ledger().outageStarted();
             s.awaitFaultSeen(before);
-            broker.resume();
+            broker().resume();
             s.ledger().outageEnded();
         });
         assertThat(report.acked()).isGreaterThan(5_000);
@@ -139,12 +126,12 @@ class LibraryBrokerFaultIT {
     void typedDocumentClientSurvivesTheBrokerBeingKilledAndRestarted() {
         String name = "library-typed-client-broker-kill";
         String topic = TopicNames.unique(name);
-        broker.createTopic(topic, 3, (short) 1);
+        broker().createTopic(topic, 3, (short) 1);
         ReliabilityLedger ledger = ReliabilityLedger.create(name);
         Map<String, Set<String>> messageIds = new ConcurrentHashMap<>();
         ReliabilityReport report;
         try (DocumentServiceKafkaClient documents = DocumentServiceKafkaClient.builder()
-                        .connection(connection(broker.bootstrapServers(), name)).topic(topic).build();
+                        .connection(connection(broker().bootstrapServers(), name)).topic(topic).build();
                 DocumentSubscription subscription = documents.subscribe(TopicNames.unique("group"),
                         new DocumentEventListener() {
                             @Override
@@ -157,9 +144,9 @@ class LibraryBrokerFaultIT {
                 Load load = Load.start(ledger, MESSAGES, 500,
                         id -> documents.sendDocumentDeletedEvent(id, "reliability test"))) {
             await().atMost(DEADLINE).pollInterval(Duration.ofMillis(50)).until(() -> load.acked() >= 5_000);
-            broker.kill();
+            broker().kill();
             ledger.outageStarted();
-            broker.start();
+            broker().start();
             ledger.outageEnded();
             load.awaitDone(DEADLINE);
             await().atMost(DEADLINE).pollInterval(Duration.ofMillis(200)).until(() -> ledger.ackedNotConsumed() == 0);

@@ -20,10 +20,9 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import io.kafkautility.testkit.junit.BrokerProcessExtension;
 
 /**
  * Request-reply between a requester and a responder while the broker process is killed and restarted, or paused past
@@ -38,31 +37,19 @@ class RequestReplyBrokerFaultIT {
 
     private static final int REQUESTS = Integer.getInteger("reliability.requests", 3_000);
     private static final int IN_FLIGHT = 32;
-    private static KafkaBrokerProcess broker;
+    @RegisterExtension
+    static final BrokerProcessExtension BROKER = BrokerProcessExtension.of(BrokerProcessOptions.defaults());
 
-    @BeforeAll
-    static void startBroker() {
-        broker = KafkaBrokerProcess.startNew(BrokerProcessOptions.defaults());
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (broker != null) {
-            broker.close();
-        }
-    }
-
-    @BeforeEach
-    void brokerRunning() {
-        broker.ensureRunning();
+    private static KafkaBrokerProcess broker() {
+        return BROKER.process();
     }
 
     @Test
     void brokerKilledAndRestartedWhileRequestsFlow() throws Exception {
         run("request-reply-broker-kill", s -> {
-            broker.kill();
+            broker().kill();
             s.ledger.outageStarted();
-            broker.start();
+            broker().start();
             s.ledger.outageEnded();
         });
     }
@@ -71,10 +58,10 @@ class RequestReplyBrokerFaultIT {
     void brokerPausedPastTheRequestTimeoutThenResumed() throws Exception {
         run("request-reply-broker-pause", s -> {
             long failedBefore = s.notAcked.get();
-            broker.pause();
+            broker().pause();
             s.ledger.outageStarted();
             await().atMost(Duration.ofSeconds(60)).until(() -> s.notAcked.get() > failedBefore);
-            broker.resume();
+            broker().resume();
             s.ledger.outageEnded();
         });
     }
@@ -84,11 +71,11 @@ class RequestReplyBrokerFaultIT {
 
     private void run(String name, Consumer<Scenario> fault) throws Exception {
         String requestTopic = TopicNames.unique(name);
-        broker.createTopic(requestTopic, 3, (short) 1);
+        broker().createTopic(requestTopic, 3, (short) 1);
         ReliabilityLedger ledger = ReliabilityLedger.create(name);
         AtomicLong acked = new AtomicLong();
         AtomicLong notAcked = new AtomicLong();
-        Map<String, Object> kafka = Map.of("bootstrap.servers", broker.bootstrapServers());
+        Map<String, Object> kafka = Map.of("bootstrap.servers", broker().bootstrapServers());
         ResponderOptions<String, String> responderOptions = ResponderOptions.builder(java.util.List.of(requestTopic),
                         TopicNames.unique("responders"), PayloadCodec.utf8(), PayloadCodec.utf8())
                 .kafkaProperties(kafka).name(name + "-responder").build();

@@ -21,10 +21,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import io.kafkautility.testkit.junit.BrokerProcessExtension;
 
 /**
  * The UI's response consumer while the broker process is killed and restarted, or paused for longer than the group's
@@ -40,31 +39,19 @@ class ResponseConsumerBrokerFaultIT {
 
     private static final int REPLIES = Integer.getInteger("reliability.replies", 3_000);
     private static final int IN_FLIGHT = 64;
-    private static KafkaBrokerProcess broker;
+    @RegisterExtension
+    static final BrokerProcessExtension BROKER = BrokerProcessExtension.of(BrokerProcessOptions.defaults());
 
-    @BeforeAll
-    static void startBroker() {
-        broker = KafkaBrokerProcess.startNew(BrokerProcessOptions.defaults());
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (broker != null) {
-            broker.close();
-        }
-    }
-
-    @BeforeEach
-    void brokerRunning() {
-        broker.ensureRunning();
+    private static KafkaBrokerProcess broker() {
+        return BROKER.process();
     }
 
     @Test
     void brokerKilledAndRestartedWhileRepliesFlow() throws Exception {
         run("response-consumer-broker-kill", ledger -> {
-            broker.kill();
+            broker().kill();
             ledger.outageStarted();
-            broker.start();
+            broker().start();
             ledger.outageEnded();
         });
     }
@@ -72,11 +59,11 @@ class ResponseConsumerBrokerFaultIT {
     @Test
     void brokerPausedPastTheSessionTimeoutThenResumed() throws Exception {
         run("response-consumer-broker-pause", ledger -> {
-            broker.pause();
+            broker().pause();
             ledger.outageStarted();
             // until the consumer has had no heartbeat for 9 s: its session (10 s here) is about to expire
             await().atMost(Duration.ofSeconds(60)).until(() -> consumerHealth.get().status() == HealthStatus.DOWN);
-            broker.resume();
+            broker().resume();
             ledger.outageEnded();
         });
     }
@@ -87,7 +74,7 @@ class ResponseConsumerBrokerFaultIT {
 
     private void run(String name, Consumer<ReliabilityLedger> fault) throws Exception {
         ReliabilityLedger ledger = ReliabilityLedger.create(name);
-        try (ReplyFixture f = new ReplyFixture(broker, m -> m.questionTimeout(Duration.ofMinutes(10)),
+        try (ReplyFixture f = new ReplyFixture(broker(), m -> m.questionTimeout(Duration.ofMinutes(10)),
                 c -> c.kafkaProperty("session.timeout.ms", 10_000).kafkaProperty("heartbeat.interval.ms", 1_000)
                         .retryBackoff(Duration.ofMillis(200), Duration.ofSeconds(2)))) {
             health.set(f.consumer::health);
