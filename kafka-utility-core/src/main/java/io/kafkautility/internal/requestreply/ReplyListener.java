@@ -51,7 +51,7 @@ final class ReplyListener implements RecordSink {
     /** Generated topics with an abandoned age: the admin client that marks and sweeps, closed on stop. */
     private volatile Admin admin;
     private volatile ReplyTopicJanitor janitor;
-    private volatile TimeoutScheduler.Timeout janitorTimer;
+    private volatile CompletableFuture<Void> janitorTimer;
     private volatile boolean stopped;
 
     ReplyListener(DefaultRequestReplyClient<?, ?> client, RequestReplyOptions<?, ?> options, String replyTopic,
@@ -203,11 +203,10 @@ final class ReplyListener implements RecordSink {
         if (round % 4 == 0) {
             janitor.sweep(replyTopic);
         }
-        try {
-            janitorTimer = scheduler.schedule(() -> tidy(round + 1, everyNanos), everyNanos);
-        } catch (RejectedExecutionException stopping) {
-            // the client is closing
-        }
+        // not on the client's timeout scheduler, which may be the caller's: a JDK delayer thread runs it (the task
+        // only starts asynchronous Admin calls)
+        janitorTimer = CompletableFuture.runAsync(() -> tidy(round + 1, everyNanos),
+                CompletableFuture.delayedExecutor(everyNanos, TimeUnit.NANOSECONDS));
     }
 
     io.kafkautility.health.Health health(String component, Map<String, Object> details) {
@@ -216,9 +215,9 @@ final class ReplyListener implements RecordSink {
 
     void stop(Duration timeout, RequestReplyException closed) {
         stopped = true;
-        TimeoutScheduler.Timeout t = janitorTimer;
+        CompletableFuture<Void> t = janitorTimer;
         if (t != null) {
-            t.cancel();
+            t.cancel(false);
         }
         ready.completeExceptionally(closed);
         loop.close(timeout);
