@@ -24,7 +24,9 @@ producer.produce(topic=topic, key=None, value={
     "sessionId": "py-1", "questionId": "q-py", "answer": "answer from python",
     "sources": [{"documentId": "doc-py", "title": None, "score": 0.5}],
     "status": "SUCCESS", "error": None,
-    "timestamp": datetime.datetime.now(tz=datetime.timezone.utc)})
+    "timestamp": datetime.datetime.now(tz=datetime.timezone.utc),
+    # the streaming fields (Python's avro writes no defaults: a writer on the current schema gives them)
+    "kind": "FINAL", "seq": 0, "delta": ""})
 remaining = producer.flush(30)
 if remaining:
     sys.exit("python producer could not deliver")

@@ -51,6 +51,12 @@ public final class MessageHeaders {
     /** Marks the last chunk of a streamed reply (value {@code true}). */
     public static final String CHUNK_FINAL = "ku_chunkfinal";
 
+    /**
+     * The UI session a reply on {@code respostas} is for: lets every chat-backend instance tell its own replies without
+     * decoding the Avro body (written by the LLM client; replies without it are decoded to find their session).
+     */
+    public static final String SESSION_ID = "ku_session";
+
     /** W3C trace context {@code traceparent}. */
     public static final String TRACEPARENT = "traceparent";
 

@@ -40,14 +40,20 @@ import org.slf4j.LoggerFactory;
 /**
  * The UI backend as a team would write it: Jetty 12 serves a chat page at {@code /} and a WebSocket endpoint at
  * {@code /chat}. A question typed in the page goes to Kafka through the query client ({@code rag.query.submitted},
- * then a request to the LLM service); the LLM service publishes the reply on {@code respostas}; the embedded
+ * then a request to the LLM service); the LLM service streams the answer on {@code respostas}; the embedded
  * {@link KafkaResponseConsumer} hands it to the {@link WebSocketSessionManager}, which sends it to the session that
- * asked. One question at a time per session: a second one while the first is pending gets an error frame.
+ * asked, token by token. One question at a time per session: a second one while the first is pending gets an error
+ * frame. Any number of instances may run side by side behind a load balancer: each reads every reply and keeps the
+ * last minute of them, so a page that reconnects (to any instance) gets what it missed.
  *
- * <p>{@code /metrics} serves every meter in Prometheus text format.
+ * <p>{@code /metrics} serves every meter in Prometheus text format, {@code /health} the Kafka health.
  *
- * <p>Frames from the page: {@code {"question": "...", "questionId": "optional"}}. Frames to the page: the session
- * manager's {@code answer} and {@code error} frames. {@link #close()} stops everything.
+ * <p>A page connects to {@code /chat} (a new session) or {@code /chat?session=<token>} (the session it had); the first
+ * frame it gets is {@code {"type":"session","token":...}}. Frames from the page: {@code {"type":"ask","question":...,
+ * "questionId":"optional"}}, {@code {"type":"resume","questionId":...,"lastSeq":n}} (after reconnecting, the question
+ * it still waits for and the last stream record it showed) and {@code {"type":"cancel","questionId":...}} ("stop
+ * generating"). Frames to the page: the session manager's {@code delta}, {@code answer}, {@code cancelled} and
+ * {@code error} frames. {@link #close()} stops everything.
  */
 public final class UiBackend implements AutoCloseable {
 
@@ -117,27 +123,68 @@ public final class UiBackend implements AutoCloseable {
         return connector.getLocalPort();
     }
 
+    /** Every meter of this instance (library, Kafka clients, response consumer, sessions). */
+    public io.micrometer.core.instrument.MeterRegistry meters() {
+        return prometheus;
+    }
+
+    /** The response consumer (for health and tests). */
+    public KafkaResponseConsumer responses() {
+        return responses;
+    }
+
     /** The session manager (for metrics and tests). */
     public WebSocketSessionManager sessions() {
         return sessions;
     }
 
-    private void onQuestion(Session session, String text) {
+    private void onFrame(Session session, String sessionId, String text) {
         JsonNode frame;
         try {
             frame = json.readTree(text);
         } catch (IOException e) {
+            frame = null;
+        }
+        String type = frame == null ? "" : frame.path("type").asText("ask");
+        String questionId = frame == null ? null : frame.hasNonNull("questionId")
+                ? safeId(frame.get("questionId").asText()) : type.equals("ask") ? "q-" + UUID.randomUUID() : null;
+        if (frame == null || questionId == null) {
             session.getAsyncRemote().sendText("{\"type\":\"error\",\"code\":\"BAD_FRAME\",\"message\":"
-                    + "\"expected {\\\"question\\\": \\\"...\\\"}\"}");
+                    + "\"expected {\\\"type\\\": \\\"ask\\\", \\\"question\\\": \\\"...\\\"}\"}");
             return;
         }
-        String question = frame.path("question").asText("");
-        String questionId = frame.hasNonNull("questionId") ? frame.get("questionId").asText()
-                : "q-" + UUID.randomUUID();
-        String sessionId = session.getId();
+        switch (type) {
+            case "resume" -> {
+                // the page reconnected while waiting: pick the question up here, then hand over what it missed
+                int lastSeq = frame.path("lastSeq").asInt(-1);
+                if (sessions.resumeQuestion(sessionId, questionId, lastSeq)
+                        == WebSocketSessionManager.Admission.ACCEPTED) {
+                    responses.replay(sessionId);
+                }
+            }
+            case "cancel" -> {
+                if (sessions.cancelQuestion(sessionId, questionId)) {
+                    queries.cancel(questionId, sessionId).whenComplete((r, e) -> {
+                        if (e != null) {
+                            log.warn("Cancelling question {} failed: {}", questionId, e.toString());
+                        }
+                    });
+                }
+            }
+            default -> ask(sessionId, questionId, frame.path("question").asText(""));
+        }
+    }
+
+    private void ask(String sessionId, String questionId, String question) {
         sessions.ask(sessionId, questionId, () -> queries.sendQueryEvent(questionId, question, "web-user", sessionId)
                 .thenRun(() -> queries.ask(LlmQuestion.of(questionId, sessionId, question, retriever.apply(question)))
                         .whenComplete((answer, error) -> {
+                            Throwable cause = error instanceof java.util.concurrent.CompletionException
+                                    && error.getCause() != null ? error.getCause() : error;
+                            if (cause instanceof io.kafkautility.requestreply.RemoteReplyException remote
+                                    && "CANCELLED".equals(remote.errorCode())) {
+                                return; // the user stopped it
+                            }
                             if (error != null) {
                                 log.warn("LLM request for question {} failed: {}", questionId, error.toString());
                                 sessions.failQuestion(sessionId, questionId, "LLM_FAILED",
@@ -146,17 +193,40 @@ public final class UiBackend implements AutoCloseable {
                         })));
     }
 
+    /** A session token or question id from a page: letters, digits and {@code -_.:}, 1 to 64 of them; else null. */
+    static String safeId(String id) {
+        return id != null && id.matches("[A-Za-z0-9._:-]{1,64}") ? id : null;
+    }
+
     /** The WebSocket endpoint; one instance per connection, created by the backend (public for Jakarta WebSocket). */
     public final class ChatEndpoint extends Endpoint {
+        private volatile io.kafkautility.response.WebSocketConnection connection;
+
         @Override
         public void onOpen(Session session, EndpointConfig config) {
-            sessions.register(JakartaWebSocketConnection.of(session));
-            session.addMessageHandler(String.class, (MessageHandler.Whole<String>) text -> onQuestion(session, text));
+            // the page's session token if it brings one (it reconnected), else a new one: replies are keyed by it
+            List<String> asked = session.getRequestParameterMap().getOrDefault("session", List.of());
+            String token = asked.isEmpty() ? null : safeId(asked.get(0));
+            String sessionId = token != null ? token : UUID.randomUUID().toString();
+            try { // before the session is registered: nothing else can be sending on it yet
+                session.getBasicRemote().sendText("{\"type\":\"session\",\"token\":\"" + sessionId + "\"}");
+            } catch (IOException e) {
+                log.debug("WebSocket {} closed before its session token was sent: {}", sessionId, e.toString());
+                return;
+            }
+            connection = JakartaWebSocketConnection.of(session, sessionId);
+            sessions.unregister(sessionId); // the same page's earlier connection, if its close is not through yet
+            sessions.register(connection);
+            session.addMessageHandler(String.class,
+                    (MessageHandler.Whole<String>) text -> onFrame(session, sessionId, text));
         }
 
         @Override
         public void onClose(Session session, CloseReason reason) {
-            sessions.unregister(session.getId());
+            io.kafkautility.response.WebSocketConnection c = connection;
+            if (c != null) {
+                sessions.unregister(c);
+            }
         }
 
         @Override

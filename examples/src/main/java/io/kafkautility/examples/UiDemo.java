@@ -1,6 +1,7 @@
 package io.kafkautility.examples;
 
 import io.kafkautility.config.KafkaConnectionOptions;
+import io.kafkautility.producer.KafkaClientPool;
 import io.kafkautility.testkit.KafkaCluster;
 import io.kafkautility.testkit.registry.SchemaRegistryServer;
 import java.util.Set;
@@ -11,7 +12,9 @@ import org.apache.kafka.clients.admin.NewTopic;
 
 /**
  * Runs the chat UI backend ({@code mvn -B -Pui -DskipTests package}, then open http://localhost:8080): on the
- * cluster of {@code KAFKA_BOOTSTRAP_SERVERS} when set, else an in-JVM broker and registry. Port from {@code UI_PORT}.
+ * cluster of {@code KAFKA_BOOTSTRAP_SERVERS} when set, else an in-JVM broker and registry. Port from {@code UI_PORT};
+ * {@code UI_INSTANCES=n} starts {@code n} backend instances side by side, on that port and from that port + 10 on
+ * (as replicas behind a load balancer run: ask on one, open the page on another, the answer goes on).
  * Runs until stopped: on SIGTERM or Ctrl-C (e.g. {@code docker stop}) a shutdown hook closes the UI stack (the
  * response consumer and the LLM service commit what they processed and leave their groups) before the JVM exits.
  */
@@ -61,14 +64,31 @@ public final class UiDemo {
             }
             KafkaConnectionOptions connection = KafkaConnectionOptions.fromEnvironment()
                     .bootstrapServers(cluster.bootstrapServers()).build();
-            UiStack stack = new UiStack(connection, registry != null ? registry.url() : registryUrl, port);
+            String registryAt = registry != null ? registry.url() : registryUrl;
+            UiStack stack = new UiStack(connection, registryAt, port);
+            int instances = Integer.parseInt(System.getenv().getOrDefault("UI_INSTANCES", "1"));
+            java.util.List<UiBackend> more = new java.util.ArrayList<>();
+            KafkaClientPool pool = KafkaClientPool.create(); // the further instances' (the first has its own)
             long stopping;
             try {
+                for (int i = 1; i < instances; i++) {
+                    more.add(new UiBackend(connection, pool, registryAt, port == 0 ? 0 : port + 9 + i,
+                            "rag-flink-ui-group", question -> java.util.List.of(new io.kafkautility.rag.ContextChunk(
+                            "doc-kafka#0", "doc-kafka", UiStack.DOCUMENT, 1.0))));
+                }
                 stack.ready().join();
                 System.out.println("chat UI on http://localhost:" + stack.backend().port() + "/ (Ctrl-C to stop)");
+                for (UiBackend b : more) {
+                    b.ready().join();
+                    System.out.println("chat UI instance on http://localhost:" + b.port() + "/");
+                }
                 stop.await();
             } finally {
                 stopping = System.nanoTime();
+                for (UiBackend b : more) {
+                    b.close();
+                }
+                pool.close();
                 stack.close();
             }
             System.out.println("UI stack stopped in " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - stopping)

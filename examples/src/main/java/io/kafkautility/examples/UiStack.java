@@ -1,10 +1,7 @@
 package io.kafkautility.examples;
 
-import io.kafkautility.client.llm.LlmResponse;
 import io.kafkautility.client.llm.LlmServer;
 import io.kafkautility.client.llm.LlmServiceKafkaClient;
-import io.kafkautility.rag.TokenUsage;
-import io.kafkautility.client.llm.UiReply;
 import io.kafkautility.rag.ContextChunk;
 import io.kafkautility.config.KafkaConnectionOptions;
 import io.kafkautility.producer.KafkaClientPool;
@@ -13,8 +10,9 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The UI backend plus a deterministic LLM service that answers from a tiny document and publishes each answer on
- * {@code respostas} for the session that asked: what the UI example runs, and what its tests drive.
+ * The UI backend plus a deterministic LLM service that answers from a tiny document, streaming the answer word by word
+ * to {@code respostas} for the session that asked (the LLM client's UI replies), and stops when the user cancels:
+ * what the UI example runs, and what its tests drive.
  */
 public final class UiStack implements AutoCloseable {
 
@@ -26,23 +24,31 @@ public final class UiStack implements AutoCloseable {
     private final LlmServer server;
     private final UiBackend backend;
 
+    private final StandInLlm llmHandler;
+
     public UiStack(KafkaConnectionOptions connection, String schemaRegistryUrl, int port) throws Exception {
+        this(connection, schemaRegistryUrl, port, java.time.Duration.ofMillis(40));
+    }
+
+    /** @param tokenTime how long the stand-in LLM takes per word */
+    public UiStack(KafkaConnectionOptions connection, String schemaRegistryUrl, int port,
+                   java.time.Duration tokenTime) throws Exception {
         this.pool = KafkaClientPool.builder().name("ui-stack").build();
         this.llm = LlmServiceKafkaClient.builder().connection(connection).pool(pool)
-                .schemaRegistryUrl(schemaRegistryUrl).build();
-        this.server = llm.serve((request, tokens) -> {
-            String answer = "About \"" + request.prompt() + "\": " + request.context().stream()
-                    .map(io.kafkautility.rag.ContextChunk::text).reduce("", (a, b) -> a + b + " ").trim();
-            if (request.sessionId() != null) {
-                llm.publishUiResponse(UiReply.success(request.sessionId(), request.queryId(), answer,
-                        List.of(new io.kafkautility.rag.Source("doc-kafka", null, "Kafka notes", 1.0))))
-                        .join();
-            }
-            return new LlmResponse(request.requestId(), request.queryId(), answer, List.of(),
-                    TokenUsage.of(request.prompt().length() / 4, answer.length() / 4), "stop");
-        });
+                .schemaRegistryUrl(schemaRegistryUrl).uiReplies(true).build();
+        this.llmHandler = new StandInLlm(tokenTime);
+        this.server = llm.serve(llmHandler);
         this.backend = new UiBackend(connection, pool, schemaRegistryUrl, port, "rag-ui-" + UUID.randomUUID(),
                 question -> List.of(new ContextChunk("doc-kafka#0", "doc-kafka", DOCUMENT, 1.0)));
+    }
+
+    /** The stand-in LLM (when it stopped which answer). */
+    public StandInLlm llmHandler() {
+        return llmHandler;
+    }
+
+    public LlmServiceKafkaClient llm() {
+        return llm;
     }
 
     /** Completes when both the LLM service and the response consumer have their partitions. */

@@ -15,6 +15,11 @@ final class UiStackFixture implements AutoCloseable {
     final UiStack stack;
 
     UiStackFixture(KafkaCluster cluster) throws Exception {
+        this(cluster, java.time.Duration.ofMillis(40));
+    }
+
+    /** @param tokenTime how long the stand-in LLM takes per word */
+    UiStackFixture(KafkaCluster cluster, java.time.Duration tokenTime) throws Exception {
         try (Admin admin = cluster.admin()) {
             Set<String> existing = admin.listTopics().names().get();
             for (String topic : RagFlow.TOPICS) {
@@ -25,7 +30,7 @@ final class UiStackFixture implements AutoCloseable {
         }
         registry = SchemaRegistryServer.start();
         stack = new UiStack(KafkaConnectionOptions.builder().bootstrapServers(cluster.bootstrapServers()).build(),
-                registry.url(), 0);
+                registry.url(), 0, tokenTime);
         stack.ready().get(60, TimeUnit.SECONDS);
     }
 

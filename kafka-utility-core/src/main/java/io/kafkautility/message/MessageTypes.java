@@ -18,6 +18,8 @@ public final class MessageTypes {
     public static final MessageType DOCUMENT_DELETED = MessageType.of("rag.document.deleted", 1);
     /** A user question was submitted (query service, topic {@code rag.queries}, key {@code sessionId}). */
     public static final MessageType QUERY_SUBMITTED = MessageType.of("rag.query.submitted", 1, 1);
+    /** {@code rag.query.cancelled} v1: the user stopped the answer to a question. */
+    public static final MessageType QUERY_CANCELLED = MessageType.of("rag.query.cancelled", 1);
     /** A generation request to the LLM service (query service, topic {@code rag.llm.requests}, key {@code queryId}). */
     public static final MessageType LLM_REQUEST = MessageType.of("rag.llm.request", 1);
     /** The LLM service's complete answer (topic {@code rag.llm.responses} or the request's reply-to). */

@@ -92,6 +92,9 @@ public final class MetricNames {
     /** Gauge: requests a responder is handling or whose replies are not yet acknowledged. Tags: client. */
     public static final String RESPONDER_IN_FLIGHT = PREFIX + "requestreply.responder.inflight";
 
+    /** Counter: answers the LLM service stopped generating because the user cancelled the question. */
+    public static final String LLM_CANCELLED = PREFIX + "llm.cancelled";
+
     // ---- response consumer: UI replies from Kafka to WebSocket sessions ----
 
     /** Counter: reply records consumed (its rate is the processing rate). */
@@ -106,8 +109,27 @@ public final class MetricNames {
     public static final String RESPONSE_CONSUMER_ERRORS = PREFIX + "response.consumer.errors";
     /** Counter: WebSocket deliveries of answers. Tags: outcome (success, failed, timeout, buffer_full, closed). */
     public static final String RESPONSE_DELIVERIES = PREFIX + "response.deliveries";
-    /** Counter: replies dropped before delivery. Tags: reason (unknown_session, stale). */
+    /**
+     * Counter: replies dropped before delivery. Tags: reason ({@code unknown_session}, {@code stale},
+     * {@code not_held}: a session this instance does not hold, told by its {@code ku_session} header and not decoded,
+     * {@code not_held_decoded}: the same, found only by decoding (no header), {@code duplicate}: a stream record
+     * already delivered, {@code cancelled}: of a question the user stopped).
+     */
     public static final String RESPONSE_DROPPED = PREFIX + "response.dropped";
+    /** Gauge: bytes of replies kept for sessions that reconnect (broadcast mode; at most resumeBufferBytes). */
+    public static final String RESPONSE_RESUME_BUFFER_BYTES = PREFIX + "response.resume.buffer.bytes";
+    /** Gauge: reply records kept for sessions that reconnect. */
+    public static final String RESPONSE_RESUME_BUFFER_RECORDS = PREFIX + "response.resume.buffer.records";
+    /** Counter: replies let go of the resume buffer before their window ended. Tags: reason ({@code bytes}). */
+    public static final String RESPONSE_RESUME_EVICTED = PREFIX + "response.resume.evicted";
+    /** Counter: replies handed to sessions again after they reconnected. */
+    public static final String RESPONSE_RESUME_REPLAYED = PREFIX + "response.resume.replayed";
+    /** Timer (histogram): question accepted to its first delta sent to the browser. */
+    public static final String RESPONSE_TIME_TO_FIRST_TOKEN = PREFIX + "response.time.to.first.token";
+    /** Timer (histogram): question accepted to its final answer sent to the browser. */
+    public static final String RESPONSE_QUESTION_LATENCY = PREFIX + "response.question.latency";
+    /** Distribution summary: frames sent to the browser per answered question (deltas and the final one). */
+    public static final String RESPONSE_FRAMES_PER_QUESTION = PREFIX + "response.frames.per.question";
     /**
      * Counter: questions by outcome. Tags: outcome (accepted, rejected_pending, rejected_unknown_session, timed_out,
      * failed).

@@ -86,7 +86,8 @@ class HealthIT {
                     Health down = health.check();
                     assertThat(down.status()).isEqualTo(HealthStatus.DOWN);
                     assertThat(down.reasons()).anyMatch(r -> r.startsWith("producer: circuit breaker"))
-                            .anyMatch(r -> r.contains("no heartbeat to its group coordinator"));
+                            .anyMatch(r -> r.contains("no heartbeat to its group coordinator")
+                                    || r.contains("the brokers have not answered its log-end lookups"));
                     assertThat(down.isReady()).isFalse();
                     print("broker paused", down);
                 } finally {

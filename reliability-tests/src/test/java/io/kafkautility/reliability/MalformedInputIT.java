@@ -220,7 +220,8 @@ class MalformedInputIT {
                      URI.create(registry.url()).getPort()));
              ReplyFixture f = new ReplyFixture(cluster, registry, "http://" + proxy.address(),
                      m -> m.questionTimeout(Duration.ofMinutes(5)),
-                     c -> c.groupId(group).registryRetryTimeout(Duration.ofMillis(200))
+                     c -> c.groupId(group).mode(io.kafkautility.response.ResponseConsumerOptions.Mode.GROUP)
+                             .registryRetryTimeout(Duration.ofMillis(200))
                              .retryBackoff(Duration.ofMillis(50), Duration.ofMillis(100)))) {
             // a valid reply carrying the marker (registers the schema; the consumer fetches it with the first reply)
             byte[] good = f.encode(new RagResponse("no-such-session", "no-such-question", "answer " + marker,

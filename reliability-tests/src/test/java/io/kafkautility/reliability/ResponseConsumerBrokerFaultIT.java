@@ -26,8 +26,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import io.kafkautility.testkit.junit.BrokerProcessExtension;
 
 /**
- * The UI's response consumer while the broker process is killed and restarted, or paused for longer than the group's
- * session timeout: replies (Confluent-framed Avro, as the LLM service and Flink write them) flow from a producer to
+ * The UI's response consumer (broadcast mode, the default: every partition, no group) while the broker process is
+ * killed and restarted, or paused until the consumer's health says the brokers stopped answering: replies (Confluent-framed Avro, as the LLM service and Flink write them) flow from a producer to
  * {@code respostas}, and each must reach the WebSocket session that asked. The ledger: {@code produced} = replies sent,
  * {@code acked} = acknowledged by the broker, {@code ambiguous} = sends that failed (written or not, the producer
  * cannot know), {@code consumed} = answer frames that reached their session, so {@code lost} = acknowledged replies no
@@ -57,11 +57,11 @@ class ResponseConsumerBrokerFaultIT {
     }
 
     @Test
-    void brokerPausedPastTheSessionTimeoutThenResumed() throws Exception {
+    void brokerPausedUntilTheConsumerReportsItDownThenResumed() throws Exception {
         run("response-consumer-broker-pause", ledger -> {
             broker().pause();
             ledger.outageStarted();
-            // until the consumer has had no heartbeat for 9 s: its session (10 s here) is about to expire
+            // until the consumer says so: the brokers have not answered it for 9 s
             await().atMost(Duration.ofSeconds(60)).until(() -> consumerHealth.get().status() == HealthStatus.DOWN);
             broker().resume();
             ledger.outageEnded();

@@ -18,19 +18,29 @@ public final class JakartaWebSocketConnection implements WebSocketConnection {
     private static final Logger log = LoggerFactory.getLogger(JakartaWebSocketConnection.class);
 
     private final Session session;
+    private final String id;
 
-    private JakartaWebSocketConnection(Session session) {
+    private JakartaWebSocketConnection(Session session, String id) {
         this.session = Objects.requireNonNull(session, "session");
+        this.id = Objects.requireNonNull(id, "id");
     }
 
     /** The connection of {@code session}; its id is {@link Session#getId()}. */
     public static WebSocketConnection of(Session session) {
-        return new JakartaWebSocketConnection(session);
+        return new JakartaWebSocketConnection(session, session.getId());
+    }
+
+    /**
+     * The connection of {@code session} under the session id {@code sessionId}: the token a page keeps across
+     * reconnects (to this or another instance), so replies keyed by it find the page again.
+     */
+    public static WebSocketConnection of(Session session, String sessionId) {
+        return new JakartaWebSocketConnection(session, sessionId);
     }
 
     @Override
     public String id() {
-        return session.getId();
+        return id;
     }
 
     @Override

@@ -57,6 +57,16 @@ public interface KafkaResponseConsumer extends io.kafkautility.Lifecycle {
     @Override
     boolean isRunning();
 
+    /**
+     * Hands the replies of {@code sessionId} kept for the {@link ResponseConsumerOptions#resumeWindow()} to the
+     * listener again ({@link ResponseListener#onReplay}), oldest first, on the worker between live replies, then tells
+     * it {@link ResponseListener#replayDone}: for a session that reconnected, after its listener knows which question
+     * it waits for and what it has seen (the session manager holds back live replies of a resumed question until then,
+     * so a live one never overtakes the replay). Broadcast mode keeps the replies; the group mode keeps nothing
+     * (completes with 0). Completes with the number handed over.
+     */
+    CompletableFuture<Integer> replay(String sessionId);
+
     /** Stops gracefully and waits up to the stop timeout. Idempotent. */
     @Override
     void close();

@@ -3,7 +3,6 @@ package io.kafkautility.response;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.time.Instant;
 import io.kafkautility.avro.AvroDecodingException;
 import io.kafkautility.avro.MappingAvroDecoder;
 import io.kafkautility.avro.WriterSchemaResolver;
@@ -74,6 +73,12 @@ public final class RagResponseAvro {
         r.put("status", new GenericData.EnumSymbol(schema.getField("status").schema(), response.status().name()));
         r.put("error", response.error());
         r.put("timestamp", response.timestamp().toEpochMilli());
+        Schema.Field kind = schema.getField("kind");
+        if (kind != null) { // the schema before streaming has none of the three
+            r.put("kind", new GenericData.EnumSymbol(kind.schema(), response.kind().name()));
+            r.put("seq", response.seq());
+            r.put("delta", response.delta());
+        }
         return r;
     }
 

@@ -42,6 +42,26 @@ public final class ResponseConsumerOptions {
     public static final String ENV_GROUP_ID = KafkaConnectionOptions.ENV_CONSUMER_GROUP_ID;
     /** Environment variable overriding the reply topic. */
     public static final String ENV_RESPONSE_TOPIC = "KAFKA_RESPONSE_TOPIC";
+    /** Default {@link #resumeWindow()}: 60 s. */
+    public static final Duration DEFAULT_RESUME_WINDOW = Duration.ofSeconds(60);
+    /** Default {@link #resumeBufferBytes()}: 64 MiB. */
+    public static final long DEFAULT_RESUME_BUFFER_BYTES = 64L * 1024 * 1024;
+
+    /** How the instances of a chat backend share the reply topic. */
+    public enum Mode {
+        /**
+         * Every instance reads every partition (assigned, no consumer group, positions in memory) and hands on only
+         * the replies of sessions it holds, telling them by the record key without decoding the rest; the last
+         * {@link #resumeWindow()} of replies is kept so a session that reconnects here gets what it missed. Any
+         * number of instances started from the same configuration deliver every answer. The default.
+         */
+        BROADCAST,
+        /**
+         * The instances share the partitions as one consumer group and commit what they handed on: for a single
+         * instance, or when replies are routed onwards by the listener itself (every instance gets only its share).
+         */
+        GROUP
+    }
 
     private final String topic;
     private final String groupId;
@@ -56,8 +76,14 @@ public final class ResponseConsumerOptions {
     private final Duration stopTimeout;
     private final MeterRegistry meterRegistry;
     private final Function<Map<String, Object>, Consumer<byte[], byte[]>> consumerFactory;
+    private final Mode mode;
+    private final Duration resumeWindow;
+    private final long resumeBufferBytes;
 
     private ResponseConsumerOptions(Builder b) {
+        this.mode = b.mode;
+        this.resumeWindow = b.resumeWindow;
+        this.resumeBufferBytes = b.resumeBufferBytes;
         this.topic = b.topic;
         this.groupId = b.groupId;
         this.kafkaProperties = b.kafkaProperties.build();
@@ -121,12 +147,17 @@ public final class ResponseConsumerOptions {
         return groupId;
     }
 
-    /** Kafka consumer properties as they will be passed to the consumer (a copy; unmodifiable). */
+    /**
+     * Kafka consumer properties as they will be passed to the consumer (a copy; unmodifiable); {@code group.id} only
+     * in {@link Mode#GROUP}.
+     */
     public Map<String, Object> consumerProperties() {
         Map<String, Object> p = new LinkedHashMap<>();
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
         p.putAll(kafkaProperties.asMap());
-        p.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+        if (mode == Mode.GROUP) {
+            p.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+        }
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
@@ -173,6 +204,24 @@ public final class ResponseConsumerOptions {
         return meterRegistry;
     }
 
+    /** How instances share the topic; {@link Mode#BROADCAST} by default. */
+    public Mode mode() {
+        return mode;
+    }
+
+    /**
+     * Broadcast mode: how long replies are kept for sessions that reconnect (and how far back a starting instance
+     * reads); zero keeps none. Default 60 s.
+     */
+    public Duration resumeWindow() {
+        return resumeWindow;
+    }
+
+    /** Broadcast mode: the most bytes of replies kept for {@link #resumeWindow()}; the oldest go first. 64 MiB. */
+    public long resumeBufferBytes() {
+        return resumeBufferBytes;
+    }
+
     /** Creates the Kafka consumer (a seam for tests); default {@code new KafkaConsumer<>(props)}. */
     public Function<Map<String, Object>, Consumer<byte[], byte[]>> consumerFactory() {
         return consumerFactory;
@@ -180,7 +229,9 @@ public final class ResponseConsumerOptions {
 
     @Override
     public String toString() {
-        return "ResponseConsumerOptions{topic=" + topic + ", groupId=" + groupId + ", kafka="
+        return "ResponseConsumerOptions{topic=" + topic + ", mode=" + mode
+                + (mode == Mode.GROUP ? ", groupId=" + groupId : ", resumeWindow=" + resumeWindow
+                + ", resumeBufferBytes=" + resumeBufferBytes) + ", kafka="
                 + io.kafkautility.config.Secrets.redact(consumerProperties())
                 + ", schemaRegistry=" + schemaRegistry + ", pollTimeout=" + pollTimeout + ", commitTimeout="
                 + commitTimeout + ", retryBackoff=" + retryBackoff + ".." + maxRetryBackoff
@@ -209,6 +260,9 @@ public final class ResponseConsumerOptions {
         private Duration stopTimeout = Duration.ofSeconds(10);
         private MeterRegistry meterRegistry;
         private Function<Map<String, Object>, Consumer<byte[], byte[]>> consumerFactory = KafkaConsumer::new;
+        private Mode mode = Mode.BROADCAST;
+        private Duration resumeWindow = DEFAULT_RESUME_WINDOW;
+        private long resumeBufferBytes = DEFAULT_RESUME_BUFFER_BYTES;
 
         private Builder() {
         }
@@ -297,6 +351,31 @@ public final class ResponseConsumerOptions {
 
         public Builder meterRegistry(MeterRegistry registry) {
             this.meterRegistry = Objects.requireNonNull(registry, "meterRegistry");
+            return this;
+        }
+
+        /** How instances share the topic; see {@link Mode}. */
+        public Builder mode(Mode mode) {
+            this.mode = Objects.requireNonNull(mode, "mode");
+            return this;
+        }
+
+        /** How long replies are kept for reconnecting sessions (broadcast mode); zero keeps none. */
+        public Builder resumeWindow(Duration window) {
+            Objects.requireNonNull(window, "resumeWindow");
+            if (window.isNegative()) {
+                throw new IllegalArgumentException("resumeWindow must be >= 0 but was " + window);
+            }
+            this.resumeWindow = window;
+            return this;
+        }
+
+        /** The most bytes of replies kept for reconnecting sessions (broadcast mode), {@code >= 0}. */
+        public Builder resumeBufferBytes(long bytes) {
+            if (bytes < 0) {
+                throw new IllegalArgumentException("resumeBufferBytes must be >= 0 but was " + bytes);
+            }
+            this.resumeBufferBytes = bytes;
             return this;
         }
 

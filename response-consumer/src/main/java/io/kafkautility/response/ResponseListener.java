@@ -18,4 +18,25 @@ public interface ResponseListener {
      * @param kafkaTimestamp the Kafka record's timestamp (start of the Kafka-to-WebSocket latency)
      */
     void onResponse(RagResponse response, Instant kafkaTimestamp);
+
+    /**
+     * Whether replies of {@code sessionId} are wanted here (in {@link ResponseConsumerOptions.Mode#BROADCAST}, every
+     * instance reads every reply and decodes only those of the sessions it holds, telling them by the record key).
+     * Called on the consumer's worker thread; must be cheap. By default every session is wanted.
+     */
+    default boolean holds(String sessionId) {
+        return true;
+    }
+
+    /**
+     * A reply handed over again by {@link KafkaResponseConsumer#replay} (on the consumer's worker, in order, between
+     * live ones). By default the same as {@link #onResponse}.
+     */
+    default void onReplay(RagResponse response, Instant kafkaTimestamp) {
+        onResponse(response, kafkaTimestamp);
+    }
+
+    /** {@link KafkaResponseConsumer#replay} of {@code sessionId} is done: what follows is live. By default nothing. */
+    default void replayDone(String sessionId) {
+    }
 }

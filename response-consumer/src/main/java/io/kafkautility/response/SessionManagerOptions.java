@@ -17,7 +17,7 @@ public final class SessionManagerOptions {
 
     public static final long DEFAULT_QUESTION_TIMEOUT_S = 120;
     public static final long DEFAULT_SEND_TIMEOUT_S = 10;
-    public static final int DEFAULT_MAX_QUEUED_FRAMES = 16;
+    public static final int DEFAULT_MAX_QUEUED_FRAMES = 256;
     public static final int DEFAULT_MAX_SESSIONS = 100_000;
     public static final int DEFAULT_SENDER_THREADS = 4;
 

@@ -18,8 +18,11 @@ import java.util.function.Supplier;
  *   <li>A question without reply within {@link SessionManagerOptions#questionTimeout()} gets an error frame
  *       {@code QUESTION_TIMEOUT} and the session is IDLE again (one scheduler thread for all sessions).</li>
  * </ul>
- * Frames are JSON text: {@code {"type":"answer","questionId",..,"status","answer","sources","error","timestamp"}} and
- * {@code {"type":"error","code",..,"questionId",..,"message"}}.
+ * Frames are JSON text: {@code {"type":"delta","questionId",..,"seq",..,"text",..}} for each piece of a streamed
+ * answer (in order, each once: a record of the stream already delivered is dropped as {@code duplicate}),
+ * {@code {"type":"answer","questionId",..,"seq",..,"status","answer","sources","error","timestamp"}} for the whole
+ * answer, {@code {"type":"cancelled","questionId"}} and {@code {"type":"error","code",..,"questionId",..,"message"}}.
+ * While a streamed answer is coming, the question timeout counts from its last frame.
  *
  * <p>Sending never happens on the caller's thread (so never on the Kafka poll thread): frames go to a per-session
  * queue (at most {@link SessionManagerOptions#maxQueuedFrames()}), sent one at a time per session by a small pool with
@@ -56,6 +59,28 @@ public interface WebSocketSessionManager extends ResponseListener, AutoCloseable
 
     /** Forgets a closed session: its pending question, timer and queued frames are dropped. Idempotent. */
     void unregister(String sessionId);
+
+    /**
+     * Forgets the session only if {@code connection} is still the one registered under its id (a page that reconnected
+     * registered a new connection under the same session token; the old one's late close must not drop it).
+     */
+    void unregister(WebSocketConnection connection);
+
+    /**
+     * A session that reconnected (to this instance or from another) picks up the question it was waiting for:
+     * {@code lastSeq} is the last stream record its page has shown (-1 for none), so only what follows is delivered
+     * (then the caller asks the response consumer to {@link KafkaResponseConsumer#replay replay} what it kept). Not
+     * counted as a new question. {@link Admission#REJECTED_PENDING} if the session waits for another one.
+     */
+    Admission resumeQuestion(String sessionId, String questionId, int lastSeq);
+
+    /**
+     * "Stop generating": the session stops waiting for {@code questionId} at once (a {@code cancelled} frame tells the
+     * page) and is free for its next question; nothing more of that question reaches the page. False when it was not
+     * waiting for it (already answered or being answered, or another question). The caller tells the LLM service
+     * ({@code QueryServiceKafkaClient.cancel}).
+     */
+    boolean cancelQuestion(String sessionId, String questionId);
 
     /**
      * Atomically marks the session as waiting for {@code questionId} if it is idle. A session is idle again once the

@@ -64,6 +64,7 @@ class KafkaResponseConsumerTest {
 
     static ResponseConsumerOptions.Builder options(SimpleMeterRegistry meters) {
         return ResponseConsumerOptions.builder().bootstrapServers("unused:9092").writerSchemaResolver(ONE_SCHEMA)
+                .mode(ResponseConsumerOptions.Mode.GROUP) // these drive the group protocol of a MockConsumer
                 .meterRegistry(meters).pollTimeout(Duration.ofMillis(20))
                 .retryBackoff(Duration.ofMillis(10), Duration.ofMillis(50)).stopTimeout(Duration.ofSeconds(5));
     }

@@ -17,9 +17,14 @@ class ResponseConsumerOptionsTest {
         ResponseConsumerOptions o = ResponseConsumerOptions.fromEnvironment(ENV).build();
         assertThat(o.topic()).isEqualTo("respostas");
         assertThat(o.groupId()).isEqualTo("rag-flink-ui-group");
+        // every instance reads every reply by default: no group, whatever the environment's group id says
+        assertThat(o.mode()).isEqualTo(ResponseConsumerOptions.Mode.BROADCAST);
+        assertThat(o.resumeWindow()).isEqualTo(java.time.Duration.ofSeconds(60));
         assertThat(o.consumerProperties()).containsEntry("auto.offset.reset", "latest")
-                .containsEntry("enable.auto.commit", false).containsEntry("group.id", "rag-flink-ui-group")
+                .containsEntry("enable.auto.commit", false).doesNotContainKey("group.id")
                 .containsEntry("bootstrap.servers", "b:9092");
+        assertThat(ResponseConsumerOptions.fromEnvironment(ENV).mode(ResponseConsumerOptions.Mode.GROUP).build()
+                .consumerProperties()).containsEntry("group.id", "rag-flink-ui-group");
         assertThat(o.schemaRegistry().url().toString()).isEqualTo("http://registry:8081");
     }
 

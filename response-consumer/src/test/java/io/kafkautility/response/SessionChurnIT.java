@@ -42,13 +42,13 @@ class SessionChurnIT {
                     f.manager.unregister(connections.get(i).id());
                 }
                 double delivered = f.count(RESPONSE_DELIVERIES, TAG_OUTCOME, "success");
-                double unknown = f.count(RESPONSE_DROPPED, TAG_REASON, "unknown_session");
+                double unknown = f.count(RESPONSE_DROPPED, TAG_REASON, "not_held_decoded");
                 connections.forEach(c -> f.replyAsync(c.id(), "q"));
                 f.producer.flush();
                 await().atMost(Duration.ofSeconds(120)).until(() -> f.manager.waitingCount() == 0);
                 await().atMost(Duration.ofSeconds(30)).until(() ->
                         f.count(RESPONSE_DELIVERIES, TAG_OUTCOME, "success") - delivered == n - n / 10
-                                && f.count(RESPONSE_DROPPED, TAG_REASON, "unknown_session") - unknown == n / 10);
+                                && f.count(RESPONSE_DROPPED, TAG_REASON, "not_held_decoded") - unknown == n / 10);
                 connections.forEach(c -> f.manager.unregister(c.id()));
                 await().atMost(Duration.ofSeconds(10)).until(() -> f.manager.stats().equals(baseline));
                 long ms = (System.nanoTime() - t0) / 1_000_000;

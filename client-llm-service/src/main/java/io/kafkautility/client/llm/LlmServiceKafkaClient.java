@@ -67,6 +67,8 @@ public interface LlmServiceKafkaClient extends AutoCloseable {
         private String uiTopic = DEFAULT_UI_TOPIC;
         private URI schemaRegistryUrl;
         private int handlerThreads = 4;
+        private boolean uiReplies;
+        private String cancellationTopic;
 
         private Builder() {
         }
@@ -128,6 +130,28 @@ public interface LlmServiceKafkaClient extends AutoCloseable {
             return this;
         }
 
+        /**
+         * Whether {@link #serve} answers UI questions on the UI topic itself: for each request with a session id,
+         * every emitted token goes out as a DELTA reply and the handler's response as the FINAL one (an error reply
+         * when the handler fails), keyed by session id, so the chat backend shows the answer as it is generated.
+         * Cancellations ({@code rag.query.cancelled}) stop the generation they name and nothing more of it is
+         * published. Needs the schema registry. Off by default (the handler then publishes with
+         * {@link LlmServiceKafkaClient#publishUiResponse}).
+         */
+        public Builder uiReplies(boolean on) {
+            this.uiReplies = on;
+            return this;
+        }
+
+        /**
+         * Topic of {@code rag.query.cancelled}; the catalog's {@code rag.query.cancellations} by default. Cancellations
+         * are read (from every partition, by every instance) when {@link #uiReplies} is on or this is set.
+         */
+        public Builder cancellationTopic(String topic) {
+            this.cancellationTopic = requireText("cancellationTopic", topic);
+            return this;
+        }
+
         /** Builds the client. */
         public LlmServiceKafkaClient build() {
             if (connection == null) {
@@ -136,7 +160,7 @@ public interface LlmServiceKafkaClient extends AutoCloseable {
             URI registry = schemaRegistryUrl != null ? schemaRegistryUrl
                     : connection.schemaRegistryUrl().orElse(null);
             return new DefaultLlmServiceKafkaClient(connection, pool, source, groupId, requestTopic, responseTopic,
-                    uiTopic, registry, handlerThreads);
+                    uiTopic, registry, handlerThreads, uiReplies, cancellationTopic);
         }
 
         private static String requireText(String name, String value) {

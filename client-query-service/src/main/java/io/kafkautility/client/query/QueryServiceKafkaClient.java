@@ -73,6 +73,16 @@ public interface QueryServiceKafkaClient extends AutoCloseable {
      */
     Flow.Publisher<AnswerChunk> askStreaming(LlmQuestion question);
 
+    /**
+     * Publishes {@code rag.query.cancelled} on {@code rag.query.cancellations}: the user stopped the answer to
+     * {@code queryId} ("stop generating"). Every LLM service instance reads it; the one generating that answer sees the
+     * cancellation and stops, and publishes nothing more of it. Any instance may send it (not only the one that
+     * asked).
+     *
+     * @param sessionId the UI session, or null
+     */
+    CompletableFuture<SendResult> cancel(String queryId, String sessionId);
+
     /** Fails pending requests with a closed exception and releases the producer and reply consumer. Idempotent. */
     @Override
     void close();

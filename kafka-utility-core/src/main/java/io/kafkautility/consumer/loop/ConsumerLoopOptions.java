@@ -30,6 +30,7 @@ public final class ConsumerLoopOptions {
     private final Duration initialBackoff;
     private final Duration maxBackoff;
     private final boolean pinStartPositions;
+    private final Duration lookBack;
     private final Supplier<RuntimeException> diagnosis;
     private final MeterRegistry meterRegistry;
 
@@ -47,6 +48,7 @@ public final class ConsumerLoopOptions {
         initialBackoff = b.initialBackoff;
         maxBackoff = b.maxBackoff;
         pinStartPositions = b.pinStartPositions;
+        lookBack = b.lookBack;
         diagnosis = b.diagnosis;
         meterRegistry = b.meterRegistry;
     }
@@ -141,6 +143,14 @@ public final class ConsumerLoopOptions {
         return pinStartPositions;
     }
 
+    /**
+     * Assign mode: how far back in time the first client starts reading each partition (from the first record at or
+     * after now minus this; from the end when there is none). Zero (the default) starts at the ends.
+     */
+    public Duration lookBack() {
+        return lookBack;
+    }
+
     /** Asked once per client not assigned after 5 s: a failure that explains why (e.g. a TLS port), or null. */
     public Optional<Supplier<RuntimeException>> diagnosis() {
         return Optional.ofNullable(diagnosis);
@@ -172,6 +182,7 @@ public final class ConsumerLoopOptions {
         private Duration initialBackoff = Duration.ofMillis(100);
         private Duration maxBackoff = Duration.ofSeconds(10);
         private boolean pinStartPositions;
+        private Duration lookBack = Duration.ZERO;
         private Supplier<RuntimeException> diagnosis;
         private MeterRegistry meterRegistry;
 
@@ -232,6 +243,12 @@ public final class ConsumerLoopOptions {
 
         public Builder pinStartPositions(boolean pin) {
             pinStartPositions = pin;
+            return this;
+        }
+
+        /** Assign mode: start this far back in time instead of at the ends; see {@link ConsumerLoopOptions#lookBack()}. */
+        public Builder lookBack(Duration d) {
+            lookBack = nonNegative("lookBack", d);
             return this;
         }
 

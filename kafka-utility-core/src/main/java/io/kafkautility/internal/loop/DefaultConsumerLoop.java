@@ -93,6 +93,8 @@ public final class DefaultConsumerLoop implements ConsumerLoop {
     private volatile String lastFailure;
     private long healthSampledNanos;
     private long lagSampledNanos;
+    /** Since when the log-end lookup fails (0 while it works): brokers not answering, even without a group. */
+    private volatile long lookupFailingSince;
 
     public DefaultConsumerLoop(ConsumerLoopOptions options, RecordSink sink) {
         this.options = options;
@@ -211,7 +213,18 @@ public final class DefaultConsumerLoop implements ConsumerLoop {
             List<TopicPartition> partitions = new ArrayList<>(options.assignment().get().apply(c));
             c.assign(partitions);
             c.seekToEnd(partitions);
+            Map<TopicPartition, org.apache.kafka.clients.consumer.OffsetAndTimestamp> from = Map.of();
+            if (!options.lookBack().isZero() && !partitions.isEmpty()) {
+                long since = System.currentTimeMillis() - options.lookBack().toMillis();
+                Map<TopicPartition, Long> query = new HashMap<>();
+                partitions.forEach(tp -> query.put(tp, since));
+                from = c.offsetsForTimes(query, options.commitTimeout());
+            }
             for (TopicPartition tp : partitions) {
+                org.apache.kafka.clients.consumer.OffsetAndTimestamp at = from.get(tp);
+                if (at != null) {
+                    c.seek(tp, at.offset());
+                }
                 assignPositions.put(tp, c.position(tp, options.commitTimeout()));
             }
         } else {
@@ -684,10 +697,16 @@ public final class DefaultConsumerLoop implements ConsumerLoop {
                     }
                     lag = Math.max(lag, Math.max(0, e.getValue() - from));
                 }
+                lookupFailingSince = 0;
             } catch (WakeupException | InterruptException stop) {
                 throw stop;
+            } catch (org.apache.kafka.common.errors.AuthorizationException forbidden) {
+                lag = -1; // no permission to list offsets: not known, and says nothing about the brokers
             } catch (RuntimeException unknown) {
-                lag = -1; // not known now (broker slow or away, no permission to list offsets): not reported
+                lag = -1; // not known now (broker slow or away): not reported
+                if (lookupFailingSince == 0) {
+                    lookupFailingSince = now;
+                }
             }
         }
         lagMax = lag;
@@ -742,6 +761,11 @@ public final class DefaultConsumerLoop implements ConsumerLoop {
             status = HealthStatus.DOWN;
             reasons.add("no heartbeat to its group coordinator for " + (long) heartbeatSecondsAgo
                     + " s (broker unreachable?)");
+        } else if (lookupFailingSince != 0
+                && TimeUnit.NANOSECONDS.toSeconds(now - lookupFailingSince) > HEARTBEAT_STALE_SECONDS) {
+            status = HealthStatus.DOWN;
+            reasons.add("the brokers have not answered its log-end lookups for "
+                    + TimeUnit.NANOSECONDS.toSeconds(now - lookupFailingSince) + " s (broker unreachable?)");
         }
         return Health.of(component, status, reasons, details);
     }

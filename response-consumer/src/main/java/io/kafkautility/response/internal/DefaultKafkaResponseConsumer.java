@@ -55,6 +55,14 @@ public final class DefaultKafkaResponseConsumer implements KafkaResponseConsumer
     private final ConsumerLoop loop;
     private final AtomicBoolean started = new AtomicBoolean();
     private volatile boolean stopping;
+    private final boolean broadcast;
+    /** Broadcast mode: the last resumeWindow of replies, for sessions that reconnect (worker thread only). */
+    private final ReplayBuffer replay;
+    private final Counter notHeld;
+    private final Counter notHeldDecoded;
+    private final Counter replayed;
+    private final Counter evicted;
+    private long evictedCounted;
 
     public DefaultKafkaResponseConsumer(ResponseConsumerOptions options, ResponseListener listener) {
         this.options = options;
@@ -71,22 +79,117 @@ public final class DefaultKafkaResponseConsumer implements KafkaResponseConsumer
         invalidCounter("listener_failed");
         this.pollErrors = Counter.builder(MetricNames.RESPONSE_CONSUMER_ERRORS).tag(MetricNames.TAG_REASON, "poll")
                 .register(meters);
-        String name = "response-" + options.topic() + "-" + options.groupId();
+        this.broadcast = options.mode() == ResponseConsumerOptions.Mode.BROADCAST;
+        this.replay = new ReplayBuffer(broadcast ? options.resumeWindow().toMillis() : 0,
+                options.resumeBufferBytes());
+        this.notHeld = dropped("not_held");
+        this.notHeldDecoded = dropped("not_held_decoded");
+        this.replayed = Counter.builder(MetricNames.RESPONSE_RESUME_REPLAYED)
+                .description("Replies handed to sessions again after they reconnected").register(meters);
+        this.evicted = Counter.builder(MetricNames.RESPONSE_RESUME_EVICTED).tag(MetricNames.TAG_REASON, "bytes")
+                .description("Replies let go of the resume buffer before their window ended").register(meters);
+        io.micrometer.core.instrument.Gauge.builder(MetricNames.RESPONSE_RESUME_BUFFER_BYTES, replay,
+                ReplayBuffer::bytes).description("Bytes of replies kept for sessions that reconnect").register(meters);
+        io.micrometer.core.instrument.Gauge.builder(MetricNames.RESPONSE_RESUME_BUFFER_RECORDS, replay,
+                ReplayBuffer::records).description("Reply records kept for sessions that reconnect").register(meters);
+        String name = "response-" + options.topic() + (broadcast ? "-" + Long.toHexString(
+                java.util.concurrent.ThreadLocalRandom.current().nextLong() & 0xffffffffL) : "-" + options.groupId());
         this.worker = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "ku-" + name + "-worker");
             t.setDaemon(true);
             return t;
         });
-        this.loop = ConsumerLoop.create(ConsumerLoopOptions.subscribe(name,
-                        () -> options.consumerFactory().apply(new HashMap<>(options.consumerProperties())),
-                        List.of(options.topic()))
+        java.util.function.Supplier<org.apache.kafka.clients.consumer.Consumer<byte[], byte[]>> clients =
+                () -> options.consumerFactory().apply(new HashMap<>(options.consumerProperties()));
+        ConsumerLoopOptions.Builder loopOptions = broadcast
+                ? ConsumerLoopOptions.assign(name, clients, this::partitions).lookBack(options.resumeWindow())
+                : ConsumerLoopOptions.subscribe(name, clients, List.of(options.topic())).pinStartPositions(true);
+        this.loop = ConsumerLoop.create(loopOptions
                 .pollTimeout(options.pollTimeout())
                 .commitTimeout(options.commitTimeout())
                 .closeTimeout(Duration.ofMillis(Math.max(1, options.stopTimeout().toMillis() / 2)))
                 .backoff(options.retryBackoff(), options.maxRetryBackoff())
-                .pinStartPositions(true)
                 .meterRegistry(meters)
                 .build(), this);
+    }
+
+    private Counter dropped(String reason) {
+        return Counter.builder(MetricNames.RESPONSE_DROPPED).tag(MetricNames.TAG_REASON, reason)
+                .description("Replies dropped before delivery").register(meters);
+    }
+
+    /** Broadcast mode: every partition of the reply topic (first client only; poll thread). */
+    private java.util.Collection<org.apache.kafka.common.TopicPartition> partitions(
+            org.apache.kafka.clients.consumer.Consumer<byte[], byte[]> c) {
+        List<org.apache.kafka.common.PartitionInfo> infos = c.partitionsFor(options.topic(), options.commitTimeout());
+        if (infos == null || infos.isEmpty()) {
+            throw new io.kafkautility.KafkaUtilityException("reply topic " + options.topic() + " does not exist");
+        }
+        return infos.stream().map(i -> new org.apache.kafka.common.TopicPartition(i.topic(), i.partition())).toList();
+    }
+
+    @Override
+    public CompletableFuture<Integer> replay(String sessionId) {
+        java.util.Objects.requireNonNull(sessionId, "sessionId");
+        CompletableFuture<Integer> done = new CompletableFuture<>();
+        try {
+            worker.execute(() -> { // between live records, in order
+                int n = 0;
+                try {
+                    for (ConsumerRecord<byte[], byte[]> r : replay.of(sessionId, System.currentTimeMillis())) {
+                        RagResponse response = decodeQuietly(r);
+                        if (response != null && response.sessionId().equals(sessionId)) {
+                            try {
+                                listener.onReplay(response, Instant.ofEpochMilli(r.timestamp()));
+                            } catch (RuntimeException e) {
+                                invalidCounter("listener_failed").increment();
+                                log.error("Response listener failed on a replayed reply {}-{}@{}; skipped",
+                                        r.topic(), r.partition(), r.offset(), e);
+                            }
+                            n++;
+                        }
+                    }
+                    replayed.increment(n);
+                    done.complete(n);
+                } catch (RuntimeException e) {
+                    done.completeExceptionally(e);
+                } finally {
+                    listener.replayDone(sessionId);
+                }
+            });
+        } catch (RejectedExecutionException closed) {
+            done.completeExceptionally(new io.kafkautility.KafkaUtilityException("response consumer is closed"));
+        }
+        return done;
+    }
+
+    /** A kept record decoded again (its schema is cached by then); null, counted once already, if it does not. */
+    private RagResponse decodeQuietly(ConsumerRecord<byte[], byte[]> r) {
+        try {
+            return decoder.decode(r.value());
+        } catch (AvroDecodingException e) {
+            return null;
+        }
+    }
+
+    private void deliver(RagResponse response, ConsumerRecord<byte[], byte[]> record) {
+        try {
+            listener.onResponse(response, Instant.ofEpochMilli(record.timestamp()));
+        } catch (RuntimeException e) {
+            invalidCounter("listener_failed").increment();
+            log.error("Response listener failed for reply {}-{}@{}; skipped", record.topic(), record.partition(),
+                    record.offset(), e);
+        }
+    }
+
+    /** The {@code ku_session} header, if it is one short printable UTF-8 string. */
+    private static String sessionHeader(ConsumerRecord<byte[], byte[]> record) {
+        org.apache.kafka.common.header.Header h = record.headers().lastHeader(io.kafkautility.MessageHeaders.SESSION_ID);
+        if (h == null || h.value() == null || h.value().length == 0 || h.value().length > 256) {
+            return null;
+        }
+        String s = new String(h.value(), java.nio.charset.StandardCharsets.UTF_8);
+        return s.indexOf('\uFFFD') >= 0 ? null : s;
     }
 
     private Counter invalidCounter(String reason) {
@@ -152,6 +255,15 @@ public final class DefaultKafkaResponseConsumer implements KafkaResponseConsumer
         }
     }
 
+    private void keep(String session, ConsumerRecord<byte[], byte[]> record) {
+        replay.add(session, record, System.currentTimeMillis());
+        long n = replay.evictedForBytes();
+        if (n > evictedCounted) {
+            evicted.increment(n - evictedCounted);
+            evictedCounted = n;
+        }
+    }
+
     @Override
     public boolean onFailure(RuntimeException error, Duration retryIn) {
         pollErrors.increment();
@@ -161,6 +273,12 @@ public final class DefaultKafkaResponseConsumer implements KafkaResponseConsumer
     /** Decodes and hands over one reply (worker thread); false if stopped while waiting for the registry. */
     private boolean handle(ConsumerRecord<byte[], byte[]> record, RecordAck ack) {
         records.increment();
+        String session = broadcast ? sessionHeader(record) : null;
+        if (session != null && !listener.holds(session)) {
+            keep(session, record);
+            notHeld.increment(); // another instance's session (or one that may come back): never decoded here
+            return true;
+        }
         Duration backoff = options.retryBackoff();
         long deadline = System.nanoTime() + options.registryRetryTimeout().toNanos();
         while (true) {
@@ -191,13 +309,14 @@ public final class DefaultKafkaResponseConsumer implements KafkaResponseConsumer
                 }
                 return true;
             }
-            try {
-                listener.onResponse(response, Instant.ofEpochMilli(record.timestamp()));
-            } catch (RuntimeException e) {
-                invalidCounter("listener_failed").increment();
-                log.error("Response listener failed for reply {}-{}@{}; skipped", record.topic(), record.partition(),
-                        record.offset(), e);
+            if (broadcast) {
+                keep(response.sessionId(), record);
+                if (session == null && !listener.holds(response.sessionId())) {
+                    notHeldDecoded.increment(); // no ku_session header: decoded only to find its session
+                    return true;
+                }
             }
+            deliver(response, record);
             return true;
         }
     }

@@ -53,15 +53,42 @@ public final class DefaultWebSocketSessionManager implements WebSocketSessionMan
         }
     }
 
-    /** A question a session waits for; a new object marks the answer being delivered. */
+    /**
+     * A question a session waits for; a new object marks the final answer being delivered. Its stream position
+     * ({@code nextSeq}: the next record of the stream to deliver), the frames sent and its clock are shared with that
+     * object. Stream fields are written by the consumer's worker (one thread) and read by timers.
+     */
     private static final class Question {
         final String id;
         final boolean delivering;
+        final long acceptedNanos;
+        final AtomicInteger nextSeq;
+        final AtomicInteger frames;
+        volatile long lastActivityNanos;
+        volatile boolean firstTokenSent;
+        /** Resumed, its replay not through yet: live records wait for it (the replay brings them, in order). */
+        volatile boolean replaying;
         volatile ScheduledFuture<?> timer;
 
-        Question(String id, boolean delivering) {
+        Question(String id, int nextSeq) {
             this.id = id;
-            this.delivering = delivering;
+            this.delivering = false;
+            this.acceptedNanos = System.nanoTime();
+            this.nextSeq = new AtomicInteger(nextSeq);
+            this.frames = new AtomicInteger();
+            this.lastActivityNanos = acceptedNanos;
+        }
+
+        /** The same question, its final answer being delivered. */
+        Question(Question waiting) {
+            this.id = waiting.id;
+            this.delivering = true;
+            this.acceptedNanos = waiting.acceptedNanos;
+            this.nextSeq = waiting.nextSeq;
+            this.frames = waiting.frames;
+            this.lastActivityNanos = waiting.lastActivityNanos;
+            this.firstTokenSent = waiting.firstTokenSent;
+            this.replaying = waiting.replaying;
         }
     }
 
@@ -72,8 +99,21 @@ public final class DefaultWebSocketSessionManager implements WebSocketSessionMan
         final WebSocketConnection connection;
         final AtomicReference<Question> question = new AtomicReference<>();
         final ArrayDeque<Frame> queue = new ArrayDeque<>();
+        /** The last few questions the user stopped (their late frames are counted as such). Guarded by this. */
+        final ArrayDeque<String> cancelled = new ArrayDeque<>(4);
         boolean sending;
         boolean closed;
+
+        synchronized void cancelled(String questionId) {
+            if (cancelled.size() == 4) {
+                cancelled.pollFirst();
+            }
+            cancelled.addLast(questionId);
+        }
+
+        synchronized boolean wasCancelled(String questionId) {
+            return cancelled.contains(questionId);
+        }
 
         Session(WebSocketConnection connection) {
             this.connection = connection;
@@ -92,6 +132,13 @@ public final class DefaultWebSocketSessionManager implements WebSocketSessionMan
     private final Counter[] deliveries = new Counter[Outcome.values().length];
     private final Counter droppedUnknown;
     private final Counter droppedStale;
+    private final Counter droppedDuplicate;
+    private final Counter droppedCancelled;
+    private final Counter resumed;
+    private final Counter cancelledQuestions;
+    private final Timer timeToFirstToken;
+    private final Timer questionLatency;
+    private final io.micrometer.core.instrument.DistributionSummary framesPerQuestion;
     private final Counter accepted;
     private final Counter rejectedPending;
     private final Counter rejectedUnknown;
@@ -129,6 +176,17 @@ public final class DefaultWebSocketSessionManager implements WebSocketSessionMan
         }
         droppedUnknown = dropped("unknown_session");
         droppedStale = dropped("stale");
+        droppedDuplicate = dropped("duplicate");
+        droppedCancelled = dropped("cancelled");
+        resumed = question("resumed");
+        cancelledQuestions = question("cancelled");
+        timeToFirstToken = Timer.builder(MetricNames.RESPONSE_TIME_TO_FIRST_TOKEN).publishPercentileHistogram()
+                .description("Question accepted to its first streamed text sent to the browser").register(meters);
+        questionLatency = Timer.builder(MetricNames.RESPONSE_QUESTION_LATENCY).publishPercentileHistogram()
+                .description("Question accepted to its final answer sent to the browser").register(meters);
+        framesPerQuestion = io.micrometer.core.instrument.DistributionSummary
+                .builder(MetricNames.RESPONSE_FRAMES_PER_QUESTION).publishPercentileHistogram()
+                .description("Frames sent to the browser per answered question").register(meters);
         accepted = question("accepted");
         rejectedPending = question("rejected_pending");
         rejectedUnknown = question("rejected_unknown_session");
@@ -169,9 +227,28 @@ public final class DefaultWebSocketSessionManager implements WebSocketSessionMan
     }
 
     @Override
+    public boolean holds(String sessionId) {
+        return sessions.containsKey(sessionId);
+    }
+
+    @Override
+    public void unregister(WebSocketConnection connection) {
+        Session s = sessions.get(connection.id());
+        if (s != null && s.connection == connection) {
+            forget(connection.id(), s);
+        }
+    }
+
+    @Override
     public void unregister(String sessionId) {
-        Session s = sessions.remove(sessionId);
-        if (s == null) {
+        Session s = sessions.get(sessionId);
+        if (s != null) {
+            forget(sessionId, s);
+        }
+    }
+
+    private void forget(String sessionId, Session s) {
+        if (!sessions.remove(sessionId, s)) {
             return;
         }
         Question q = s.question.getAndSet(null);
@@ -199,7 +276,7 @@ public final class DefaultWebSocketSessionManager implements WebSocketSessionMan
             rejectedUnknown.increment();
             return Admission.REJECTED_UNKNOWN_SESSION;
         }
-        Question q = new Question(questionId, false);
+        Question q = new Question(questionId, 0);
         if (!s.question.compareAndSet(null, q)) {
             rejectedPending.increment();
             Question current = s.question.get();
@@ -225,6 +302,64 @@ public final class DefaultWebSocketSessionManager implements WebSocketSessionMan
             return Admission.REJECTED_UNKNOWN_SESSION;
         }
         return Admission.ACCEPTED;
+    }
+
+    @Override
+    public Admission resumeQuestion(String sessionId, String questionId, int lastSeq) {
+        Objects.requireNonNull(questionId, "questionId");
+        Session s = sessionId == null ? null : sessions.get(sessionId);
+        if (s == null || closed) {
+            rejectedUnknown.increment();
+            return Admission.REJECTED_UNKNOWN_SESSION;
+        }
+        int next = Math.max(0, lastSeq + 1);
+        Question current = s.question.get();
+        if (current != null) {
+            if (current.id.equals(questionId)) {
+                current.nextSeq.accumulateAndGet(next, Math::max);
+                current.replaying = true;
+                return Admission.ACCEPTED;
+            }
+            return Admission.REJECTED_PENDING;
+        }
+        Question q = new Question(questionId, next);
+        q.replaying = true;
+        if (!s.question.compareAndSet(null, q)) {
+            return Admission.REJECTED_PENDING;
+        }
+        waiting.incrementAndGet();
+        resumed.increment();
+        schedule(s, q, options.questionTimeout().toNanos());
+        return Admission.ACCEPTED;
+    }
+
+    @Override
+    public boolean cancelQuestion(String sessionId, String questionId) {
+        Session s = sessionId == null ? null : sessions.get(sessionId);
+        if (s == null) {
+            return false;
+        }
+        Question q = s.question.get();
+        if (q == null || q.delivering || !q.id.equals(questionId) || !s.question.compareAndSet(q, null)) {
+            return false;
+        }
+        s.cancelled(questionId); // before anything else can arrive for it: its late frames count as cancelled
+        waiting.decrementAndGet();
+        cancel(q);
+        cancelledQuestions.increment();
+        ObjectNode n = json.createObjectNode();
+        n.put("type", "cancelled");
+        n.put("questionId", questionId);
+        enqueue(s, write(n), o -> { });
+        return true;
+    }
+
+    private void schedule(Session s, Question q, long delayNanos) {
+        try {
+            q.timer = scheduler.schedule(() -> timeout(s, q), delayNanos, TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            // closed concurrently: the session is dropped with the manager
+        }
     }
 
     @Override
@@ -265,6 +400,12 @@ public final class DefaultWebSocketSessionManager implements WebSocketSessionMan
     }
 
     private void timeout(Session s, Question q) {
+        long idle = System.nanoTime() - q.lastActivityNanos;
+        long limit = options.questionTimeout().toNanos();
+        if (idle < limit && s.question.get() == q) {
+            schedule(s, q, limit - idle); // the stream moved meanwhile: the timeout counts from its last frame
+            return;
+        }
         if (!s.question.compareAndSet(q, null)) {
             return;
         }
@@ -275,7 +416,25 @@ public final class DefaultWebSocketSessionManager implements WebSocketSessionMan
     }
 
     @Override
+    public void onReplay(RagResponse response, Instant kafkaTimestamp) {
+        receive(response, kafkaTimestamp, true);
+    }
+
+    @Override
+    public void replayDone(String sessionId) {
+        Session s = sessions.get(sessionId);
+        Question q = s == null ? null : s.question.get();
+        if (q != null) {
+            q.replaying = false;
+        }
+    }
+
+    @Override
     public void onResponse(RagResponse response, Instant kafkaTimestamp) {
+        receive(response, kafkaTimestamp, false);
+    }
+
+    private void receive(RagResponse response, Instant kafkaTimestamp, boolean replayed) {
         Session s = sessions.get(response.sessionId());
         if (s == null) {
             droppedUnknown.increment();
@@ -284,12 +443,37 @@ public final class DefaultWebSocketSessionManager implements WebSocketSessionMan
         }
         Question q = s.question.get();
         if (q == null || q.delivering || !q.id.equals(response.questionId())) {
-            droppedStale.increment();
-            log.debug("Stale reply dropped for session {}: question {} is not the one waited for",
-                    response.sessionId(), response.questionId());
+            if (s.wasCancelled(response.questionId())) {
+                droppedCancelled.increment();
+            } else {
+                droppedStale.increment();
+                log.debug("Stale reply dropped for session {}: question {} is not the one waited for",
+                        response.sessionId(), response.questionId());
+            }
             return;
         }
-        Question delivering = new Question(q.id, true);
+        if (q.replaying && !replayed) {
+            return; // kept by the consumer: the replay that follows on its worker delivers it in order
+        }
+        if (response.seq() < q.nextSeq.get()) {
+            droppedDuplicate.increment(); // delivered before (a replay after a reconnect, or a re-sent stream)
+            return;
+        }
+        q.lastActivityNanos = System.nanoTime();
+        q.frames.incrementAndGet();
+        if (response.isDelta()) {
+            q.nextSeq.set(response.seq() + 1);
+            boolean first = !q.firstTokenSent;
+            q.firstTokenSent = true;
+            enqueue(s, delta(response), outcome -> {
+                deliveries[outcome.ordinal()].increment();
+                if (first && outcome == Outcome.SUCCESS) {
+                    timeToFirstToken.record(System.nanoTime() - q.acceptedNanos, TimeUnit.NANOSECONDS);
+                }
+            });
+            return;
+        }
+        Question delivering = new Question(q);
         if (!s.question.compareAndSet(q, delivering)) {
             droppedStale.increment();
             return;
@@ -304,6 +488,8 @@ public final class DefaultWebSocketSessionManager implements WebSocketSessionMan
             if (outcome == Outcome.SUCCESS) {
                 long nanos = Duration.between(kafkaTimestamp, options.clock().instant()).toNanos();
                 latency.record(Math.max(0, nanos), TimeUnit.NANOSECONDS);
+                questionLatency.record(System.nanoTime() - q.acceptedNanos, TimeUnit.NANOSECONDS);
+                framesPerQuestion.record(q.frames.get());
             }
         });
     }
@@ -427,10 +613,20 @@ public final class DefaultWebSocketSessionManager implements WebSocketSessionMan
         }
     }
 
+    private String delta(RagResponse r) {
+        ObjectNode n = json.createObjectNode();
+        n.put("type", "delta");
+        n.put("questionId", r.questionId());
+        n.put("seq", r.seq());
+        n.put("text", r.delta());
+        return write(n);
+    }
+
     private String answer(RagResponse r) {
         ObjectNode n = json.createObjectNode();
         n.put("type", "answer");
         n.put("questionId", r.questionId());
+        n.put("seq", r.seq());
         n.put("status", r.status().name());
         n.put("answer", r.answer());
         ArrayNode sources = n.putArray("sources");

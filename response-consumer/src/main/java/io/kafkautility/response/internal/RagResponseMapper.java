@@ -39,17 +39,20 @@ public final class RagResponseMapper implements WriterSchemaMapper<RagResponse> 
     private static final int MAX_VALUE_IN_MESSAGE = 40;
 
     // target field -> the normalized names that match it, the canonical one first
-    private static final Map<String, List<String>> NAMES = Map.of(
-            "sessionId", List.of("sessionid", "session", "wssessionid", "websocketsessionid"),
-            "questionId", List.of("questionid", "queryid", "requestid"),
-            "answer", List.of("answer", "response", "answertext", "responsetext", "text"),
-            "sources", List.of("sources", "documents", "sourcedocuments", "references"),
-            "status", List.of("status", "responsestatus", "state"),
-            "error", List.of("error", "errormessage", "errortext"),
-            "timestamp", List.of("timestamp", "ts", "time", "eventtime", "createdat", "producedat"),
-            "documentId", List.of("documentid", "docid", "id", "document"),
-            "title", List.of("title", "documenttitle", "name"),
-            "score", List.of("score", "relevance", "similarity"));
+    private static final Map<String, List<String>> NAMES = Map.ofEntries(
+            Map.entry("sessionId", List.of("sessionid", "session", "wssessionid", "websocketsessionid")),
+            Map.entry("questionId", List.of("questionid", "queryid", "requestid")),
+            Map.entry("answer", List.of("answer", "response", "answertext", "responsetext", "text")),
+            Map.entry("sources", List.of("sources", "documents", "sourcedocuments", "references")),
+            Map.entry("status", List.of("status", "responsestatus", "state")),
+            Map.entry("error", List.of("error", "errormessage", "errortext")),
+            Map.entry("timestamp", List.of("timestamp", "ts", "time", "eventtime", "createdat", "producedat")),
+            Map.entry("kind", List.of("kind", "chunkkind", "replykind")),
+            Map.entry("seq", List.of("seq", "sequence", "chunkseq", "chunksequence")),
+            Map.entry("delta", List.of("delta", "chunk", "token", "deltatext")),
+            Map.entry("documentId", List.of("documentid", "docid", "id", "document")),
+            Map.entry("title", List.of("title", "documenttitle", "name")),
+            Map.entry("score", List.of("score", "relevance", "similarity")));
 
     @Override
     public Mapping<RagResponse> mappingFor(Schema writer, int schemaId) {
@@ -61,6 +64,12 @@ public final class RagResponseMapper implements WriterSchemaMapper<RagResponse> 
         Text error = fields.text("error", false);
         Text status = fields.status();
         Sources sources = fields.sources();
+        Text kind = fields.enumOrText("kind");
+        Schema.Field seq = fields.find("seq", false);
+        if (seq != null) {
+            fields.type(seq, "seq", Schema.Type.INT, Schema.Type.LONG);
+        }
+        Text delta = fields.text("delta", false);
         String description = fields.description();
         return new Mapping<>() {
             @Override
@@ -70,7 +79,9 @@ public final class RagResponseMapper implements WriterSchemaMapper<RagResponse> 
                         answer == null ? "" : answer.read(r, schemaId),
                         sources == null ? List.of() : sources.read(r, schemaId),
                         status(status == null ? null : status.read(r, schemaId), errorText, status, schemaId),
-                        errorText, timestamp.read(r, schemaId));
+                        errorText, timestamp.read(r, schemaId), kind(kind == null ? null : kind.read(r, schemaId),
+                        kind, schemaId), seq == null ? 0 : sequence(r.get(seq.pos()), schemaId),
+                        delta == null ? "" : delta.read(r, schemaId));
             }
 
             @Override
@@ -91,6 +102,27 @@ public final class RagResponseMapper implements WriterSchemaMapper<RagResponse> 
         }
         throw invalid(schemaId, "field " + field.path + " holds unknown status '" + printable(value)
                 + "' (expected SUCCESS or ERROR, any case)");
+    }
+
+    private static RagResponse.Kind kind(String value, Text field, int schemaId) {
+        if (value == null) {
+            return RagResponse.Kind.FINAL;
+        }
+        for (RagResponse.Kind k : RagResponse.Kind.values()) {
+            if (k.name().equalsIgnoreCase(value.trim())) {
+                return k;
+            }
+        }
+        throw invalid(schemaId, "field " + field.path + " holds unknown kind '" + printable(value)
+                + "' (expected FINAL or DELTA, any case)");
+    }
+
+    private static int sequence(Object value, int schemaId) {
+        long v = value == null ? 0 : ((Number) value).longValue();
+        if (v < 0 || v > Integer.MAX_VALUE) {
+            throw invalid(schemaId, "field seq holds " + v + ", not a position in a stream");
+        }
+        return (int) v;
     }
 
     static String normalize(String name) {
@@ -214,12 +246,16 @@ public final class RagResponseMapper implements WriterSchemaMapper<RagResponse> 
         }
 
         Text status() {
-            Schema.Field f = find("status", false);
+            return enumOrText("status");
+        }
+
+        Text enumOrText(String target) {
+            Schema.Field f = find(target, false);
             if (f == null) {
                 return null;
             }
-            type(f, "status", Schema.Type.STRING, Schema.Type.ENUM);
-            return new Text(f.pos(), "status (" + f.name() + ")", false);
+            type(f, target, Schema.Type.STRING, Schema.Type.ENUM);
+            return new Text(f.pos(), target + " (" + f.name() + ")", false);
         }
 
         Time time(String target) {

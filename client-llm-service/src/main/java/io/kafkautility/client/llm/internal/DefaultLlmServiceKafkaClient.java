@@ -25,6 +25,18 @@ import io.kafkautility.requestreply.ReplySink;
 import io.kafkautility.requestreply.RequestContext;
 import io.kafkautility.requestreply.Responder;
 import io.kafkautility.requestreply.ResponderOptions;
+import io.kafkautility.requestreply.RequestRejectedException;
+import io.kafkautility.consumer.loop.ConsumerLoop;
+import io.kafkautility.consumer.loop.ConsumerLoopOptions;
+import io.kafkautility.metrics.MetricNames;
+import io.kafkautility.validation.DecodeResult;
+import java.util.HashMap;
+import java.util.concurrent.CancellationException;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -46,6 +58,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 /** The {@link LlmServiceKafkaClient} on top of core's producer, responder and Avro wire format. */
 public final class DefaultLlmServiceKafkaClient implements LlmServiceKafkaClient {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(DefaultLlmServiceKafkaClient.class);
+
     private static final String UI_SCHEMA_RESOURCE = "/avro/rag-response.avsc";
 
     private final KafkaConnectionOptions connection;
@@ -60,11 +74,41 @@ public final class DefaultLlmServiceKafkaClient implements LlmServiceKafkaClient
     private final Set<LlmServer> servers = ConcurrentHashMap.newKeySet();
     private volatile AvroWireEncoder uiEncoder;
     private volatile boolean closed;
+    /** {@link LlmServiceKafkaClient.Builder#uiReplies}: answers to UI sessions go to the UI topic, streamed. */
+    private final boolean uiReplies;
+    private final String cancelTopic;
+    private final boolean listenForCancellations;
+    /** Answers being generated, by query id (what a cancellation names). */
+    private final Map<String, Generation> generating = new ConcurrentHashMap<>();
+    /** Query ids cancelled lately, so a request whose cancellation came first is not generated at all. */
+    private final Map<String, Boolean> cancelledLately = java.util.Collections.synchronizedMap(
+            new LinkedHashMap<>(16, 0.75f, false) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+                    return size() > MAX_CANCELLED_REMEMBERED;
+                }
+            });
+    private ConsumerLoop cancellations;
+    private final io.micrometer.core.instrument.Counter cancelledCounter;
+    private static final int MAX_CANCELLED_REMEMBERED = 10_000;
+
+    /** One answer being generated: a cancellation flags it and interrupts its handler thread. */
+    private static final class Generation {
+        final Thread thread = Thread.currentThread();
+        volatile boolean cancelled;
+
+        void cancel() {
+            cancelled = true;
+            thread.interrupt();
+        }
+    }
 
     public DefaultLlmServiceKafkaClient(KafkaConnectionOptions connection, KafkaClientPool pool, String source,
                                         String groupId, String requestTopic, String responseTopic, String uiTopic,
-                                        URI schemaRegistryUrl, int handlerThreads) {
+                                        URI schemaRegistryUrl, int handlerThreads, boolean uiReplies,
+                                        String cancelTopic) {
         this.connection = connection;
+        this.uiReplies = uiReplies;
         this.publisher = new TypedPublisher(connection, pool, source);
         this.rawProducer = publisher.pool().newProducer(ProducerOptions.builder(connection).source(source).build());
         this.groupId = groupId;
@@ -72,6 +116,12 @@ public final class DefaultLlmServiceKafkaClient implements LlmServiceKafkaClient
         this.responseTopic = responseTopic != null ? responseTopic
                 : publisher.topicOf(MessageTypes.LLM_RESPONSE.name());
         this.uiTopic = uiTopic;
+        this.listenForCancellations = uiReplies || cancelTopic != null;
+        this.cancelTopic = cancelTopic != null ? cancelTopic
+                : publisher.topicOf(MessageTypes.QUERY_CANCELLED.name());
+        this.cancelledCounter = io.micrometer.core.instrument.Counter.builder(MetricNames.LLM_CANCELLED)
+                .description("Answers stopped because the user cancelled their question")
+                .register(publisher.pool().metrics().registry());
         this.schemaRegistryUrl = schemaRegistryUrl;
         AtomicInteger n = new AtomicInteger();
         this.handlerExecutor = Executors.newFixedThreadPool(handlerThreads, r -> {
@@ -85,6 +135,9 @@ public final class DefaultLlmServiceKafkaClient implements LlmServiceKafkaClient
     public LlmServer serve(LlmRequestHandler handler) {
         if (closed) {
             throw new KafkaUtilityException("LLM client is closed");
+        }
+        if (listenForCancellations) {
+            listenForCancellations();
         }
         PayloadCodec<Envelope> codec = PayloadCodec.validatedEnvelopes(publisher.pool().validator());
         Responder<Envelope, Envelope> responder = Responder.createStreaming(
@@ -125,31 +178,87 @@ public final class DefaultLlmServiceKafkaClient implements LlmServiceKafkaClient
     }
 
     private void handle(LlmRequestHandler handler, LlmRequest request, Envelope cause, ReplySink<Envelope> sink) {
+        String queryId = request.queryId();
+        Generation generation = new Generation();
+        if (queryId != null) {
+            generating.put(queryId, generation);
+            if (cancelledLately.containsKey(queryId)) {
+                generation.cancelled = true; // cancelled before it started
+            }
+        }
+        try {
+            generate(handler, request, cause, sink, generation);
+        } finally {
+            if (queryId != null) {
+                generating.remove(queryId, generation);
+            }
+            Thread.interrupted(); // a cancellation's interrupt must not reach the next request on this thread
+        }
+    }
+
+    private void generate(LlmRequestHandler handler, LlmRequest request, Envelope cause, ReplySink<Envelope> sink,
+                          Generation generation) {
         AtomicInteger sequence = new AtomicInteger();
+        AtomicInteger uiSequence = new AtomicInteger();
+        boolean ui = uiReplies && request.sessionId() != null;
         TokenStream tokens = new TokenStream() {
             @Override
             public void emit(String delta) {
-                if (request.stream() && delta != null && !delta.isEmpty()) {
+                if (generation.cancelled) {
+                    throw new CancellationException("question " + request.queryId() + " was cancelled");
+                }
+                if (delta == null || delta.isEmpty()) {
+                    return;
+                }
+                if (request.stream()) {
                     sink.next(chunk(request, cause, sequence.getAndIncrement(), delta, false, null));
+                }
+                if (ui) {
+                    publishUi(request.sessionId(), UiKind.DELTA, request.queryId(),
+                            uiSequence.getAndIncrement(), delta, null, null);
                 }
             }
 
             @Override
             public boolean streaming() {
-                return request.stream();
+                return request.stream() || ui;
+            }
+
+            @Override
+            public boolean isCancelled() {
+                return generation.cancelled;
             }
         };
         LlmResponse response;
         try {
+            if (generation.cancelled) {
+                throw new CancellationException("question " + request.queryId() + " was cancelled");
+            }
             response = handler.handle(request, tokens);
             if (response == null) {
                 throw new KafkaUtilityException("the LLM handler returned no response");
             }
         } catch (Exception e) {
+            if (generation.cancelled) { // whatever the handler threw on its way out: the user stopped it
+                sink.fail(new RequestRejectedException("CANCELLED", "the question was cancelled"));
+                return;
+            }
+            if (ui) {
+                publishUi(request.sessionId(), UiKind.FINAL, request.queryId(), uiSequence.get(), "",
+                        null, "the answer could not be produced");
+            }
             sink.fail(e);
             return;
         }
+        if (generation.cancelled) {
+            sink.fail(new RequestRejectedException("CANCELLED", "the question was cancelled"));
+            return;
+        }
         try {
+            if (ui) {
+                publishUi(request.sessionId(), UiKind.FINAL, request.queryId(), uiSequence.get(), "",
+                        response, null).join();
+            }
             if (request.stream()) {
                 sink.complete(chunk(request, cause, sequence.getAndIncrement(), "", true, response));
             } else {
@@ -195,13 +304,101 @@ public final class DefaultLlmServiceKafkaClient implements LlmServiceKafkaClient
 
     @Override
     public CompletableFuture<SendResult> publishUiResponse(UiReply reply) {
+        return publishUi(reply, UiKind.FINAL, 0, "");
+    }
+
+    /** What a record on the UI topic is: the whole answer, or one piece of a streamed one. */
+    private enum UiKind { FINAL, DELTA }
+
+    /**
+     * Publishes one record of the UI stream of {@code queryId}: a delta, or the final answer (from {@code response},
+     * or an error reply when {@code error} is set). Asynchronous; a failure is logged here (the requester still gets
+     * its reply over request-reply) and fails the returned future.
+     */
+    private CompletableFuture<SendResult> publishUi(String sessionId, UiKind kind, String queryId, int seq,
+                                                    String delta, LlmResponse response, String error) {
+        UiReply reply = error != null ? UiReply.error(sessionId, queryId, error)
+                : UiReply.success(sessionId, queryId, response == null ? "" : response.answer(),
+                response == null ? List.of() : response.sources());
+        return publishUi(reply, kind, seq, delta).whenComplete((r, e) -> {
+            if (e != null) {
+                log.warn("UI {} record {} of question {} could not be published: {}", kind, seq,
+                        queryId, e.toString());
+            }
+        });
+    }
+
+    private CompletableFuture<SendResult> publishUi(UiReply reply, UiKind kind, int seq, String delta) {
         try {
             AvroWireEncoder encoder = uiEncoder();
-            byte[] value = encoder.encode(toAvro(reply, encoder.schema()));
-            return rawProducer.sendRecord(new ProducerRecord<>(uiTopic, null,
-                    reply.sessionId().getBytes(StandardCharsets.UTF_8), value));
+            byte[] value = encoder.encode(toAvro(reply, encoder.schema(), kind, seq, delta));
+            byte[] session = reply.sessionId().getBytes(StandardCharsets.UTF_8);
+            org.apache.kafka.common.header.internals.RecordHeaders headers =
+                    new org.apache.kafka.common.header.internals.RecordHeaders();
+            headers.add(io.kafkautility.MessageHeaders.SESSION_ID, session); // chat backends route by it, undecoded
+            return rawProducer.sendRecord(new ProducerRecord<>(uiTopic, null, session, value, headers));
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /**
+     * Reads {@code rag.query.cancelled} from every partition of the cancellation topic (no group: every instance sees
+     * every cancellation) and stops the generation it names, if this instance runs it. Started by the first
+     * {@link #serve}; a missing topic is retried with backoff and does not keep requests from being served.
+     */
+    private synchronized void listenForCancellations() {
+        if (cancellations != null) {
+            return;
+        }
+        Map<String, Object> props = new HashMap<>(connection.clientProperties());
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10);
+        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        props.compute(ConsumerConfig.CLIENT_ID_CONFIG, (k, v) -> (v == null ? publisher.source() : v)
+                + "-cancellations");
+        cancellations = ConsumerLoop.create(ConsumerLoopOptions.assign("llm-cancellations-" + publisher.source(),
+                () -> new KafkaConsumer<byte[], byte[]>(new HashMap<>(props)), c -> {
+                    List<org.apache.kafka.common.PartitionInfo> infos = c.partitionsFor(cancelTopic,
+                            java.time.Duration.ofSeconds(10));
+                    if (infos == null || infos.isEmpty()) {
+                        throw new KafkaUtilityException("cancellation topic " + cancelTopic + " does not exist");
+                    }
+                    return infos.stream().map(i -> new TopicPartition(i.topic(), i.partition())).toList();
+                }).commitInterval(java.time.Duration.ZERO).build(), (record, ack) -> {
+                    ack.begin();
+                    try {
+                        onCancellation(record);
+                    } finally {
+                        ack.done();
+                    }
+                }).start();
+    }
+
+    private void onCancellation(ConsumerRecord<byte[], byte[]> record) {
+        if (record.value() == null) {
+            return;
+        }
+        DecodeResult decoded = publisher.pool().validator().decode(record.value(),
+                io.kafkautility.message.EnvelopeCodec.headerMap(record.headers()));
+        if (!decoded.isValid() || !MessageTypes.QUERY_CANCELLED.name().equals(decoded.envelope().type())) {
+            log.warn("Record {}-{}@{} on the cancellation topic is not a valid rag.query.cancelled; ignored",
+                    record.topic(), record.partition(), record.offset());
+            return;
+        }
+        String queryId = decoded.envelope().data().path("queryId").asText(null);
+        if (queryId == null) {
+            return;
+        }
+        cancelledLately.put(queryId, Boolean.TRUE);
+        Generation g = generating.get(queryId);
+        if (g != null && !g.cancelled) {
+            g.cancel();
+            cancelledCounter.increment();
+            log.info("Stopped generating the answer to question {} (cancelled by the user)",
+                    queryId);
         }
     }
 
@@ -235,7 +432,7 @@ public final class DefaultLlmServiceKafkaClient implements LlmServiceKafkaClient
         }
     }
 
-    private static GenericRecord toAvro(UiReply reply, Schema schema) {
+    private static GenericRecord toAvro(UiReply reply, Schema schema, UiKind kind, int seq, String delta) {
         GenericRecord record = new GenericData.Record(schema);
         record.put("sessionId", reply.sessionId());
         record.put("questionId", reply.questionId());
@@ -252,6 +449,9 @@ public final class DefaultLlmServiceKafkaClient implements LlmServiceKafkaClient
         record.put("status", new GenericData.EnumSymbol(schema.getField("status").schema(), reply.status().name()));
         record.put("error", reply.error());
         record.put("timestamp", reply.timestamp().toEpochMilli());
+        record.put("kind", new GenericData.EnumSymbol(schema.getField("kind").schema(), kind.name()));
+        record.put("seq", seq);
+        record.put("delta", delta);
         return record;
     }
 
@@ -262,6 +462,11 @@ public final class DefaultLlmServiceKafkaClient implements LlmServiceKafkaClient
         }
         closed = true;
         try {
+            synchronized (this) {
+                if (cancellations != null) {
+                    cancellations.close();
+                }
+            }
             for (LlmServer server : List.copyOf(servers)) {
                 server.close();
             }

@@ -73,6 +73,22 @@ public final class DefaultQueryServiceKafkaClient implements QueryServiceKafkaCl
         }
     }
 
+    @Override
+    public CompletableFuture<SendResult> cancel(String queryId, String sessionId) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("queryId", queryId);
+        if (sessionId != null) {
+            data.put("sessionId", sessionId);
+        }
+        data.put("cancelledAt", java.time.Instant.now().toString());
+        try {
+            return publisher.publish(publisher.topicOf(MessageTypes.QUERY_CANCELLED.name()),
+                    MessageTypes.QUERY_CANCELLED.name(), data);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
     private Envelope request(LlmQuestion question, boolean stream) {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("requestId", question.requestId());
