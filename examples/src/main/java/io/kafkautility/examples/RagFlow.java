@@ -42,7 +42,7 @@ public final class RagFlow {
 
     /** The topics the flow uses. */
     public static final List<String> TOPICS = List.of("rag.documents", "rag.queries", "rag.llm.requests",
-            "rag.llm.responses", "respostas", "rag.query.cancellations");
+            "rag.llm.responses", "respostas", "rag.query.cancellations", "respostas.sessions");
 
     private static final Duration STEP_TIMEOUT = Duration.ofSeconds(30);
 

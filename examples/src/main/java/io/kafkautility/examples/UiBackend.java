@@ -76,6 +76,14 @@ public final class UiBackend implements AutoCloseable {
      */
     public UiBackend(KafkaConnectionOptions connection, KafkaClientPool pool, String schemaRegistryUrl, int port,
                      String responseGroupId, Function<String, List<ContextChunk>> retriever) throws Exception {
+        this(connection, pool, schemaRegistryUrl, port, responseGroupId, retriever,
+                ResponseConsumerOptions.DEFAULT_RESUME_WINDOW);
+    }
+
+    /** @param resumeWindow how long replies are kept for pages that reconnect (and orphans are waited for) */
+    public UiBackend(KafkaConnectionOptions connection, KafkaClientPool pool, String schemaRegistryUrl, int port,
+                     String responseGroupId, Function<String, List<ContextChunk>> retriever, Duration resumeWindow)
+            throws Exception {
         this.retriever = retriever;
         this.queries = QueryServiceKafkaClient.builder().connection(connection).pool(pool).source("ui-backend")
                 .build();
@@ -87,6 +95,7 @@ public final class UiBackend implements AutoCloseable {
                 .connection(connection)
                 .groupId(responseGroupId)
                 .schemaRegistry(SchemaRegistryOptions.builder(schemaRegistryUrl).build())
+                .resumeWindow(resumeWindow)
                 .meterRegistry(prometheus)
                 .build(), sessions);
         responses.start();

@@ -53,6 +53,11 @@ class ScaleOutIT {
         }
 
         Chat(KafkaCluster cluster, int n, Duration tokenTime, int llmThreads) throws Exception {
+            this(cluster, n, tokenTime, llmThreads, Duration.ofSeconds(60));
+        }
+
+        Chat(KafkaCluster cluster, int n, Duration tokenTime, int llmThreads, Duration resumeWindow)
+                throws Exception {
             try (Admin admin = cluster.admin()) {
                 Set<String> existing = admin.listTopics().names().get();
                 for (String topic : RagFlow.TOPICS) {
@@ -69,7 +74,8 @@ class ScaleOutIT {
             server = llm.serve(model);
             for (int i = 0; i < n; i++) { // the same configuration for every instance, as replicas have
                 instances.add(new UiBackend(connection, pool, registry.url(), 0, "rag-flink-ui-group",
-                        question -> List.of(new ContextChunk("doc-kafka#0", "doc-kafka", UiStack.DOCUMENT, 1.0))));
+                        question -> List.of(new ContextChunk("doc-kafka#0", "doc-kafka", UiStack.DOCUMENT, 1.0)),
+                        resumeWindow));
             }
             server.ready().get(60, TimeUnit.SECONDS);
             for (UiBackend b : instances) {
@@ -202,6 +208,62 @@ class ScaleOutIT {
         System.out.println(report.line());
         report.assertNothingLost();
         report.assertNoDuplicates();
+    }
+
+    @Test
+    void anAnswerNoInstanceCouldDeliverIsCountedAndLoggedOnceAcrossTheInstances(KafkaCluster cluster)
+            throws Exception {
+        java.io.ByteArrayOutputStream log = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream err = System.err;
+        try (Chat chat = new Chat(cluster, 3, Duration.ofMillis(20), 8, Duration.ofSeconds(2))) {
+            // a page that leaves mid-answer and comes back on another instance in time: not an orphan
+            ChatPage back = new ChatPage("comes-back").connect(chat.port(1));
+            back.ask("q-back-" + UUID.randomUUID(), QUESTION);
+            await().atMost(Duration.ofSeconds(30)).until(() -> back.lastSeq >= 0);
+            back.disconnect();
+            back.connect(chat.port(2)).resume();
+            // a page that leaves before its answer and never comes back
+            ChatPage gone = new ChatPage("gone").connect(chat.port(0));
+            String orphan = "q-orphan-" + UUID.randomUUID();
+            System.setErr(new java.io.PrintStream(new java.io.OutputStream() { // slf4j-simple logs to System.err
+                @Override
+                public void write(int b) {
+                    err.write(b);
+                    synchronized (log) {
+                        log.write(b);
+                    }
+                }
+
+                @Override
+                public void write(byte[] b, int off, int len) {
+                    err.write(b, off, len);
+                    synchronized (log) {
+                        log.write(b, off, len);
+                    }
+                }
+            }, true));
+            gone.ask(orphan, QUESTION);
+            gone.disconnect();
+            await().atMost(Duration.ofSeconds(60)).until(() -> back.answer != null);
+            await().atMost(Duration.ofSeconds(60)).until(() -> orphans(chat) == 1);
+            await().during(Duration.ofSeconds(6)).atMost(Duration.ofSeconds(8)).until(() -> orphans(chat) == 1);
+            back.close();
+        } finally {
+            System.setErr(err);
+        }
+        long lines = log.toString(java.nio.charset.StandardCharsets.UTF_8).lines()
+                .filter(l -> l.contains("reached no page")).count();
+        assertThat(lines).as("INFO lines naming the question").isEqualTo(1);
+        System.out.println("ORPHAN: an answer whose page never came back counted once over 3 instances, 1 INFO line; "
+                + "a page back within the window on another instance: not counted");
+    }
+
+    private static double orphans(Chat chat) {
+        double n = 0;
+        for (int i = 0; i < chat.instances.size(); i++) {
+            n += chat.dropped(i, "no_session");
+        }
+        return n;
     }
 
     @Test

@@ -114,7 +114,7 @@ class EnvelopeTest {
         MessageCatalog catalog = MessageCatalog.standard();
         assertThat(catalog.definitions()).extracting(MessageDefinition::name).containsExactly(
                 "rag.document.uploaded", "rag.document.processed", "rag.document.deleted", "rag.query.submitted",
-                "rag.llm.request", "rag.llm.response", "rag.llm.response.chunk");
+                "rag.llm.request", "rag.llm.response", "rag.llm.response.chunk", "rag.query.cancelled");
         MessageDefinition query = catalog.get("rag.query.submitted");
         assertThat(query.topic()).isEqualTo("rag.queries");
         assertThat(query.keyField()).isEqualTo("sessionId");
@@ -123,7 +123,7 @@ class EnvelopeTest {
         assertThat(query.keyOf(TestData.querySubmitted())).hasValue("sess-9");
         for (MessageType t : new MessageType[] {MessageTypes.DOCUMENT_UPLOADED, MessageTypes.DOCUMENT_PROCESSED,
                 MessageTypes.DOCUMENT_DELETED, MessageTypes.QUERY_SUBMITTED, MessageTypes.LLM_REQUEST,
-                MessageTypes.LLM_RESPONSE, MessageTypes.LLM_RESPONSE_CHUNK}) {
+                MessageTypes.LLM_RESPONSE, MessageTypes.LLM_RESPONSE_CHUNK, MessageTypes.QUERY_CANCELLED}) {
             assertThat(catalog.get(t.name()).latest()).as("MessageTypes constant is the current version").isEqualTo(t);
         }
         assertThatThrownBy(() -> catalog.get("rag.nope")).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("unknown");

@@ -79,8 +79,11 @@ public final class ResponseConsumerOptions {
     private final Mode mode;
     private final Duration resumeWindow;
     private final long resumeBufferBytes;
+    private final String sessionDirectoryTopic;
 
     private ResponseConsumerOptions(Builder b) {
+        this.sessionDirectoryTopic = b.sessionDirectoryTopic != null ? b.sessionDirectoryTopic
+                : b.topic + ".sessions";
         this.mode = b.mode;
         this.resumeWindow = b.resumeWindow;
         this.resumeBufferBytes = b.resumeBufferBytes;
@@ -222,6 +225,16 @@ public final class ResponseConsumerOptions {
         return resumeBufferBytes;
     }
 
+    /**
+     * Broadcast mode: the compacted topic through which the instances tell each other which sessions each holds, so
+     * that a reply no instance could deliver within the resume window is counted and logged once
+     * ({@code kafka.utility.response.dropped{reason=no_session}}, one INFO line with its question id); default
+     * {@code <topic>.sessions}. When it does not exist the instances deliver as usual but report no such replies.
+     */
+    public String sessionDirectoryTopic() {
+        return sessionDirectoryTopic;
+    }
+
     /** Creates the Kafka consumer (a seam for tests); default {@code new KafkaConsumer<>(props)}. */
     public Function<Map<String, Object>, Consumer<byte[], byte[]>> consumerFactory() {
         return consumerFactory;
@@ -263,6 +276,7 @@ public final class ResponseConsumerOptions {
         private Mode mode = Mode.BROADCAST;
         private Duration resumeWindow = DEFAULT_RESUME_WINDOW;
         private long resumeBufferBytes = DEFAULT_RESUME_BUFFER_BYTES;
+        private String sessionDirectoryTopic;
 
         private Builder() {
         }
@@ -357,6 +371,12 @@ public final class ResponseConsumerOptions {
         /** How instances share the topic; see {@link Mode}. */
         public Builder mode(Mode mode) {
             this.mode = Objects.requireNonNull(mode, "mode");
+            return this;
+        }
+
+        /** The session directory's topic (broadcast mode); {@code <topic>.sessions} by default. */
+        public Builder sessionDirectoryTopic(String topic) {
+            this.sessionDirectoryTopic = notBlank("sessionDirectoryTopic", topic);
             return this;
         }
 

@@ -101,6 +101,19 @@ public interface WebSocketSessionManager extends ResponseListener, AutoCloseable
      */
     void failQuestion(String sessionId, String questionId, String code, String message);
 
+    /** Told when a session is registered here and when it leaves (called on the registering/unregistering thread). */
+    interface SessionListener {
+        void opened(String sessionId);
+
+        void closed(String sessionId);
+    }
+
+    /**
+     * Adds a listener of sessions opening and leaving (the broadcast response consumer uses it to tell the other
+     * instances which sessions this one holds). A throwing listener is logged and ignored.
+     */
+    void addSessionListener(SessionListener listener);
+
     /** Open sessions. */
     int sessionCount();
 

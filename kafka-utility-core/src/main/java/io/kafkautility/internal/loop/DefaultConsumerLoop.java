@@ -215,7 +215,7 @@ public final class DefaultConsumerLoop implements ConsumerLoop {
             c.seekToEnd(partitions);
             Map<TopicPartition, org.apache.kafka.clients.consumer.OffsetAndTimestamp> from = Map.of();
             if (!options.lookBack().isZero() && !partitions.isEmpty()) {
-                long since = System.currentTimeMillis() - options.lookBack().toMillis();
+                long since = Math.max(0, System.currentTimeMillis() - options.lookBack().toMillis());
                 Map<TopicPartition, Long> query = new HashMap<>();
                 partitions.forEach(tp -> query.put(tp, since));
                 from = c.offsetsForTimes(query, options.commitTimeout());

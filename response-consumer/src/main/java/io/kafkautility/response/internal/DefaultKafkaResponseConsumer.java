@@ -63,6 +63,17 @@ public final class DefaultKafkaResponseConsumer implements KafkaResponseConsumer
     private final Counter replayed;
     private final Counter evicted;
     private long evictedCounted;
+    /** Broadcast mode: who holds which session across instances; null in group mode. */
+    private final SessionDirectory directory;
+    private final Counter orphaned;
+    /** Final replies of sessions no instance held when they came, by session, until the resume window ends. */
+    private final Map<String, java.util.Queue<Orphan>> maybeOrphans = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicInteger maybeOrphanCount =
+            new java.util.concurrent.atomic.AtomicInteger();
+    private static final int MAX_MAYBE_ORPHANS = 100_000;
+
+    private record Orphan(ConsumerRecord<byte[], byte[]> record, long deadlineMillis) {
+    }
 
     public DefaultKafkaResponseConsumer(ResponseConsumerOptions options, ResponseListener listener) {
         this.options = options;
@@ -92,8 +103,36 @@ public final class DefaultKafkaResponseConsumer implements KafkaResponseConsumer
                 ReplayBuffer::bytes).description("Bytes of replies kept for sessions that reconnect").register(meters);
         io.micrometer.core.instrument.Gauge.builder(MetricNames.RESPONSE_RESUME_BUFFER_RECORDS, replay,
                 ReplayBuffer::records).description("Reply records kept for sessions that reconnect").register(meters);
-        String name = "response-" + options.topic() + (broadcast ? "-" + Long.toHexString(
-                java.util.concurrent.ThreadLocalRandom.current().nextLong() & 0xffffffffL) : "-" + options.groupId());
+        this.orphaned = dropped("no_session");
+        String instance = Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong() & 0xffffffffL);
+        String name = "response-" + options.topic() + (broadcast ? "-" + instance : "-" + options.groupId());
+        this.directory = broadcast ? new SessionDirectory(options.sessionDirectoryTopic(), instance,
+                new org.apache.kafka.clients.producer.KafkaProducer<>(producerProperties(options),
+                        new org.apache.kafka.common.serialization.ByteArraySerializer(),
+                        new org.apache.kafka.common.serialization.ByteArraySerializer()),
+                () -> options.consumerFactory().apply(new HashMap<>(options.consumerProperties()))) : null;
+        if (directory != null) {
+            directory.onClaim(session -> {
+                java.util.Queue<Orphan> q = maybeOrphans.remove(session); // held again: the replay delivers them
+                if (q != null) {
+                    maybeOrphanCount.addAndGet(-q.size());
+                }
+            });
+            directory.every(this::reportOrphans);
+            if (listener instanceof io.kafkautility.response.WebSocketSessionManager manager) {
+                manager.addSessionListener(new io.kafkautility.response.WebSocketSessionManager.SessionListener() {
+                    @Override
+                    public void opened(String sessionId) {
+                        directory.claim(sessionId);
+                    }
+
+                    @Override
+                    public void closed(String sessionId) {
+                        directory.release(sessionId);
+                    }
+                });
+            }
+        }
         this.worker = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "ku-" + name + "-worker");
             t.setDaemon(true);
@@ -111,6 +150,63 @@ public final class DefaultKafkaResponseConsumer implements KafkaResponseConsumer
                 .backoff(options.retryBackoff(), options.maxRetryBackoff())
                 .meterRegistry(meters)
                 .build(), this);
+    }
+
+    private static Map<String, Object> producerProperties(ResponseConsumerOptions options) {
+        Map<String, Object> p = new HashMap<>();
+        options.consumerProperties().forEach((k, v) -> {
+            if (org.apache.kafka.clients.producer.ProducerConfig.configNames().contains(k)
+                    && !k.endsWith("serializer")) {
+                p.put(k, v);
+            }
+        });
+        p.put(org.apache.kafka.clients.producer.ProducerConfig.LINGER_MS_CONFIG, 0);
+        p.put(org.apache.kafka.clients.producer.ProducerConfig.MAX_BLOCK_MS_CONFIG, 2_000);
+        p.compute(org.apache.kafka.clients.producer.ProducerConfig.CLIENT_ID_CONFIG,
+                (k, v) -> (v == null ? "response-consumer" : v) + "-sessions");
+        return p;
+    }
+
+    /**
+     * A final reply of a session no live instance holds: kept aside until the resume window ends, unless some instance
+     * claims the session meanwhile (then its replay delivers it). Worker thread.
+     */
+    private void maybeOrphan(String session, ConsumerRecord<byte[], byte[]> record) {
+        if (directory == null || directory.holder(session) != null || !directory.ready().isDone()
+                || directory.ready().isCompletedExceptionally()) {
+            return;
+        }
+        if (maybeOrphanCount.incrementAndGet() > MAX_MAYBE_ORPHANS) {
+            maybeOrphanCount.decrementAndGet();
+            return; // bounded: a flood of replies for nobody is still counted as not_held
+        }
+        maybeOrphans.computeIfAbsent(session, s -> new java.util.concurrent.ConcurrentLinkedQueue<>())
+                .add(new Orphan(record, System.currentTimeMillis() + options.resumeWindow().toMillis()));
+    }
+
+    /** Every 5 s: the kept-aside replies whose window ended with nobody holding their session, reported once. */
+    private void reportOrphans() {
+        long now = System.currentTimeMillis();
+        boolean reporter = directory.reportsOrphans();
+        for (Map.Entry<String, java.util.Queue<Orphan>> e : maybeOrphans.entrySet()) {
+            java.util.Queue<Orphan> q = e.getValue();
+            Orphan o;
+            while ((o = q.peek()) != null && o.deadlineMillis() <= now) {
+                q.poll();
+                maybeOrphanCount.decrementAndGet();
+                if (reporter && directory.holder(e.getKey()) == null && !listener.holds(e.getKey())) {
+                    RagResponse r = decodeQuietly(o.record());
+                    orphaned.increment();
+                    log.info("The answer to question {} reached no page: no instance held session {} within {} of "
+                                    + "it ({}-{}@{})", r == null ? "?" : Ids.safe(r.questionId()),
+                            Ids.safe(e.getKey()), options.resumeWindow(), o.record().topic(), o.record().partition(),
+                            o.record().offset());
+                }
+            }
+            if (q.isEmpty()) {
+                maybeOrphans.remove(e.getKey(), q);
+            }
+        }
     }
 
     private Counter dropped(String reason) {
@@ -203,6 +299,15 @@ public final class DefaultKafkaResponseConsumer implements KafkaResponseConsumer
             throw new IllegalStateException("response consumer on " + options.topic() + " is closed");
         }
         if (started.compareAndSet(false, true)) {
+            if (directory != null) {
+                directory.start();
+                directory.ready().whenComplete((v, e) -> {
+                    if (e != null) {
+                        log.warn("Session directory {} unavailable ({}): replies no instance could deliver are not "
+                                + "reported", options.sessionDirectoryTopic(), e.toString());
+                    }
+                });
+            }
             loop.start();
             log.info("Response consumer started: {}", options);
         }
@@ -232,6 +337,9 @@ public final class DefaultKafkaResponseConsumer implements KafkaResponseConsumer
         }
         stopping = true;
         loop.close(options.stopTimeout().dividedBy(2));
+        if (directory != null) {
+            directory.close();
+        }
         worker.shutdownNow();
         log.info("Response consumer on {} stopped", options.topic());
     }
@@ -277,6 +385,9 @@ public final class DefaultKafkaResponseConsumer implements KafkaResponseConsumer
         if (session != null && !listener.holds(session)) {
             keep(session, record);
             notHeld.increment(); // another instance's session (or one that may come back): never decoded here
+            if (record.headers().lastHeader(io.kafkautility.MessageHeaders.CHUNK_FINAL) != null) {
+                maybeOrphan(session, record);
+            }
             return true;
         }
         Duration backoff = options.retryBackoff();
@@ -313,6 +424,9 @@ public final class DefaultKafkaResponseConsumer implements KafkaResponseConsumer
                 keep(response.sessionId(), record);
                 if (session == null && !listener.holds(response.sessionId())) {
                     notHeldDecoded.increment(); // no ku_session header: decoded only to find its session
+                    if (!response.isDelta()) {
+                        maybeOrphan(response.sessionId(), record);
+                    }
                     return true;
                 }
             }

@@ -146,6 +146,7 @@ public final class DefaultWebSocketSessionManager implements WebSocketSessionMan
     private final Counter failed;
     private final Timer latency;
     private volatile boolean closed;
+    private final java.util.List<SessionListener> sessionListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public DefaultWebSocketSessionManager(SessionManagerOptions options) {
         this.options = Objects.requireNonNull(options, "options");
@@ -224,6 +225,22 @@ public final class DefaultWebSocketSessionManager implements WebSocketSessionMan
         if (previous != null) {
             throw new IllegalStateException("a session with id " + connection.id() + " is already registered");
         }
+        tell(l -> l.opened(connection.id()));
+    }
+
+    @Override
+    public void addSessionListener(SessionListener listener) {
+        sessionListeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    private void tell(Consumer<SessionListener> event) {
+        for (SessionListener l : sessionListeners) {
+            try {
+                event.accept(l);
+            } catch (RuntimeException e) {
+                log.warn("Session listener {} failed: {}", l, e.toString());
+            }
+        }
     }
 
     @Override
@@ -251,6 +268,7 @@ public final class DefaultWebSocketSessionManager implements WebSocketSessionMan
         if (!sessions.remove(sessionId, s)) {
             return;
         }
+        tell(l -> l.closed(sessionId));
         Question q = s.question.getAndSet(null);
         if (q != null) {
             waiting.decrementAndGet();

@@ -336,6 +336,9 @@ public final class DefaultLlmServiceKafkaClient implements LlmServiceKafkaClient
             org.apache.kafka.common.header.internals.RecordHeaders headers =
                     new org.apache.kafka.common.header.internals.RecordHeaders();
             headers.add(io.kafkautility.MessageHeaders.SESSION_ID, session); // chat backends route by it, undecoded
+            if (kind == UiKind.FINAL) { // and tell the end of an answer by this, undecoded too
+                headers.add(io.kafkautility.MessageHeaders.CHUNK_FINAL, "true".getBytes(StandardCharsets.UTF_8));
+            }
             return rawProducer.sendRecord(new ProducerRecord<>(uiTopic, null, session, value, headers));
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
@@ -364,17 +367,45 @@ public final class DefaultLlmServiceKafkaClient implements LlmServiceKafkaClient
                     List<org.apache.kafka.common.PartitionInfo> infos = c.partitionsFor(cancelTopic,
                             java.time.Duration.ofSeconds(10));
                     if (infos == null || infos.isEmpty()) {
-                        throw new KafkaUtilityException("cancellation topic " + cancelTopic + " does not exist");
+                        throw new MissingTopic("cancellation topic " + cancelTopic + " does not exist");
                     }
                     return infos.stream().map(i -> new TopicPartition(i.topic(), i.partition())).toList();
-                }).commitInterval(java.time.Duration.ZERO).build(), (record, ack) -> {
-                    ack.begin();
-                    try {
-                        onCancellation(record);
-                    } finally {
-                        ack.done();
+                }).commitInterval(java.time.Duration.ZERO).build(), new io.kafkautility.consumer.loop.RecordSink() {
+                    @Override
+                    public void accept(ConsumerRecord<byte[], byte[]> record,
+                                       io.kafkautility.consumer.loop.RecordAck ack) {
+                        ack.begin();
+                        try {
+                            onCancellation(record);
+                        } finally {
+                            ack.done();
+                        }
+                    }
+
+                    private int missing;
+
+                    @Override
+                    public boolean onFailure(RuntimeException error, java.time.Duration retryIn) {
+                        // a topic just created may not be known yet; still missing after a few tries (about 6 s):
+                        // said once, and answers are generated regardless
+                        return !(error instanceof MissingTopic) || ++missing < 7;
                     }
                 }).start();
+        cancellations.ready().whenComplete((v, e) -> {
+            if (e != null) {
+                log.warn("Cancellations cannot be read ({}): answers are not stopped when users cancel",
+                        e.toString());
+            }
+        });
+    }
+
+    /** The cancellation topic does not exist. */
+    private static final class MissingTopic extends KafkaUtilityException {
+        private static final long serialVersionUID = 1L;
+
+        MissingTopic(String message) {
+            super(message);
+        }
     }
 
     private void onCancellation(ConsumerRecord<byte[], byte[]> record) {
