@@ -24,7 +24,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * Broker: {@code KAFKA_BOOTSTRAP_SERVERS} when set, else an in-JVM KRaft broker.
  *
  * <p>Switches: {@code -Dbench.rounds} (measured rounds, default 3), {@code -Dbench.warmupRounds} (unmeasured rounds
- * first, default 2), {@code -Dbench.only=producer,consumer,requestreply,routing,micro} (a subset writes
+ * first, default 2), {@code -Dbench.only=producer,consumer,requestreply,routing,scaleout,micro} (a subset writes
  * {@code target/RESULTS-partial.md} instead), {@code -Dbench.micro} (JMH method regex) and
  * {@code -Dbench.jmhProfiler} (e.g. {@code stack}).
  */
@@ -277,11 +277,15 @@ public final class BenchmarkMain {
         add(Result.absoluteAtMost("chat on 4 instances: frames lost (produced for waiting sessions, not handed over)",
                 "frames", Double.NaN, lost, 0));
         double cpuShare = o.observerCpuMillis() / (o.seconds() * 1000) * 100;
+        double rawShare = o.rawCpuMillis() / (o.seconds() * 1000) * 100;
         add(Result.info("chat on 4 instances: CPU an instance spends on other instances' replies "
-                + "(one holding no session)", "% of a core", Double.NaN, cpuShare));
+                + "(one holding no session; vs a raw consumer polling the same records)", "% of a core", rawShare,
+                cpuShare));
         notes.add(String.format("scale-out: %d records produced and %d frames handed over in %.1f s; the observer "
-                        + "instance spent %.0f ms of CPU (%.1f us per record read for others)", o.produced(),
-                o.delivered(), o.seconds(), o.observerCpuMillis(), o.observerCpuMillis() * 1000 / o.recordsRead()));
+                        + "instance spent %.0f ms of CPU (%.1f us per record read for others), the raw poll %.0f ms "
+                        + "(%.1f us per record)", o.produced(), o.delivered(), o.seconds(), o.observerCpuMillis(),
+                o.observerCpuMillis() * 1000 / o.recordsRead(), o.rawCpuMillis(),
+                o.rawCpuMillis() * 1000 / o.recordsRead()));
     }
 
     /** 5. JMH micro-benchmarks (forked JVM, short settings). */

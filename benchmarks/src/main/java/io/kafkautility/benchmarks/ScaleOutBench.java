@@ -50,7 +50,7 @@ final class ScaleOutBench {
     private static final Pattern FRAME = Pattern.compile("\"questionId\":\"([^\"]+)\",\"seq\":(\\d+)");
 
     record Outcome(List<Double> rawMillis, List<Double> oursMillis, long produced, long delivered,
-                   double observerCpuMillis, double seconds, long recordsRead) {
+                   double observerCpuMillis, double seconds, long recordsRead, double rawCpuMillis) {
     }
 
     private final String bootstrap;
@@ -114,15 +114,22 @@ final class ScaleOutBench {
             int warmup = recordsPerSecond; // one second, not measured: JIT, first registry lookup
             int records = warmup + measured;
             AtomicLong rawSeen = new AtomicLong();
+            AtomicLong rawCpu = new AtomicLong();
             Thread rawThread = new Thread(() -> {
-                while (!Thread.currentThread().isInterrupted()) {
-                    for (var r : rawConsumer.poll(Duration.ofMillis(50))) {
-                        rawSeen.incrementAndGet();
-                        if (r.timestamp() >= measureFrom.get()) {
-                            raw.add((System.currentTimeMillis() - r.timestamp()) * 1.0);
+                long cpu0 = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+                try {
+                    while (!Thread.currentThread().isInterrupted()) {
+                        for (var r : rawConsumer.poll(Duration.ofMillis(50))) {
+                            rawSeen.incrementAndGet();
+                            if (r.timestamp() >= measureFrom.get()) {
+                                raw.add((System.currentTimeMillis() - r.timestamp()) * 1.0);
+                            }
                         }
                     }
+                } catch (org.apache.kafka.common.errors.InterruptException done) {
+                    // the run is over
                 }
+                rawCpu.set(ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - cpu0);
             }, "raw-scale-out-baseline");
             rawThread.start();
 
@@ -180,7 +187,7 @@ final class ScaleOutBench {
             rawThread.interrupt();
             rawThread.join(5000);
             return new Outcome(new ArrayList<>(raw), new ArrayList<>(ours), producedAt.size(), delivered.get(),
-                    observerCpu, seconds, rawSeen.get());
+                    observerCpu, seconds, rawSeen.get(), rawCpu.get() / 1e6);
         } finally {
             consumers.forEach(KafkaResponseConsumer::close);
             managers.forEach(WebSocketSessionManager::close);
