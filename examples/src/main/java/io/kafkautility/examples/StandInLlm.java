@@ -22,6 +22,7 @@ public final class StandInLlm implements LlmRequestHandler {
 
     private final Duration tokenTime;
     private final Map<String, Long> stoppedAt = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicInteger completed = new java.util.concurrent.atomic.AtomicInteger();
 
     public StandInLlm(Duration tokenTime) {
         this.tokenTime = tokenTime;
@@ -45,6 +46,7 @@ public final class StandInLlm implements LlmRequestHandler {
             stoppedAt.put(request.queryId(), System.nanoTime());
             throw new CancellationException("stopped by the user");
         }
+        completed.incrementAndGet();
         return new LlmResponse(request.requestId(), request.queryId(), answer,
                 List.of(new Source("doc-kafka", null, "Kafka notes", 1.0)),
                 TokenUsage.of(request.prompt().length() / 4, answer.length() / 4), "stop");
@@ -53,6 +55,11 @@ public final class StandInLlm implements LlmRequestHandler {
     /** When ({@link System#nanoTime()}) it stopped generating the answer to {@code queryId}, if it was cancelled. */
     public Long stoppedAt(String queryId) {
         return stoppedAt.get(queryId);
+    }
+
+    /** Answers generated to the end. */
+    public int completed() {
+        return completed.get();
     }
 
     /** Answers stopped because their question was cancelled. */

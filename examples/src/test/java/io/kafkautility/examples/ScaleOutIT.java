@@ -87,6 +87,15 @@ class ScaleOutIT {
             return instances.get(i).port();
         }
 
+        /** One more instance, started now (as a rolling deploy's new replica). */
+        int start(KafkaConnectionOptions connection) throws Exception {
+            UiBackend b = new UiBackend(connection, pool, registry.url(), 0, "rag-flink-ui-group",
+                    question -> List.of(new ContextChunk("doc-kafka#0", "doc-kafka", UiStack.DOCUMENT, 1.0)));
+            instances.add(b);
+            b.ready().get(60, TimeUnit.SECONDS);
+            return instances.size() - 1;
+        }
+
         double dropped(int i, String reason) {
             Counter c = instances.get(i).meters().find(MetricNames.RESPONSE_DROPPED).tag("reason", reason).counter();
             return c == null ? 0 : c.count();
@@ -201,6 +210,60 @@ class ScaleOutIT {
             }
             System.out.printf("%s: %d of 200 answered before the kill, all 200 after reconnecting elsewhere%n", name,
                     answeredBefore);
+        } finally {
+            pages.forEach(ChatPage::close);
+        }
+        ReliabilityReport report = ledger.check();
+        System.out.println(report.line());
+        report.assertNothingLost();
+        report.assertNoDuplicates();
+    }
+
+    /**
+     * A rolling deploy of a single instance: it goes away with 100 questions in flight, their answers are all produced
+     * while no instance runs, and the new instance, started afterwards, reads the last minute back: every page that
+     * reconnects to it gets its whole answer.
+     */
+    @Test
+    void anInstanceStartedAfterTheAnswersWereProducedServesThemToReconnectingPages(KafkaCluster cluster)
+            throws Exception {
+        String name = "chat-rolling-deploy";
+        ReliabilityLedger ledger = ReliabilityLedger.create(name);
+        List<ChatPage> pages = new ArrayList<>();
+        try (Chat chat = new Chat(cluster, 1, Duration.ofMillis(50), 128)) {
+            int before = chat.model.completed();
+            for (int i = 0; i < 100; i++) {
+                pages.add(new ChatPage(name + "-" + i).connect(chat.port(0)));
+            }
+            for (ChatPage page : pages) {
+                String id = "q-" + UUID.randomUUID();
+                ledger.sent(id);
+                page.ask(id, QUESTION);
+                ledger.acked(id);
+            }
+            await().atMost(Duration.ofSeconds(60)).until(() -> pages.stream().allMatch(p -> p.lastSeq >= 0));
+            chat.instances.get(0).close();
+            ledger.outageStarted();
+            pages.forEach(ChatPage::disconnect);
+            await().atMost(Duration.ofSeconds(60)).until(() -> chat.model.completed() - before == 100);
+            int next = chat.start(KafkaConnectionOptions.builder().bootstrapServers(cluster.bootstrapServers())
+                    .build());
+            ledger.outageEnded();
+            for (ChatPage page : pages) {
+                page.connect(chat.port(next)).resume();
+            }
+            await().atMost(Duration.ofSeconds(60)).until(() -> pages.stream().allMatch(p -> p.answer != null));
+            for (ChatPage page : pages) {
+                ledger.consumed(page.questionId);
+                assertThat(page.text()).as(page.name).isEqualTo(ANSWER);
+                assertThat(page.seqGap).as(page.name).isFalse();
+            }
+            Object bytes = chat.instances.get(next).meters().get(MetricNames.RESPONSE_RESUME_BUFFER_BYTES).gauge()
+                    .value();
+            Object records = chat.instances.get(next).meters().get(MetricNames.RESPONSE_RESUME_BUFFER_RECORDS)
+                    .gauge().value();
+            System.out.printf("%s: every answer was produced while no instance ran; the new instance read the last "
+                    + "minute back (%s records, %s bytes kept) and all 100 pages got theirs%n", name, records, bytes);
         } finally {
             pages.forEach(ChatPage::close);
         }
