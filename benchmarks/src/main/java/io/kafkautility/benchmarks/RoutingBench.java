@@ -191,7 +191,7 @@ final class RoutingBench {
     }
 
     /** A session that hands each frame to a callback and completes at once. */
-    private record NoopConnection(String id, java.util.function.Consumer<String> onFrame)
+    record NoopConnection(String id, java.util.function.Consumer<String> onFrame)
             implements WebSocketConnection {
         @Override
         public CompletionStage<Void> sendText(String text) {

@@ -10,7 +10,6 @@ import io.kafkautility.response.RagResponse;
 import io.kafkautility.response.RagResponseAvro;
 import io.kafkautility.response.ResponseConsumerOptions;
 import io.kafkautility.response.SessionManagerOptions;
-import io.kafkautility.response.WebSocketConnection;
 import io.kafkautility.response.WebSocketSessionManager;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -21,8 +20,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -82,7 +79,7 @@ final class ScaleOutBench {
                         .maxSessions(total).questionTimeout(Duration.ofMinutes(5)).build());
                 if (i < instances) {
                     for (int s = i; s < total; s += instances) {
-                        manager.register(new Connection("s-" + s, frame -> {
+                        manager.register(new RoutingBench.NoopConnection("s-" + s, frame -> {
                             Matcher m = FRAME.matcher(frame);
                             if (m.find()) {
                                 Long t = producedAt.get(m.group(1) + ":" + m.group(2));
@@ -217,23 +214,5 @@ final class ScaleOutBench {
             }
         }
         return cpu;
-    }
-
-    /** A session that hands each frame to a callback and completes at once. */
-    private record Connection(String id, java.util.function.Consumer<String> onFrame) implements WebSocketConnection {
-        @Override
-        public CompletionStage<Void> sendText(String text) {
-            onFrame.accept(text);
-            return CompletableFuture.completedFuture(null);
-        }
-
-        @Override
-        public boolean isOpen() {
-            return true;
-        }
-
-        @Override
-        public void close(int code, String reason) {
-        }
     }
 }

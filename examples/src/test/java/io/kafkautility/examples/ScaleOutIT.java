@@ -308,8 +308,8 @@ class ScaleOutIT {
             gone.ask(orphan, QUESTION);
             gone.disconnect();
             await().atMost(Duration.ofSeconds(60)).until(() -> back.answer != null);
-            await().atMost(Duration.ofSeconds(60)).until(() -> orphans(chat) == 1);
-            await().during(Duration.ofSeconds(6)).atMost(Duration.ofSeconds(8)).until(() -> orphans(chat) == 1);
+            await().atMost(Duration.ofSeconds(90)).until(() -> orphans(chat) == 1);
+            await().during(Duration.ofSeconds(11)).atMost(Duration.ofSeconds(13)).until(() -> orphans(chat) == 1);
             back.close();
         } finally {
             System.setErr(err);

@@ -75,6 +75,24 @@ public final class ConsumerLoopOptions {
         return new Builder(name, clients, List.of(), Objects.requireNonNull(partitions, "partitions"));
     }
 
+    /**
+     * For {@link #assign}: every partition of {@code topic}, looked up with the loop's first client within
+     * {@code timeout}.
+     *
+     * @throws MissingTopicException (from the function) when the topic is not known to the brokers
+     */
+    public static Function<Consumer<byte[], byte[]>, Collection<TopicPartition>> allPartitionsOf(String topic,
+                                                                                              Duration timeout) {
+        Objects.requireNonNull(topic, "topic");
+        return c -> {
+            List<org.apache.kafka.common.PartitionInfo> infos = c.partitionsFor(topic, timeout);
+            if (infos == null || infos.isEmpty()) {
+                throw new MissingTopicException(topic);
+            }
+            return infos.stream().map(i -> new TopicPartition(i.topic(), i.partition())).toList();
+        };
+    }
+
     /** Names its thread, logs and metrics. */
     public String name() {
         return name;

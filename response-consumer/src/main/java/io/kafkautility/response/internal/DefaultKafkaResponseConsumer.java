@@ -141,7 +141,8 @@ public final class DefaultKafkaResponseConsumer implements KafkaResponseConsumer
         java.util.function.Supplier<org.apache.kafka.clients.consumer.Consumer<byte[], byte[]>> clients =
                 () -> options.consumerFactory().apply(new HashMap<>(options.consumerProperties()));
         ConsumerLoopOptions.Builder loopOptions = broadcast
-                ? ConsumerLoopOptions.assign(name, clients, this::partitions).lookBack(options.resumeWindow())
+                ? ConsumerLoopOptions.assign(name, clients, ConsumerLoopOptions.allPartitionsOf(options.topic(),
+                        options.commitTimeout())).lookBack(options.resumeWindow())
                 : ConsumerLoopOptions.subscribe(name, clients, List.of(options.topic())).pinStartPositions(true);
         this.loop = ConsumerLoop.create(loopOptions
                 .pollTimeout(options.pollTimeout())
@@ -186,6 +187,9 @@ public final class DefaultKafkaResponseConsumer implements KafkaResponseConsumer
 
     /** Every 5 s: the kept-aside replies whose window ended with nobody holding their session, reported once. */
     private void reportOrphans() {
+        if (!directory.settled()) {
+            return; // kept until this instance knows every live instance (a new one may hold the session)
+        }
         long now = System.currentTimeMillis();
         boolean reporter = directory.reportsOrphans();
         for (Map.Entry<String, java.util.Queue<Orphan>> e : maybeOrphans.entrySet()) {
@@ -212,16 +216,6 @@ public final class DefaultKafkaResponseConsumer implements KafkaResponseConsumer
     private Counter dropped(String reason) {
         return Counter.builder(MetricNames.RESPONSE_DROPPED).tag(MetricNames.TAG_REASON, reason)
                 .description("Replies dropped before delivery").register(meters);
-    }
-
-    /** Broadcast mode: every partition of the reply topic (first client only; poll thread). */
-    private java.util.Collection<org.apache.kafka.common.TopicPartition> partitions(
-            org.apache.kafka.clients.consumer.Consumer<byte[], byte[]> c) {
-        List<org.apache.kafka.common.PartitionInfo> infos = c.partitionsFor(options.topic(), options.commitTimeout());
-        if (infos == null || infos.isEmpty()) {
-            throw new io.kafkautility.KafkaUtilityException("reply topic " + options.topic() + " does not exist");
-        }
-        return infos.stream().map(i -> new org.apache.kafka.common.TopicPartition(i.topic(), i.partition())).toList();
     }
 
     @Override

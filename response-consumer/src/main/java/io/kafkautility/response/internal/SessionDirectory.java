@@ -1,13 +1,12 @@
 package io.kafkautility.response.internal;
 
-import io.kafkautility.KafkaUtilityException;
 import io.kafkautility.consumer.loop.ConsumerLoop;
 import io.kafkautility.consumer.loop.ConsumerLoopOptions;
+import io.kafkautility.consumer.loop.MissingTopicException;
 import io.kafkautility.consumer.loop.RecordAck;
 import io.kafkautility.consumer.loop.RecordSink;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeSet;
@@ -20,7 +19,6 @@ import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,19 +47,15 @@ final class SessionDirectory implements AutoCloseable {
     /** instance -> its last heartbeat (epoch millis, its clock). */
     private final Map<String, Long> instances = new ConcurrentHashMap<>();
     private volatile java.util.function.Consumer<String> onClaim = s -> { };
+    private volatile long readyAt;
 
     SessionDirectory(String topic, String instanceId, Producer<byte[], byte[]> producer,
                      Supplier<Consumer<byte[], byte[]>> clients) {
         this.topic = topic;
         this.instanceId = instanceId;
         this.producer = producer;
-        this.loop = ConsumerLoop.create(ConsumerLoopOptions.assign("sessions-" + instanceId, clients, c -> {
-            List<org.apache.kafka.common.PartitionInfo> infos = c.partitionsFor(topic, Duration.ofSeconds(10));
-            if (infos == null || infos.isEmpty()) {
-                throw new Missing("session directory topic " + topic + " does not exist");
-            }
-            return infos.stream().map(i -> new TopicPartition(i.topic(), i.partition())).toList();
-        }).lookBack(Duration.ofDays(36_500)).commitInterval(Duration.ZERO).build(), new RecordSink() {
+        this.loop = ConsumerLoop.create(ConsumerLoopOptions.assign("sessions-" + instanceId, clients,
+                ConsumerLoopOptions.allPartitionsOf(topic, Duration.ofSeconds(10))).lookBack(Duration.ofDays(36_500)).commitInterval(Duration.ZERO).build(), new RecordSink() {
             @Override
             public void accept(ConsumerRecord<byte[], byte[]> record, RecordAck ack) {
                 ack.begin();
@@ -78,7 +72,7 @@ final class SessionDirectory implements AutoCloseable {
             public boolean onFailure(RuntimeException error, Duration retryIn) {
                 // a topic just created may not be known yet; still missing after a few tries (about 6 s): ready()
                 // fails once, instead of a warning every few seconds for ever
-                return !(error instanceof Missing) || ++missing < 7;
+                return !(error instanceof MissingTopicException) || ++missing < 7;
             }
         });
         this.heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -92,7 +86,11 @@ final class SessionDirectory implements AutoCloseable {
         loop.start();
         heartbeat.scheduleAtFixedRate(() -> send(INSTANCE_PREFIX + instanceId,
                 Long.toString(System.currentTimeMillis())), 0, HEARTBEAT_MILLIS, TimeUnit.MILLISECONDS);
-        loop.ready().thenRun(() -> write(null, null)); // the sessions claimed before the topic was read: now
+        loop.ready().thenRun(() -> {
+            readyAt = System.currentTimeMillis();
+            write(INSTANCE_PREFIX + instanceId, Long.toString(readyAt)); // known at once, not at the next beat
+            write(null, null); // the sessions claimed before the topic was read: now
+        });
         return this;
     }
 
@@ -149,21 +147,21 @@ final class SessionDirectory implements AutoCloseable {
         return beat != null && System.currentTimeMillis() - beat < GONE_AFTER_MILLIS;
     }
 
+    /**
+     * Whether this instance has been reading the directory long enough to have heard every live instance's heartbeat
+     * (before that, an instance it has not heard of yet would look gone).
+     */
+    boolean settled() {
+        long at = readyAt;
+        return at != 0 && System.currentTimeMillis() - at > GONE_AFTER_MILLIS;
+    }
+
     /** Whether this instance is the one to report what no instance holds: the live instance with the lowest id. */
     boolean reportsOrphans() {
         TreeSet<String> live = new TreeSet<>();
         live.add(instanceId);
         instances.keySet().stream().filter(this::alive).forEach(live::add);
         return live.first().equals(instanceId);
-    }
-
-    /** The directory's topic does not exist. */
-    private static final class Missing extends KafkaUtilityException {
-        private static final long serialVersionUID = 1L;
-
-        Missing(String message) {
-            super(message);
-        }
     }
 
     private void apply(ConsumerRecord<byte[], byte[]> record) {

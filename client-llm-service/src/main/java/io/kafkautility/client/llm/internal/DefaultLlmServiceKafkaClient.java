@@ -35,7 +35,6 @@ import java.util.concurrent.CancellationException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -363,14 +362,9 @@ public final class DefaultLlmServiceKafkaClient implements LlmServiceKafkaClient
         props.compute(ConsumerConfig.CLIENT_ID_CONFIG, (k, v) -> (v == null ? publisher.source() : v)
                 + "-cancellations");
         cancellations = ConsumerLoop.create(ConsumerLoopOptions.assign("llm-cancellations-" + publisher.source(),
-                () -> new KafkaConsumer<byte[], byte[]>(new HashMap<>(props)), c -> {
-                    List<org.apache.kafka.common.PartitionInfo> infos = c.partitionsFor(cancelTopic,
-                            java.time.Duration.ofSeconds(10));
-                    if (infos == null || infos.isEmpty()) {
-                        throw new MissingTopic("cancellation topic " + cancelTopic + " does not exist");
-                    }
-                    return infos.stream().map(i -> new TopicPartition(i.topic(), i.partition())).toList();
-                }).commitInterval(java.time.Duration.ZERO).build(), new io.kafkautility.consumer.loop.RecordSink() {
+                () -> new KafkaConsumer<byte[], byte[]>(new HashMap<>(props)),
+                ConsumerLoopOptions.allPartitionsOf(cancelTopic, java.time.Duration.ofSeconds(10)))
+                .commitInterval(java.time.Duration.ZERO).build(), new io.kafkautility.consumer.loop.RecordSink() {
                     @Override
                     public void accept(ConsumerRecord<byte[], byte[]> record,
                                        io.kafkautility.consumer.loop.RecordAck ack) {
@@ -388,7 +382,8 @@ public final class DefaultLlmServiceKafkaClient implements LlmServiceKafkaClient
                     public boolean onFailure(RuntimeException error, java.time.Duration retryIn) {
                         // a topic just created may not be known yet; still missing after a few tries (about 6 s):
                         // said once, and answers are generated regardless
-                        return !(error instanceof MissingTopic) || ++missing < 7;
+                        return !(error instanceof io.kafkautility.consumer.loop.MissingTopicException)
+                                || ++missing < 7;
                     }
                 }).start();
         cancellations.ready().whenComplete((v, e) -> {
@@ -397,15 +392,6 @@ public final class DefaultLlmServiceKafkaClient implements LlmServiceKafkaClient
                         e.toString());
             }
         });
-    }
-
-    /** The cancellation topic does not exist. */
-    private static final class MissingTopic extends KafkaUtilityException {
-        private static final long serialVersionUID = 1L;
-
-        MissingTopic(String message) {
-            super(message);
-        }
     }
 
     private void onCancellation(ConsumerRecord<byte[], byte[]> record) {
