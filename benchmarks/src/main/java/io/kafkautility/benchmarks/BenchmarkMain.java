@@ -321,6 +321,11 @@ public final class BenchmarkMain {
                 us.getOrDefault("producerPath", Double.NaN)));
         add(Result.info("whole send() to an immediately acking MockProducer (JMH)", "us", Double.NaN,
                 us.getOrDefault("sendToMockProducer", Double.NaN)));
+        add(Result.info("whole send() with tracing on: OpenTelemetry SDK, a span per send (JMH; baseline: tracing "
+                + "off, the default)", "us", us.getOrDefault("sendToMockProducer", Double.NaN),
+                us.getOrDefault("sendToMockProducerTraced", Double.NaN)));
+        add(Result.absoluteAtMost("tracing off: the no-op span per record (JMH)", "us", Double.NaN,
+                us.getOrDefault("tracingOffPerRecord", Double.NaN), 0.05));
         add(Result.info("consumer path per record: parse, envelope, validation (JMH)", "us", Double.NaN,
                 us.getOrDefault("consumerPath", Double.NaN)));
         add(Result.info("reply decode by field, library schema (JMH; baseline: the strict resolving reader, fields by "

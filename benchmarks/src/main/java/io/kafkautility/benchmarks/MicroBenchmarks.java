@@ -31,6 +31,10 @@ public class MicroBenchmarks {
 
     private io.kafkautility.producer.KafkaClientPool pool;
     private io.kafkautility.producer.MessageProducer mockProducer;
+    private io.kafkautility.producer.KafkaClientPool tracedPool;
+    private io.kafkautility.producer.MessageProducer tracedProducer;
+    private io.opentelemetry.sdk.trace.SdkTracerProvider tracerProvider;
+    private final io.kafkautility.tracing.KafkaTracing noopTracing = io.kafkautility.tracing.KafkaTracing.noop();
 
     @Setup
     public void setUp() {
@@ -39,6 +43,18 @@ public class MicroBenchmarks {
         pool = io.kafkautility.producer.KafkaClientPool.builder().producerFactory(props -> new ForgetfulMockProducer())
                 .build();
         mockProducer = pool.newProducer(io.kafkautility.producer.ProducerOptions.builder(
+                io.kafkautility.config.KafkaConnectionOptions.builder().bootstrapServers("localhost:9").build())
+                .source("benchmark").completionExecutor(Runnable::run).build());
+        // the same with tracing on: an OpenTelemetry SDK sampling every span, spans ended and dropped (no exporter)
+        tracerProvider = io.opentelemetry.sdk.trace.SdkTracerProvider.builder().build();
+        tracedPool = io.kafkautility.producer.KafkaClientPool.builder()
+                .producerFactory(props -> new ForgetfulMockProducer())
+                .tracing(io.kafkautility.tracing.KafkaTracing.of(io.opentelemetry.sdk.OpenTelemetrySdk.builder()
+                        .setTracerProvider(tracerProvider).setPropagators(
+                                io.opentelemetry.context.propagation.ContextPropagators.create(
+                                        io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator
+                                                .getInstance())).build())).build();
+        tracedProducer = tracedPool.newProducer(io.kafkautility.producer.ProducerOptions.builder(
                 io.kafkautility.config.KafkaConnectionOptions.builder().bootstrapServers("localhost:9").build())
                 .source("benchmark").completionExecutor(Runnable::run).build());
         validator = MessageValidator.create();
@@ -85,6 +101,22 @@ public class MicroBenchmarks {
         return mockProducer.send("t", "k", MessageTypes.DOCUMENT_PROCESSED, data).get();
     }
 
+    /** The same send with tracing on (a real SDK tracer: a span per send, its context written into the headers). */
+    @Benchmark
+    public Object sendToMockProducerTraced() throws Exception {
+        return tracedProducer.send("t", "k", MessageTypes.DOCUMENT_PROCESSED, data).get();
+    }
+
+    /** What tracing costs per record when it is off (the default): the no-op span of a send. */
+    @Benchmark
+    public Object tracingOffPerRecord() {
+        org.apache.kafka.common.header.internals.RecordHeaders headers =
+                new org.apache.kafka.common.header.internals.RecordHeaders();
+        try (io.kafkautility.tracing.KafkaTracing.Traced t = noopTracing.send("send", "t", headers, "id", null)) {
+            return t;
+        }
+    }
+
     /** Acks at once and keeps no history (MockProducer's grows without bound and would make this a GC benchmark). */
     private static final class ForgetfulMockProducer extends org.apache.kafka.clients.producer.MockProducer<byte[], byte[]> {
         ForgetfulMockProducer() {
@@ -107,6 +139,9 @@ public class MicroBenchmarks {
     public void tearDown() {
         mockProducer.close();
         pool.close();
+        tracedProducer.close();
+        tracedPool.close();
+        tracerProvider.close();
     }
 
     /** Everything the library adds on the consumer's worker per record before the handler. */

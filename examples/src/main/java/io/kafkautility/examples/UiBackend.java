@@ -96,6 +96,7 @@ public final class UiBackend implements AutoCloseable {
                 .groupId(responseGroupId)
                 .schemaRegistry(SchemaRegistryOptions.builder(schemaRegistryUrl).build())
                 .resumeWindow(resumeWindow)
+                .tracing(pool.tracing())
                 .meterRegistry(prometheus)
                 .build(), sessions);
         responses.start();

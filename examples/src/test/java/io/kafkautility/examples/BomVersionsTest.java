@@ -18,7 +18,8 @@ class BomVersionsTest {
     void theBomStatesTheVersionsTheBuildUsesAndEveryPublishedModule() throws Exception {
         String parent = Files.readString(Path.of("..", "pom.xml"));
         String bom = Files.readString(Path.of("..", "kafka-utility-bom", "pom.xml"));
-        for (String property : new String[] {"jackson.version", "kafka.version", "avro.version", "slf4j.version"}) {
+        for (String property : new String[] {"jackson.version", "kafka.version", "avro.version", "slf4j.version",
+                "opentelemetry.version"}) {
             assertThat(property(bom, property)).as(property).isEqualTo(property(parent, property));
         }
         assertThat(property(bom, "kafka-utility.version")).isEqualTo(projectVersion(parent));

@@ -51,6 +51,12 @@ public interface KafkaClientPool extends AutoCloseable {
     /** The validator shared by this pool's producers (created on first use from the standard catalog). */
     MessageValidator validator();
 
+    /**
+     * The tracing of this pool's producers, and by default of the consumers, request-reply clients and responders
+     * created with it ({@link io.kafkautility.tracing.KafkaTracing#noop()} unless set).
+     */
+    io.kafkautility.tracing.KafkaTracing tracing();
+
     /** Number of shared Kafka producers currently open. */
     int sharedProducerCount();
 
@@ -63,8 +69,18 @@ public interface KafkaClientPool extends AutoCloseable {
         private String name = "kafka-utility";
         private Function<Map<String, Object>, Producer<byte[], byte[]>> producerFactory = KafkaProducer::new;
         private Supplier<MessageValidator> validator = MessageValidator::create;
+        private io.kafkautility.tracing.KafkaTracing tracing = io.kafkautility.tracing.KafkaTracing.noop();
 
         private Builder() {
+        }
+
+        /**
+         * Spans through OpenTelemetry for every producer of the pool and, by default, every consumer and request-reply
+         * part created with it: {@code KafkaTracing.of(openTelemetry)}. No-op by default.
+         */
+        public Builder tracing(io.kafkautility.tracing.KafkaTracing tracing) {
+            this.tracing = Objects.requireNonNull(tracing, "tracing");
+            return this;
         }
 
         /** The pool's name; {@code kafka-utility} by default. */
@@ -94,7 +110,7 @@ public interface KafkaClientPool extends AutoCloseable {
 
         /** Builds the pool. */
         public KafkaClientPool build() {
-            return new DefaultKafkaClientPool(name, producerFactory, validator);
+            return new DefaultKafkaClientPool(name, producerFactory, validator, java.time.Clock.systemUTC(), tracing);
         }
     }
 }

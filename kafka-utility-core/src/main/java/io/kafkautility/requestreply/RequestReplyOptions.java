@@ -75,6 +75,7 @@ public final class RequestReplyOptions<Q, R> {
     private final PayloadCodec<Q> requestCodec;
     private final PayloadCodec<R> replyCodec;
     private final ClientProperties kafkaProperties;
+    private final io.kafkautility.tracing.KafkaTracing tracing;
     private final String replyTopic;
     private final int replyPartition;
     private final String replyTopicPrefix;
@@ -100,6 +101,7 @@ public final class RequestReplyOptions<Q, R> {
         this.requestCodec = b.requestCodec;
         this.replyCodec = b.replyCodec;
         this.kafkaProperties = b.kafkaProperties.build();
+        this.tracing = b.tracing;
         this.replyTopic = b.replyTopic;
         this.replyPartition = b.replyPartition;
         this.replyTopicPrefix = b.replyTopicPrefix;
@@ -152,6 +154,11 @@ public final class RequestReplyOptions<Q, R> {
     /** @return the reply codec */
     public PayloadCodec<R> replyCodec() {
         return replyCodec;
+    }
+
+    /** @return the tracing of its requests and replies; no-op by default */
+    public io.kafkautility.tracing.KafkaTracing tracing() {
+        return tracing;
     }
 
     /** @return Kafka settings passed through (unmodifiable) */
@@ -298,6 +305,7 @@ public final class RequestReplyOptions<Q, R> {
         private final String requestTopic;
         private final PayloadCodec<Q> requestCodec;
         private final PayloadCodec<R> replyCodec;
+        private io.kafkautility.tracing.KafkaTracing tracing = io.kafkautility.tracing.KafkaTracing.noop();
         private final ClientProperties.Builder kafkaProperties = ownedKeys("RequestReplyOptions")
                 .owns(ConsumerConfig.GROUP_ID_CONFIG, "the reply consumer uses assign(), never a consumer group, so "
                         + "instances cannot steal each other's replies");
@@ -332,6 +340,7 @@ public final class RequestReplyOptions<Q, R> {
         private Builder(RequestReplyOptions<Q, R> o) {
             this(o.requestTopic, o.requestCodec, o.replyCodec);
             kafkaProperties.putAll(o.kafkaProperties.asMap());
+            tracing = o.tracing;
             replyTopic = o.replyTopic;
             replyPartition = o.replyPartition;
             replyTopicPrefix = o.replyTopicPrefix;
@@ -373,6 +382,14 @@ public final class RequestReplyOptions<Q, R> {
          */
         public Builder<Q, R> connection(KafkaConnectionOptions connection) {
             kafkaProperties.connection(connection);
+            return this;
+        }
+
+        /**
+         * Spans through OpenTelemetry ({@code KafkaTracing.of(openTelemetry)}): a send span per request, written into it. No-op by default.
+         */
+        public Builder<Q, R> tracing(io.kafkautility.tracing.KafkaTracing tracing) {
+            this.tracing = Objects.requireNonNull(tracing, "tracing");
             return this;
         }
 

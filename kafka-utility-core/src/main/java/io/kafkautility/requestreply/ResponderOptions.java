@@ -66,6 +66,7 @@ public final class ResponderOptions<Q, R> {
     private final PayloadCodec<Q> requestCodec;
     private final PayloadCodec<R> replyCodec;
     private final ClientProperties kafkaProperties;
+    private final io.kafkautility.tracing.KafkaTracing tracing;
     private final int maxInFlight;
     private final Duration closeTimeout;
     private final int maxErrorMessageLength;
@@ -85,6 +86,7 @@ public final class ResponderOptions<Q, R> {
         this.requestCodec = b.requestCodec;
         this.replyCodec = b.replyCodec;
         this.kafkaProperties = b.kafkaProperties.build();
+        this.tracing = b.tracing;
         this.maxInFlight = b.maxInFlight;
         this.closeTimeout = b.closeTimeout;
         this.maxErrorMessageLength = b.maxErrorMessageLength;
@@ -137,6 +139,11 @@ public final class ResponderOptions<Q, R> {
     /** @return encodes replies */
     public PayloadCodec<R> replyCodec() {
         return replyCodec;
+    }
+
+    /** @return the tracing of its requests and replies; no-op by default */
+    public io.kafkautility.tracing.KafkaTracing tracing() {
+        return tracing;
     }
 
     /** @return Kafka settings passed through (unmodifiable) */
@@ -236,6 +243,7 @@ public final class ResponderOptions<Q, R> {
         private final String groupId;
         private final PayloadCodec<Q> requestCodec;
         private final PayloadCodec<R> replyCodec;
+        private io.kafkautility.tracing.KafkaTracing tracing = io.kafkautility.tracing.KafkaTracing.noop();
         private final ClientProperties.Builder kafkaProperties;
         private int maxInFlight = DEFAULT_MAX_IN_FLIGHT;
         private Duration closeTimeout = DEFAULT_CLOSE_TIMEOUT;
@@ -289,6 +297,14 @@ public final class ResponderOptions<Q, R> {
          */
         public Builder<Q, R> connection(KafkaConnectionOptions connection) {
             kafkaProperties.connection(connection);
+            return this;
+        }
+
+        /**
+         * Spans through OpenTelemetry ({@code KafkaTracing.of(openTelemetry)}): a span per request handled (current while the handler runs), the parent of its replies. No-op by default.
+         */
+        public Builder<Q, R> tracing(io.kafkautility.tracing.KafkaTracing tracing) {
+            this.tracing = Objects.requireNonNull(tracing, "tracing");
             return this;
         }
 

@@ -80,8 +80,10 @@ public final class ResponseConsumerOptions {
     private final Duration resumeWindow;
     private final long resumeBufferBytes;
     private final String sessionDirectoryTopic;
+    private final io.kafkautility.tracing.KafkaTracing tracing;
 
     private ResponseConsumerOptions(Builder b) {
+        this.tracing = b.tracing;
         this.sessionDirectoryTopic = b.sessionDirectoryTopic != null ? b.sessionDirectoryTopic
                 : b.topic + ".sessions";
         this.mode = b.mode;
@@ -207,6 +209,11 @@ public final class ResponseConsumerOptions {
         return meterRegistry;
     }
 
+    /** The tracing of replies handed to the listener; no-op by default. */
+    public io.kafkautility.tracing.KafkaTracing tracing() {
+        return tracing;
+    }
+
     /** How instances share the topic; {@link Mode#BROADCAST} by default. */
     public Mode mode() {
         return mode;
@@ -277,6 +284,7 @@ public final class ResponseConsumerOptions {
         private Duration resumeWindow = DEFAULT_RESUME_WINDOW;
         private long resumeBufferBytes = DEFAULT_RESUME_BUFFER_BYTES;
         private String sessionDirectoryTopic;
+        private io.kafkautility.tracing.KafkaTracing tracing = io.kafkautility.tracing.KafkaTracing.noop();
 
         private Builder() {
         }
@@ -371,6 +379,16 @@ public final class ResponseConsumerOptions {
         /** How instances share the topic; see {@link Mode}. */
         public Builder mode(Mode mode) {
             this.mode = Objects.requireNonNull(mode, "mode");
+            return this;
+        }
+
+        /**
+         * Spans through OpenTelemetry ({@code KafkaTracing.of(openTelemetry)}): one per reply handed to the listener
+         * (to a WebSocket session), child of the context the reply carries, so the trace goes from the question to
+         * the frame. No-op by default.
+         */
+        public Builder tracing(io.kafkautility.tracing.KafkaTracing tracing) {
+            this.tracing = Objects.requireNonNull(tracing, "tracing");
             return this;
         }
 

@@ -62,6 +62,7 @@ public final class DefaultMessageConsumer implements MessageConsumer, RecordSink
     private final MessageProducer deadLetters;
     private final ConsumerMeters recordMeters;
     private final MessageIdWindow seenIds;
+    private final io.kafkautility.tracing.KafkaTracing tracing;
     private final ExecutorService worker;
     private final ConsumerLoop loop;
     private final CompletableFuture<Void> assigned = new CompletableFuture<>();
@@ -83,6 +84,7 @@ public final class DefaultMessageConsumer implements MessageConsumer, RecordSink
         MeterRegistry meters = pool.metrics().registry();
         this.recordMeters = new ConsumerMeters(meters);
         this.seenIds = new MessageIdWindow(options.dedupWindow());
+        this.tracing = pool.tracing();
         this.worker = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "ku-consumer-worker-" + options.name());
             t.setDaemon(true);
@@ -237,8 +239,15 @@ public final class DefaultMessageConsumer implements MessageConsumer, RecordSink
         long start = System.nanoTime();
         for (int attempt = 1; ; attempt++) {
             try {
-                handler.handle(envelope, new MessageContext(record.topic(), record.partition(), record.offset(),
-                        timestamp, attempt, headers));
+                try (HandlerScope scope = HandlerScope.open(tracing, record, envelope)) {
+                    try {
+                        handler.handle(envelope, new MessageContext(record.topic(), record.partition(),
+                                record.offset(), timestamp, attempt, headers));
+                    } catch (Exception | Error e) {
+                        scope.failed(e);
+                        throw e;
+                    }
+                }
                 recordMeters.processing(record.topic(), type, System.nanoTime() - start);
                 envelope.time().ifPresent(t -> recordMeters.endToEnd(record.topic(), type,
                         Duration.between(t, Instant.now()).abs()));

@@ -37,16 +37,24 @@ public final class DefaultKafkaClientPool implements KafkaClientPool {
     private final Map<Object, SharedProducer> shared = new HashMap<>();
     private final AtomicInteger sequence = new AtomicInteger();
     private final Clock clock;
+    private final io.kafkautility.tracing.KafkaTracing tracing;
     private volatile MessageValidator validator;
     private boolean closed;
 
     public DefaultKafkaClientPool(String name, Function<Map<String, Object>, Producer<byte[], byte[]>> producerFactory,
                                   Supplier<MessageValidator> validatorFactory) {
-        this(name, producerFactory, validatorFactory, Clock.systemUTC());
+        this(name, producerFactory, validatorFactory, Clock.systemUTC(), io.kafkautility.tracing.KafkaTracing.noop());
     }
 
     public DefaultKafkaClientPool(String name, Function<Map<String, Object>, Producer<byte[], byte[]>> producerFactory,
                                   Supplier<MessageValidator> validatorFactory, Clock clock) {
+        this(name, producerFactory, validatorFactory, clock, io.kafkautility.tracing.KafkaTracing.noop());
+    }
+
+    public DefaultKafkaClientPool(String name, Function<Map<String, Object>, Producer<byte[], byte[]>> producerFactory,
+                                  Supplier<MessageValidator> validatorFactory, Clock clock,
+                                  io.kafkautility.tracing.KafkaTracing tracing) {
+        this.tracing = tracing;
         this.name = name;
         this.producerFactory = producerFactory;
         this.validatorFactory = validatorFactory;
@@ -63,6 +71,11 @@ public final class DefaultKafkaClientPool implements KafkaClientPool {
     @Override
     public String name() {
         return name;
+    }
+
+    @Override
+    public io.kafkautility.tracing.KafkaTracing tracing() {
+        return tracing;
     }
 
     @Override

@@ -7,6 +7,7 @@ import io.kafkautility.internal.metrics.DefaultKafkaUtilityMetrics;
 import io.kafkautility.internal.pool.DefaultKafkaClientPool;
 import io.kafkautility.internal.message.EnvelopeAccess;
 import io.kafkautility.message.Envelope;
+import io.kafkautility.tracing.KafkaTracing;
 import io.kafkautility.message.EnvelopeCodec;
 import io.kafkautility.message.MessageType;
 import io.kafkautility.producer.CircuitState;
@@ -105,8 +106,21 @@ public final class DefaultMessageProducer implements MessageProducer {
                     DeliveryState.NOT_SENT, 0, "cannot encode the envelope: " + e.getClass().getSimpleName(), e));
         }
         byte[] keyBytes = key == null ? null : key.getBytes(StandardCharsets.UTF_8);
-        return shared.send(new ProducerRecord<>(topic, null, keyBytes, value, headers), envelope.id(), envelope.type(),
-                options.completionExecutor());
+        return traced(new ProducerRecord<>(topic, null, keyBytes, value, headers), envelope.id(), envelope.type(),
+                envelope.correlationId().orElse(null));
+    }
+
+    /** Sends with a producer span (child of the caller's context, written into the record) when tracing is on. */
+    private CompletableFuture<SendResult> traced(ProducerRecord<byte[], byte[]> record, String id, String type,
+                                                 String correlationId) {
+        KafkaTracing tracing = pool.tracing();
+        if (!tracing.isEnabled()) {
+            return shared.send(record, id, type, options.completionExecutor());
+        }
+        KafkaTracing.Traced span = tracing.send("send", record.topic(), record.headers(), id, correlationId);
+        return shared.send(record, id, type, options.completionExecutor()).whenComplete((r, e) -> {
+            span.failed(e).close();
+        });
     }
 
     @Override
@@ -117,8 +131,8 @@ public final class DefaultMessageProducer implements MessageProducer {
             return CompletableFuture.failedFuture(new ProducerClosedException(record.topic(), id));
         }
         String type = header(record, MessageHeaders.MESSAGE_TYPE);
-        return shared.send(record, id, type != null && validator.catalog().find(type).isPresent() ? type : UNKNOWN_TYPE,
-                options.completionExecutor());
+        return traced(record, id, type != null && validator.catalog().find(type).isPresent() ? type : UNKNOWN_TYPE,
+                header(record, MessageHeaders.CORRELATION_ID));
     }
 
     private static String header(ProducerRecord<byte[], byte[]> record, String name) {

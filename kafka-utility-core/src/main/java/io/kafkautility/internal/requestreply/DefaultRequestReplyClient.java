@@ -68,10 +68,12 @@ public final class DefaultRequestReplyClient<Q, R> implements RequestReplyClient
     private final ReplyListener listener;
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile Throwable listenerFailure;
+    private final io.kafkautility.tracing.KafkaTracing tracing;
 
     private DefaultRequestReplyClient(RequestReplyOptions<Q, R> options) {
         this.options = options;
         this.requestTopic = options.requestTopic();
+        this.tracing = options.tracing();
         this.replyCodec = options.replyCodec();
         this.instanceId = UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         this.idPrefix = instanceId + "-";
@@ -162,7 +164,7 @@ public final class DefaultRequestReplyClient<Q, R> implements RequestReplyClient
         if (!schedule(entry, entry::expire, timeout)) {
             return entry.future;
         }
-        send(entry, record(id, value, timeout, headers));
+        send(entry, traced(entry, record(id, value, timeout, headers)));
         return entry.future;
     }
 
@@ -227,7 +229,7 @@ public final class DefaultRequestReplyClient<Q, R> implements RequestReplyClient
             entry.fail(new RequestReplyClosedException(id, requestTopic), OUTCOME_CLOSED);
             return;
         }
-        send(entry, record(id, value, overall, headers));
+        send(entry, traced(entry, record(id, value, overall, headers)));
     }
 
     private RequestReplyException rejectIfUnavailable(String id) {
@@ -272,6 +274,14 @@ public final class DefaultRequestReplyClient<Q, R> implements RequestReplyClient
         return new ProducerRecord<>(requestTopic, null, (byte[]) null, value, headers);
     }
 
+    /** Starts the request's send span on the caller's thread (its context is the parent) and writes it into it. */
+    private ProducerRecord<byte[], byte[]> traced(PendingEntry entry, ProducerRecord<byte[], byte[]> record) {
+        if (tracing.isEnabled()) {
+            entry.sendSpan = tracing.send("send", requestTopic, record.headers(), null, entry.correlationId);
+        }
+        return record;
+    }
+
     private void send(PendingEntry entry, ProducerRecord<byte[], byte[]> record) {
         CompletableFuture<Void> ready = listener.ready();
         if (ready.isDone() && !ready.isCompletedExceptionally()) {
@@ -294,6 +304,7 @@ public final class DefaultRequestReplyClient<Q, R> implements RequestReplyClient
         entry.onSending();
         try {
             producer.send(record, (metadata, e) -> {
+                entry.sendSpan.failed(e).close();
                 if (e != null) {
                     entry.fail(new RequestSendException("Request with correlation id " + entry.correlationId
                             + " could not be sent to topic " + requestTopic + ": " + e, entry.correlationId,
@@ -301,6 +312,7 @@ public final class DefaultRequestReplyClient<Q, R> implements RequestReplyClient
                 }
             });
         } catch (RuntimeException e) {
+            entry.sendSpan.failed(e).close();
             RequestReplyException failure = closed.get()
                     ? new RequestReplyClosedException(entry.correlationId, requestTopic)
                     : new RequestSendException("Request with correlation id " + entry.correlationId

@@ -79,6 +79,7 @@ public final class DefaultResponder<Q, R> implements Responder<Q, R>, RecordSink
     private final ScheduledExecutorService timer;
     private final boolean ownsProducer;
     private final ConsumerLoop loop;
+    private final io.kafkautility.tracing.KafkaTracing tracing;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -93,6 +94,7 @@ public final class DefaultResponder<Q, R> implements Responder<Q, R>, RecordSink
     private DefaultResponder(ResponderOptions<Q, R> options, RequestHandler<Q, R> handler,
                              StreamingRequestHandler<Q, R> streamingHandler) {
         this.options = options;
+        this.tracing = options.tracing();
         this.handler = handler;
         this.streamingHandler = streamingHandler;
         String instance = Long.toHexString(System.nanoTime() & 0xffffffL);
@@ -272,7 +274,8 @@ public final class DefaultResponder<Q, R> implements Responder<Q, R>, RecordSink
             deadLetter(record, done, REASON_REPLY_TOPIC_NOT_ALLOWED, null);
             return;
         }
-        ReplyTarget target = new ReplyTarget(id, replyTo, partition, done);
+        ReplyTarget target = new ReplyTarget(id, replyTo, partition, done,
+                tracing.start("process", record.topic(), headers, null, id));
         CompletableFuture<Integer> partitions = topics.partitions(replyTo);
         if (partitions.isDone()) {
             answerIfRoutable(record, target, partitions, deadline);
@@ -295,6 +298,7 @@ public final class DefaultResponder<Q, R> implements Responder<Q, R>, RecordSink
             log.warn("Request with correlation id {} at {}-{}@{}: reply topic {} does not exist; dead-lettering it",
                     LogText.oneLine(target.correlationId), record.topic(), record.partition(), record.offset(),
                     LogText.oneLine(target.topic));
+            target.span.close();
             deadLetter(record, target.done, REASON_REPLY_TOPIC_NOT_FOUND, null);
             return;
         }
@@ -307,6 +311,7 @@ public final class DefaultResponder<Q, R> implements Responder<Q, R>, RecordSink
                             + "({} partitions); dead-lettering it", LogText.oneLine(target.correlationId),
                     record.topic(), record.partition(), record.offset(), target.partition,
                     LogText.oneLine(target.topic), count);
+            target.span.close();
             deadLetter(record, target.done, REASON_REPLY_PARTITION_NOT_FOUND, null);
             return;
         }
@@ -324,10 +329,12 @@ public final class DefaultResponder<Q, R> implements Responder<Q, R>, RecordSink
         RequestContext context = new RequestContext(target.correlationId, record.topic(), record.partition(),
                 record.offset(), deadline > 0 ? Instant.ofEpochMilli(deadline) : null);
         if (handler != null) {
-            handleSingle(target, request, context);
+            try (io.opentelemetry.context.Scope current = target.span.makeCurrent()) {
+                handleSingle(target, request, context);
+            }
         } else {
             StreamSink sink = new StreamSink(target);
-            try {
+            try (io.opentelemetry.context.Scope current = target.span.makeCurrent()) {
                 streamingHandler.handle(request, sink, context);
             } catch (Throwable e) {
                 try {
@@ -443,12 +450,20 @@ public final class DefaultResponder<Q, R> implements Responder<Q, R>, RecordSink
                     sendError(target, ex, RequestRejectedException.HANDLER_FAILED);
                     return;
                 }
-                send(target, value, headers, replied, () -> finish(target.done));
+                send(target, value, headers, replied, () -> finish(target));
             }
         });
     }
 
-    private record ReplyTarget(String correlationId, String topic, Integer partition, RecordAck done) {
+    /** Where the reply goes, and the request's span (the parent of the handler's work and of its replies). */
+    private record ReplyTarget(String correlationId, String topic, Integer partition, RecordAck done,
+                               io.kafkautility.tracing.KafkaTracing.Traced span) {
+    }
+
+    /** The request is finished: its span ends, its offset may be committed. */
+    private void finish(ReplyTarget target) {
+        target.span.close();
+        finish(target.done);
     }
 
     /**
@@ -464,7 +479,12 @@ public final class DefaultResponder<Q, R> implements Responder<Q, R>, RecordSink
             headers.add(MessageHeaders.CORRELATION_ID, HeaderValues.bytes(target.correlationId));
             ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(target.topic, target.partition,
                     HeaderValues.bytes(target.correlationId), value, headers);
+            io.kafkautility.tracing.KafkaTracing.Traced replySpan;
+            try (io.opentelemetry.context.Scope current = target.span.makeCurrent()) { // a child of the request's
+                replySpan = tracing.send("reply", target.topic, headers, null, target.correlationId);
+            }
             producer.send(record, (metadata, e) -> {
+                replySpan.failed(e).close();
                 if (!once.compareAndSet(false, true)) {
                     return;
                 }
@@ -501,7 +521,7 @@ public final class DefaultResponder<Q, R> implements Responder<Q, R>, RecordSink
     }
 
     private CompletableFuture<Void> sendError(ReplyTarget target, Throwable error, String code) {
-        return sendErrorRecord(target, error, code, () -> finish(target.done));
+        return sendErrorRecord(target, error, code, () -> finish(target));
     }
 
     /**
@@ -660,7 +680,7 @@ public final class DefaultResponder<Q, R> implements Responder<Q, R>, RecordSink
 
         private void acked() {
             if (outstanding.decrementAndGet() == 0 && ended.get() && finishedOnce.compareAndSet(false, true)) {
-                finish(target.done);
+                finish(target);
             }
         }
     }

@@ -10,6 +10,8 @@ abstract class PendingEntry {
     final String correlationId;
     final long startNanos;
     volatile TimeoutScheduler.Timeout timer;
+    /** The request's send span (started on the caller's thread, ended when the broker answered the send). */
+    volatile io.kafkautility.tracing.KafkaTracing.Traced sendSpan = io.kafkautility.tracing.KafkaTracing.Traced.none();
 
     PendingEntry(String correlationId) {
         this.correlationId = correlationId;

@@ -263,7 +263,8 @@ public final class DefaultKafkaResponseConsumer implements KafkaResponseConsumer
     }
 
     private void deliver(RagResponse response, ConsumerRecord<byte[], byte[]> record) {
-        try {
+        try (io.kafkautility.tracing.KafkaTracing.Traced span = options.tracing().receive("deliver", record.topic(),
+                record.headers(), null, response.questionId())) {
             listener.onResponse(response, Instant.ofEpochMilli(record.timestamp()));
         } catch (RuntimeException e) {
             invalidCounter("listener_failed").increment();

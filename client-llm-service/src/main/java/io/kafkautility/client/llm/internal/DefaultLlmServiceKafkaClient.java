@@ -143,6 +143,7 @@ public final class DefaultLlmServiceKafkaClient implements LlmServiceKafkaClient
                 ResponderOptions.builder(requestTopic, groupId, codec, codec)
                         .connection(connection)
                         .name(publisher.source())
+                        .tracing(publisher.pool().tracing())
                         .build(),
                 (request, sink, context) -> dispatch(handler, request, sink, context));
         LlmServer server = new LlmServer() {
@@ -170,7 +171,9 @@ public final class DefaultLlmServiceKafkaClient implements LlmServiceKafkaClient
                           RequestContext context) {
         LlmRequest request = publisher.read(requestEnvelope, MessageTypes.LLM_REQUEST.name(), LlmRequest.class);
         try {
-            handlerExecutor.execute(() -> handle(handler, request, requestEnvelope, sink));
+            // the request's span goes along: the handler's UI replies and its reply are part of its trace
+            handlerExecutor.execute(io.opentelemetry.context.Context.current()
+                    .wrap(() -> handle(handler, request, requestEnvelope, sink)));
         } catch (RejectedExecutionException e) {
             sink.fail(new KafkaUtilityException("LLM client is closing"));
         }

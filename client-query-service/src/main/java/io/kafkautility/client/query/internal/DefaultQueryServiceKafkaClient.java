@@ -112,6 +112,7 @@ public final class DefaultQueryServiceKafkaClient implements QueryServiceKafkaCl
                     .connection(connection)
                     .defaultTimeout(answerTimeout)
                     .clientName(publisher.source())
+                    .tracing(publisher.pool().tracing())
                     .build());
         }
         return requestReply;
