@@ -61,6 +61,7 @@ class AbandonedReplyTopicIT {
                 first.ready().get(60, TimeUnit.SECONDS);
                 second.ready().get(60, TimeUnit.SECONDS);
                 await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(topics(admin))
+                        .as(() -> "liveness mark of " + stale + ": " + mark(admin, stale))
                         .doesNotContain(stale, crashed));
                 await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(admin.listConsumerGroups()
                         .all().get(30, TimeUnit.SECONDS)).extracting(g -> g.groupId()).doesNotContain(stale));
@@ -74,6 +75,15 @@ class AbandonedReplyTopicIT {
             }
             System.out.printf("ABANDONED reply topics deleted: %s (marked an hour ago), %s (SIGKILLed child); kept: "
                     + "live clients', %s (no mark), %s (not generated)%n", stale, crashed, unmarked, foreign);
+        }
+    }
+
+    private static String mark(Admin admin, String group) {
+        try {
+            return String.valueOf(admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata()
+                    .get(30, TimeUnit.SECONDS));
+        } catch (Exception e) {
+            return e.toString();
         }
     }
 

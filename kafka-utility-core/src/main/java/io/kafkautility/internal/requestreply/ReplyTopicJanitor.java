@@ -9,6 +9,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.DeleteTopicsResult;
+import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsResult;
 import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -51,7 +53,11 @@ final class ReplyTopicJanitor {
                 });
     }
 
-    /** Deletes the abandoned generated topics other than {@code own}; completes with their names. */
+    /**
+     * Deletes the abandoned generated topics other than {@code own}; completes with their names. Each topic is judged
+     * and deleted on its own: one whose group or topic another client's sweep removed meanwhile is skipped, not the
+     * end of the sweep.
+     */
     CompletableFuture<List<String>> sweep(String own) {
         return admin.listTopics().names().toCompletionStage().toCompletableFuture()
                 .thenCompose(names -> {
@@ -61,8 +67,20 @@ final class ReplyTopicJanitor {
                     if (groups.isEmpty()) {
                         return CompletableFuture.completedFuture(List.<String>of());
                     }
-                    return admin.listConsumerGroupOffsets(groups).all().toCompletionStage().toCompletableFuture()
-                            .thenApply(this::abandoned);
+                    ListConsumerGroupOffsetsResult marks = admin.listConsumerGroupOffsets(groups);
+                    List<CompletableFuture<String>> judged = new ArrayList<>();
+                    for (String topic : groups.keySet()) {
+                        judged.add(marks.partitionsToOffsetAndMetadata(topic).toCompletionStage()
+                                .toCompletableFuture()
+                                .thenApply(offsets -> abandoned(offsets) ? topic : null)
+                                .exceptionally(e -> {
+                                    log.debug("Could not read the liveness mark of reply topic {}: {}", topic,
+                                            e.toString());
+                                    return null;
+                                }));
+                    }
+                    return CompletableFuture.allOf(judged.toArray(CompletableFuture[]::new)).thenApply(x ->
+                            judged.stream().map(CompletableFuture::join).filter(t -> t != null).toList());
                 })
                 .thenCompose(this::delete)
                 .exceptionally(e -> {
@@ -71,38 +89,41 @@ final class ReplyTopicJanitor {
                 });
     }
 
-    private List<String> abandoned(Map<String, Map<TopicPartition, OffsetAndMetadata>> marks) {
-        long now = clock.millis();
-        List<String> out = new ArrayList<>();
-        marks.forEach((topic, offsets) -> {
-            long markedAt = -1;
-            for (OffsetAndMetadata om : offsets.values()) {
-                if (om != null && om.metadata() != null && om.metadata().startsWith(MARK)) {
-                    try {
-                        markedAt = Math.max(markedAt, Long.parseLong(om.metadata().substring(MARK.length())));
-                    } catch (NumberFormatException e) {
-                        // not our mark: leave the topic alone
-                    }
+    private boolean abandoned(Map<TopicPartition, OffsetAndMetadata> offsets) {
+        long markedAt = -1;
+        for (OffsetAndMetadata om : offsets.values()) {
+            if (om != null && om.metadata() != null && om.metadata().startsWith(MARK)) {
+                try {
+                    markedAt = Math.max(markedAt, Long.parseLong(om.metadata().substring(MARK.length())));
+                } catch (NumberFormatException e) {
+                    // not our mark: leave the topic alone
                 }
             }
-            if (markedAt > 0 && now - markedAt > abandonedAge.toMillis()) {
-                out.add(topic);
-            }
-        });
-        return out;
+        }
+        return markedAt > 0 && clock.millis() - markedAt > abandonedAge.toMillis();
     }
 
     private CompletableFuture<List<String>> delete(List<String> topics) {
         if (topics.isEmpty()) {
             return CompletableFuture.completedFuture(topics);
         }
-        return admin.deleteTopics(topics).all().toCompletionStage().toCompletableFuture()
-                .thenCompose(v -> {
-                    log.info("Deleted {} reply topics whose requesters stopped marking them alive more than {} ago: {}",
-                            topics.size(), abandonedAge, topics);
-                    return CompletableFuture.allOf(topics.stream().map(this::forget)
-                            .toArray(CompletableFuture[]::new)).thenApply(x -> topics);
-                });
+        DeleteTopicsResult result = admin.deleteTopics(topics);
+        List<CompletableFuture<String>> deleted = new ArrayList<>();
+        result.topicNameValues().forEach((topic, done) -> deleted.add(done.toCompletionStage().toCompletableFuture()
+                .thenCompose(v -> forget(topic)).thenApply(v -> topic)
+                .exceptionally(e -> {
+                    // typically another client's sweep deleted it first
+                    log.debug("Could not delete abandoned reply topic {}: {}", topic, e.toString());
+                    return null;
+                })));
+        return CompletableFuture.allOf(deleted.toArray(CompletableFuture[]::new)).thenApply(x -> {
+            List<String> gone = deleted.stream().map(CompletableFuture::join).filter(t -> t != null).toList();
+            if (!gone.isEmpty()) {
+                log.info("Deleted {} reply topics whose requesters stopped marking them alive more than {} ago: {}",
+                        gone.size(), abandonedAge, gone);
+            }
+            return gone;
+        });
     }
 
     /** Deletes the group that marked {@code topic} (after the client deleted its own topic). */
