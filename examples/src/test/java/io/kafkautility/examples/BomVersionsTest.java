@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -23,11 +24,18 @@ class BomVersionsTest {
             assertThat(property(bom, property)).as(property).isEqualTo(property(parent, property));
         }
         assertThat(property(bom, "kafka-utility.version")).isEqualTo(projectVersion(parent));
-        for (String module : new String[] {"kafka-utility-schemas", "kafka-utility-core", "client-document-service",
-                "client-query-service", "client-llm-service", "response-consumer", "kafka-utility-testkit"}) {
+        List<String> published = List.of("kafka-utility-schemas", "kafka-utility-core", "client-document-service",
+                "client-query-service", "client-llm-service", "response-consumer", "kafka-utility-testkit",
+                "kafka-utility-spring-boot-starter");
+        for (String module : published) {
             assertThat(bom).as(module).contains("<artifactId>" + module + "</artifactId>");
             assertThat(parent).as(module + " is a module").contains("<module>" + module + "</module>");
         }
+        // the drop-in check builds a fresh project on each of exactly these
+        String script = Files.readString(Path.of("..", "scripts", "dropin-check.sh"));
+        Matcher artifacts = Pattern.compile("ARTIFACTS=\\(([^)]*)\\)").matcher(script);
+        assertThat(artifacts.find()).isTrue();
+        assertThat(artifacts.group(1).trim().split("\\s+")).containsExactlyInAnyOrderElementsOf(published);
     }
 
     private static String property(String pom, String name) {
