@@ -1,6 +1,10 @@
 package io.kafkautility.avro;
 
+import io.kafkautility.health.Health;
+import io.kafkautility.health.HealthStatus;
 import io.kafkautility.internal.avro.HttpSchemaRegistryClient;
+import java.util.List;
+import java.util.Map;
 import org.apache.avro.Schema;
 
 /**
@@ -35,6 +39,17 @@ public interface SchemaRegistryClient extends WriterSchemaResolver {
      * @throws SchemaRegistryException if the subject does not exist (404, not retriable) or on transport failure
      */
     RegisteredSchema latest(String subject);
+
+    /**
+     * What the requests made so far say about the registry, without a request of its own: UP before the first request
+     * and while the last one was answered; DOWN while the last request failed (unreachable, timed out, HTTP 5xx / 429
+     * / 408) and none succeeded since; DEGRADED for a minute after a failure once requests succeed again. A 404 for an
+     * unknown id is an answer, not a failure. Reasons name the request and the error class, never credentials.
+     * Implementations that do not track this report UP.
+     */
+    default Health health() {
+        return Health.of("schema-registry", HealthStatus.UP, List.of(), Map.of("tracked", false));
+    }
 
     /** A schema and the id the registry gave it. */
     record RegisteredSchema(int id, int version, Schema schema) {

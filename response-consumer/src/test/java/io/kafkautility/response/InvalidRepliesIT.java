@@ -5,8 +5,10 @@ import static io.kafkautility.metrics.MetricNames.TAG_REASON;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.kafkautility.metrics.MetricNames;
 import io.kafkautility.avro.AvroWireFormat;
+import io.kafkautility.health.Health;
+import io.kafkautility.health.HealthStatus;
+import io.kafkautility.metrics.MetricNames;
 import io.kafkautility.testkit.KafkaCluster;
 import io.kafkautility.testkit.junit.KafkaTest;
 import java.nio.ByteBuffer;
@@ -86,13 +88,24 @@ class InvalidRepliesIT {
                 b -> b.registryRetryTimeout(Duration.ofSeconds(30)).retryBackoff(Duration.ofMillis(100),
                         Duration.ofMillis(400)))) {
             TestConnection c = open(f, "s-evolved");
+            f.reply("s-warm", "q-warm"); // the consumer fetches the current schema: the registry answered
+            await().atMost(Duration.ofSeconds(30)).until(() -> f.consumer.health().components().size() == 1
+                    && f.consumer.health().components().get(0).details().get("requests").equals(1L));
+            assertThat(f.consumer.health().status()).isEqualTo(HealthStatus.UP);
             byte[] evolved = f.newerSchemaReply("s-evolved", "q-evolved", "evolved answer");
             f.registry.unavailable(true);
             f.send("s-evolved", evolved);
             await().atMost(Duration.ofSeconds(10)).until(() -> f.registry.requestCount() >= 3);
             assertThat(c.answers()).isEmpty();
+            // the consumer is still delivering other replies, but this one waits for the registry: DEGRADED
+            Health waiting = f.consumer.health();
+            assertThat(waiting.status()).isEqualTo(HealthStatus.DEGRADED);
+            assertThat(waiting.components()).singleElement().extracting(Health::status).isEqualTo(HealthStatus.DOWN);
+            assertThat(waiting.reasons()).anySatisfy(r -> assertThat(r).contains("has not answered")
+                    .contains("HTTP 503"));
             f.registry.unavailable(false);
             awaitAnswer(c);
+            assertThat(f.consumer.health().reasons()).anySatisfy(r -> assertThat(r).contains("answered since"));
             assertThat(c.answers().get(0).path("answer").asText()).isEqualTo("evolved answer");
             assertThat(f.count(RESPONSE_INVALID, TAG_REASON, "registry_unavailable")).isZero();
         }

@@ -6,6 +6,8 @@ import io.kafkautility.avro.SchemaRegistryClient;
 import io.kafkautility.avro.SchemaRegistryException;
 import io.kafkautility.avro.SchemaRegistryOptions;
 import io.kafkautility.avro.UnknownSchemaException;
+import io.kafkautility.health.Health;
+import io.kafkautility.health.HealthStatus;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -14,6 +16,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaParseException;
 import org.slf4j.Logger;
@@ -23,6 +28,8 @@ import org.slf4j.LoggerFactory;
 public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
     private static final Logger log = LoggerFactory.getLogger(HttpSchemaRegistryClient.class);
     private static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
+    /** How long after a failed request the registry stays DEGRADED once it answers again. */
+    private static final java.time.Duration RECENT_FAILURE = java.time.Duration.ofSeconds(60);
 
     private final SchemaRegistryOptions options;
     private final HttpClient http;
@@ -31,6 +38,13 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
     private final BoundedCache<Integer, Schema> byId;
     private final BoundedCache<Integer, Long> unknownUntil;
     private final BoundedCache<String, Integer> registered;
+    // what the requests so far say about the registry (health); written by whichever thread made the request
+    private final java.util.concurrent.atomic.AtomicLong requests = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong failures = new java.util.concurrent.atomic.AtomicLong();
+    private volatile long lastAnsweredMillis = -1;
+    private volatile long lastFailedMillis = -1;
+    private volatile long failingSinceMillis = -1;
+    private volatile String lastFailure;
 
     public HttpSchemaRegistryClient(SchemaRegistryOptions options) {
         this.options = options;
@@ -129,14 +143,58 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
     }
 
     private HttpResponse<String> send(HttpRequest request, String what) {
+        requests.incrementAndGet();
+        HttpResponse<String> response;
         try {
-            return http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         } catch (IOException e) {
+            failed(what + ": " + e.getClass().getSimpleName());
             throw new SchemaRegistryException(what + " to " + options.url() + " failed: " + e, -1, true, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new SchemaRegistryException(what + " to " + options.url() + " was interrupted", -1, true, e);
         }
+        int status = response.statusCode();
+        if (status >= 500 || status == 429 || status == 408) {
+            failed(what + ": HTTP " + status);
+        } else {
+            lastAnsweredMillis = options.clock().millis();
+            failingSinceMillis = -1;
+        }
+        return response;
+    }
+
+    private void failed(String reason) {
+        long now = options.clock().millis();
+        failures.incrementAndGet();
+        lastFailure = reason;
+        lastFailedMillis = now;
+        if (failingSinceMillis < 0) {
+            failingSinceMillis = now;
+        }
+    }
+
+    @Override
+    public Health health() {
+        long now = options.clock().millis();
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("url", options.url());
+        details.put("requests", requests.get());
+        details.put("failures", failures.get());
+        details.put("cachedSchemas", (long) byId.size());
+        long since = failingSinceMillis;
+        long failedAt = lastFailedMillis;
+        if (since >= 0) {
+            return Health.of("schema-registry", HealthStatus.DOWN, List.of("the registry at " + options.url()
+                    + " has not answered for " + (now - since) / 1000 + " s (last: " + lastFailure
+                    + "); replies with schema ids not cached yet wait for it"), details);
+        }
+        if (failedAt >= 0 && now - failedAt < RECENT_FAILURE.toMillis()) {
+            return Health.of("schema-registry", HealthStatus.DEGRADED, List.of("the registry at " + options.url()
+                    + " failed a request " + (now - failedAt) / 1000 + " s ago (" + lastFailure
+                    + "), answered since"), details);
+        }
+        return Health.of("schema-registry", HealthStatus.UP, List.of(), details);
     }
 
     private JsonNode ok(HttpResponse<String> response, String what) {

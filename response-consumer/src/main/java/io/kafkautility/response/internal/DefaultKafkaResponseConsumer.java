@@ -9,6 +9,7 @@ import io.kafkautility.consumer.loop.ConsumerLoopOptions;
 import io.kafkautility.consumer.loop.RecordAck;
 import io.kafkautility.consumer.loop.RecordSink;
 import io.kafkautility.health.Health;
+import io.kafkautility.health.HealthStatus;
 import io.kafkautility.metrics.MetricNames;
 import io.kafkautility.response.KafkaResponseConsumer;
 import io.kafkautility.response.RagResponse;
@@ -20,6 +21,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -75,11 +77,15 @@ public final class DefaultKafkaResponseConsumer implements KafkaResponseConsumer
     private record Orphan(ConsumerRecord<byte[], byte[]> record, long deadlineMillis) {
     }
 
+    /** The registry replies are decoded through, for health; null with a resolver of the application's own. */
+    private final SchemaRegistryClient registry;
+
     public DefaultKafkaResponseConsumer(ResponseConsumerOptions options, ResponseListener listener) {
         this.options = options;
         this.listener = java.util.Objects.requireNonNull(listener, "listener");
         WriterSchemaResolver resolver = options.writerSchemaResolver() != null ? options.writerSchemaResolver()
                 : SchemaRegistryClient.create(options.schemaRegistry());
+        this.registry = resolver instanceof SchemaRegistryClient client ? client : null;
         this.decoder = RagResponseAvro.decoder(resolver);
         this.meters = options.meterRegistry() != null ? options.meterRegistry() : new SimpleMeterRegistry();
         this.records = Counter.builder(MetricNames.RESPONSE_RECORDS).description("Reply records consumed")
@@ -321,8 +327,20 @@ public final class DefaultKafkaResponseConsumer implements KafkaResponseConsumer
 
     @Override
     public Health health() {
-        return loop.health("response-consumer:" + options.topic(), Long.MAX_VALUE,
+        Health own = loop.health("response-consumer:" + options.topic(), Long.MAX_VALUE,
                 Map.of("replies", (long) records.count()));
+        if (registry == null) {
+            return own;
+        }
+        // a registry that does not answer holds up replies whose schema id is not cached yet: DEGRADED, not DOWN (the
+        // consumer still delivers the others, and those wait up to registryRetryTimeout)
+        Health reg = registry.health();
+        HealthStatus status = own.status() == HealthStatus.DOWN ? HealthStatus.DOWN
+                : own.status() == HealthStatus.UP && reg.status() == HealthStatus.UP ? HealthStatus.UP
+                : HealthStatus.DEGRADED;
+        List<String> reasons = new ArrayList<>(own.reasons());
+        reasons.addAll(reg.reasons());
+        return new Health(own.component(), status, reasons, own.details(), List.of(reg));
     }
 
     @Override
