@@ -95,4 +95,32 @@ public final class MessageHeaders {
      * The {@code ku_dlt_original_*} headers still point at the complete record in the source topic.
      */
     public static final String DLT_TRUNCATED = "ku_dlt_truncated";
+
+    // ---- retry-topic headers (ConsumerOptions.Builder#retryTopics): replaced at each stage ----
+
+    /** The retry stage (1-based, decimal string) the record was sent to. */
+    public static final String RETRY_STAGE = "ku_retry_stage";
+
+    /** When the record is due for its next attempt (epoch milliseconds, decimal string). */
+    public static final String RETRY_DUE = "ku_retry_due";
+
+    /** Partition (decimal string) of the record in its original topic, set at the first stage. */
+    public static final String RETRY_ORIGINAL_PARTITION = "ku_retry_original_partition";
+
+    /** Offset (decimal string) of the record in its original topic, set at the first stage. */
+    public static final String RETRY_ORIGINAL_OFFSET = "ku_retry_original_offset";
+
+    /** Class of the exception of the last failed attempt. */
+    public static final String RETRY_EXCEPTION_CLASS = "ku_retry_exception_class";
+
+    // ---- dead-letter replay ----
+
+    /**
+     * Set on a record re-published from a dead-letter topic: {@code <dead-letter topic>:<partition>:<offset>} of the
+     * dead-letter record. The envelope id is kept; consumers that deduplicate treat (id, replay id) as the message.
+     */
+    public static final String REPLAY_ID = "ku_replay_id";
+
+    /** When the record was re-published from the dead-letter topic (ISO-8601 instant). */
+    public static final String REPLAYED_AT = "ku_replayed_at";
 }

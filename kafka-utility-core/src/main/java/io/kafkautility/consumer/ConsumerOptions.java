@@ -44,6 +44,17 @@ public final class ConsumerOptions {
     public static final int DEFAULT_CONCURRENCY = 1;
     /** Most group members one {@link MessageConsumer} may run. */
     public static final int MAX_CONCURRENCY = 64;
+    /** Most workers per member with {@link Builder#keyOrderedConcurrency(int)}. */
+    public static final int MAX_KEY_ORDERED_WORKERS = 256;
+    /**
+     * Failures no retry can fix, dead-lettered at once (reason {@code NON_RETRYABLE}) unless {@link Builder#retryOn}
+     * says otherwise: the payload does not convert to the handler's class, the message fails validation, the handler
+     * says so ({@link NonRetryableException}), a {@link ClassCastException}. Decoding and validation failures of the
+     * record itself and messages without a handler never reach a handler and are dead-lettered at once as well.
+     */
+    public static final List<Class<? extends Throwable>> DEFAULT_NO_RETRY = List.of(PayloadConversionException.class,
+            io.kafkautility.validation.MessageValidationException.class, NonRetryableException.class,
+            ClassCastException.class);
 
     private final KafkaConnectionOptions connection;
     private final String groupId;
@@ -67,6 +78,12 @@ public final class ConsumerOptions {
     private final String name;
     private final ConsumerErrorListener errorListener;
     private final int concurrency;
+    private final List<Class<? extends Throwable>> noRetryOn;
+    private final List<Class<? extends Throwable>> retryOn;
+    private final List<Duration> retryDelays;
+    private final boolean createRetryTopics;
+    private final ProcessedIds processedIds;
+    private final int keyOrderedWorkers;
 
     private ConsumerOptions(Builder b) {
         this.connection = b.connection;
@@ -91,6 +108,12 @@ public final class ConsumerOptions {
         this.name = b.name != null ? b.name : groupId;
         this.errorListener = b.errorListener;
         this.concurrency = b.concurrency;
+        this.noRetryOn = List.copyOf(b.noRetryOn);
+        this.retryOn = List.copyOf(b.retryOn);
+        this.retryDelays = List.copyOf(b.retryDelays);
+        this.createRetryTopics = b.createRetryTopics;
+        this.processedIds = b.processedIds;
+        this.keyOrderedWorkers = b.keyOrderedWorkers;
     }
 
     /**
@@ -117,6 +140,13 @@ public final class ConsumerOptions {
         b.name = name.equals(groupId) ? null : name;
         b.errorListener = errorListener;
         b.concurrency = concurrency;
+        b.noRetryOn.clear();
+        b.noRetryOn.addAll(noRetryOn);
+        b.retryOn.addAll(retryOn);
+        b.retryDelays.addAll(retryDelays);
+        b.createRetryTopics = createRetryTopics;
+        b.processedIds = processedIds;
+        b.keyOrderedWorkers = keyOrderedWorkers;
         return b;
     }
 
@@ -245,11 +275,69 @@ public final class ConsumerOptions {
         return errorListener;
     }
 
+    /**
+     * Whether a handler failure is worth another attempt: false when it, or any of its causes, is an instance of a
+     * {@link Builder#noRetryOn} type ({@link #DEFAULT_NO_RETRY} to begin with) and not of a {@link Builder#retryOn}
+     * type; true otherwise. Errors of the JVM ({@link LinkageError}, {@link AssertionError}) are retried like the
+     * rest.
+     */
+    public boolean isRetryable(Throwable failure) {
+        int depth = 0;
+        for (Throwable t = failure; t != null && depth < 16; t = t.getCause(), depth++) {
+            for (Class<? extends Throwable> type : retryOn) {
+                if (type.isInstance(t)) {
+                    return true;
+                }
+            }
+            for (Class<? extends Throwable> type : noRetryOn) {
+                if (type.isInstance(t)) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /** Types dead-lettered without a retry (see {@link #isRetryable}). */
+    public List<Class<? extends Throwable>> noRetryOn() {
+        return noRetryOn;
+    }
+
+    /** The delays of the retry topics, stage 1 first; empty when retries are in place (the default). */
+    public List<Duration> retryDelays() {
+        return retryDelays;
+    }
+
+    /** The retry topic of {@code topic} for stage {@code stage} (1-based): {@code <topic>.retry.<stage>}. */
+    public String retryTopic(String topic, int stage) {
+        return topic + ".retry." + stage;
+    }
+
+    /** Whether the consumer creates missing retry topics at start (like the topic they retry); true by default. */
+    public boolean createRetryTopics() {
+        return createRetryTopics;
+    }
+
+    /**
+     * What the consumer has finished, to skip redeliveries; null when it does not deduplicate. With only a
+     * {@link Builder#dedupWindow} this is null and the consumer keeps an in-memory window of its own.
+     */
+    public ProcessedIds processedIds() {
+        return processedIds;
+    }
+
+    /** Workers per member handling records of different keys at once, same key in order; 1 by default. */
+    public int keyOrderedWorkers() {
+        return keyOrderedWorkers;
+    }
+
     @Override
     public String toString() {
         return "ConsumerOptions{group=" + groupId + ", topics=" + topics + ", handlers=" + handlers.keySet()
                 + ", maxAttempts=" + maxAttempts + ", backoff=" + initialBackoff + ".." + maxBackoff
-                + ", dedupWindow=" + dedupWindow + ", closeTimeout=" + closeTimeout + ", concurrency=" + concurrency
+                + ", dedupWindow=" + dedupWindow + ", processedIds=" + processedIds + ", retryDelays=" + retryDelays
+                + ", keyOrderedWorkers=" + keyOrderedWorkers
+                + ", closeTimeout=" + closeTimeout + ", concurrency=" + concurrency
                 + ", connection=" + connection + ", kafkaProperties=" + kafkaProperties
                 + '}';
     }
@@ -278,6 +366,12 @@ public final class ConsumerOptions {
         private String name;
         private ConsumerErrorListener errorListener = ConsumerErrorListener.NONE;
         private int concurrency = DEFAULT_CONCURRENCY;
+        private final List<Class<? extends Throwable>> noRetryOn = new ArrayList<>(DEFAULT_NO_RETRY);
+        private final List<Class<? extends Throwable>> retryOn = new ArrayList<>();
+        private final List<Duration> retryDelays = new ArrayList<>();
+        private boolean createRetryTopics = true;
+        private ProcessedIds processedIds;
+        private int keyOrderedWorkers = 1;
 
         private Builder(KafkaConnectionOptions connection, String groupId, Collection<String> topics) {
             this.connection = Objects.requireNonNull(connection, "connection");
@@ -444,6 +538,85 @@ public final class ConsumerOptions {
             return this;
         }
 
+        /**
+         * Also dead-letter these failure types at once, without retrying (e.g. the service's
+         * {@code NotFoundException}); added to {@link #DEFAULT_NO_RETRY}. Matched against the failure and its causes.
+         */
+        @SafeVarargs
+        public final Builder noRetryOn(Class<? extends Throwable>... types) {
+            for (Class<? extends Throwable> type : types) {
+                noRetryOn.add(Objects.requireNonNull(type, "type"));
+            }
+            return this;
+        }
+
+        /**
+         * Retry these failure types even when a {@link #noRetryOn} type matches (e.g. {@code retryOn(ClassCastException
+         * .class)} to undo a default). Matched against the failure and its causes, before the non-retryable types.
+         */
+        @SafeVarargs
+        public final Builder retryOn(Class<? extends Throwable>... types) {
+            for (Class<? extends Throwable> type : types) {
+                retryOn.add(Objects.requireNonNull(type, "type"));
+            }
+            return this;
+        }
+
+        /**
+         * Non-blocking retries: a record whose handler fails (retryably) goes to the retry topic of the next stage,
+         * {@code <topic>.retry.<n>}, to be handled again once {@code delays[n-1]} has passed, and after the last stage
+         * to the dead-letter topic. The partition it came from goes on at once; the record loses its order relative
+         * to the records after it (that is the trade). The consumer reads the retry topics itself, pausing each
+         * partition until its next record is due (no thread sleeps). Each stage makes one attempt ({@link #maxAttempts}
+         * does not apply; {@link #backoff} paces publishing retries). Up to 10 stages, each delay 1 ms to 7 days.
+         */
+        public Builder retryTopics(Duration... delays) {
+            if (delays.length == 0 || delays.length > 10) {
+                throw new ConfigurationException("retryTopics takes 1 to 10 delays but got " + delays.length);
+            }
+            retryDelays.clear();
+            for (Duration d : delays) {
+                if (d == null || d.isNegative() || d.isZero() || d.compareTo(Duration.ofDays(7)) > 0) {
+                    throw new ConfigurationException("retry delays must be > 0 and <= 7 days but were "
+                            + java.util.Arrays.toString(delays));
+                }
+                retryDelays.add(d);
+            }
+            return this;
+        }
+
+        /** Whether to create missing retry topics at start (partitions as their topic's); true by default. */
+        public Builder createRetryTopics(boolean create) {
+            this.createRetryTopics = create;
+            return this;
+        }
+
+        /**
+         * Skip records whose (source, id) this store says were finished (see {@link ProcessedIds}), e.g.
+         * {@code ProcessedIds.file(Path.of("/var/lib/indexer/processed"), 100_000)} to skip what was processed before
+         * a crash. The consumer does not close it: the caller owns it.
+         */
+        public Builder processedIds(ProcessedIds store) {
+            this.processedIds = Objects.requireNonNull(store, "store");
+            return this;
+        }
+
+        /**
+         * Key-ordered concurrency: {@code workers} threads per member handle records of one partition at once, records
+         * with the same key (same key bytes) one after another in offset order, records without a key on any worker.
+         * Offsets are committed only up to the first record not finished. Memory stays bounded: at most twice
+         * {@code max.poll.records} records are handed over and not finished, beyond that the partitions are paused.
+         * 1 (the default) handles a partition's records strictly one at a time.
+         */
+        public Builder keyOrderedConcurrency(int workers) {
+            if (workers < 1 || workers > MAX_KEY_ORDERED_WORKERS) {
+                throw new ConfigurationException("keyOrderedConcurrency must be between 1 and "
+                        + MAX_KEY_ORDERED_WORKERS + " but was " + workers);
+            }
+            this.keyOrderedWorkers = workers;
+            return this;
+        }
+
         /** Told about failures of the Kafka client; none by default. See {@link ConsumerErrorListener}. */
         public Builder errorListener(ConsumerErrorListener listener) {
             this.errorListener = Objects.requireNonNull(listener, "listener");
@@ -461,6 +634,13 @@ public final class ConsumerOptions {
                 throw new ConfigurationException("at least one handler is required (handler(typeName, handler))");
             }
             for (String topic : topics) {
+                for (int stage = 1; stage <= retryDelays.size(); stage++) {
+                    String retry = topic + ".retry." + stage;
+                    if (topics.contains(retry)) {
+                        throw new ConfigurationException("'" + retry + "' is the retry topic of '" + topic
+                                + "': the consumer reads it itself, do not list it");
+                    }
+                }
                 String dlt = deadLetterTopic.apply(topic);
                 // a dead-letter topic the consumer also reads would feed failures back in: a loop
                 if (dlt == null || dlt.isBlank() || topics.contains(dlt)) {

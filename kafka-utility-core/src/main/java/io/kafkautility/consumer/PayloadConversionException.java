@@ -5,7 +5,8 @@ import io.kafkautility.KafkaUtilityException;
 /**
  * A typed handler ({@link MessageHandler#typed}) could not convert a message's {@code data} to its payload class. The
  * message names the message id, type, target class and the JSON path, never a payload value; Jackson's own exception
- * (which quotes values) is deliberately not attached. Treated as a handler failure: retried, then dead-lettered.
+ * (which quotes values) is deliberately not attached. Not retryable by default ({@link ConsumerOptions#DEFAULT_NO_RETRY}): dead-lettered at once with reason {@code
+ * NON_RETRYABLE}.
  */
 public class PayloadConversionException extends KafkaUtilityException {
 

@@ -71,7 +71,8 @@ class TypedHandlerIT {
                     .build()).start()) {
                 List<ConsumerRecord<byte[], byte[]>> dead = f.read(topic + ".DLT", 1);
                 ConsumerRecord<byte[], byte[]> r = dead.get(0);
-                assertThat(ConsumerFixture.header(r, MessageHeaders.DLT_REASON)).isEqualTo("HANDLER_FAILED");
+                assertThat(ConsumerFixture.header(r, MessageHeaders.DLT_REASON)).isEqualTo("NON_RETRYABLE");
+                assertThat(ConsumerFixture.header(r, MessageHeaders.DLT_ATTEMPTS)).as("not retried").isEqualTo("1");
                 assertThat(ConsumerFixture.header(r, MessageHeaders.DLT_EXCEPTION_CLASS))
                         .isEqualTo(PayloadConversionException.class.getName());
                 assertThat(ConsumerFixture.header(r, MessageHeaders.DLT_EXCEPTION_MESSAGE))

@@ -28,4 +28,11 @@ public interface RecordAck {
      * record (the records after it that were handed over are no longer wanted) and hands them over again.
      */
     void retry();
+
+    /**
+     * The record is not due yet: as {@link #retry()}, and its partition is paused until {@code delay} has passed
+     * (the loop's other partitions go on; nobody sleeps on the poll thread). For records that must wait, e.g. in a
+     * retry topic until their due time. A negative or zero delay is {@link #retry()}.
+     */
+    void retryAfter(java.time.Duration delay);
 }

@@ -19,6 +19,23 @@ public final class DeadLetterRecords {
 
     public static ProducerRecord<byte[], byte[]> of(ConsumerRecord<byte[], byte[]> failed, String deadLetterTopic,
                                              String reason, Throwable error, int attempts, Instant failedAt) {
+        return of(failed, failed.topic(), deadLetterTopic, reason, error, attempts, failedAt);
+    }
+
+    /**
+     * The dead-letter record of {@code failed}, first consumed from {@code originalTopic} (which differs from the
+     * record's topic when it failed in a retry topic: its original partition and offset then come from the retry
+     * headers, when they are numbers).
+     */
+    public static ProducerRecord<byte[], byte[]> of(ConsumerRecord<byte[], byte[]> failed, String originalTopic,
+                                                    String deadLetterTopic, String reason, Throwable error,
+                                                    int attempts, Instant failedAt) {
+        String partition = Integer.toString(failed.partition());
+        String offset = Long.toString(failed.offset());
+        if (!originalTopic.equals(failed.topic())) {
+            partition = number(failed, MessageHeaders.RETRY_ORIGINAL_PARTITION, "-1");
+            offset = number(failed, MessageHeaders.RETRY_ORIGINAL_OFFSET, "-1");
+        }
         RecordHeaders headers = new RecordHeaders();
         for (Header h : failed.headers()) {
             if (!h.key().startsWith(DLT_PREFIX)) {
@@ -28,13 +45,52 @@ public final class DeadLetterRecords {
         put(headers, MessageHeaders.DLT_REASON, reason);
         put(headers, MessageHeaders.DLT_EXCEPTION_CLASS, error == null ? "" : error.getClass().getName());
         put(headers, MessageHeaders.DLT_EXCEPTION_MESSAGE, safeMessage(error));
-        put(headers, MessageHeaders.DLT_ORIGINAL_TOPIC, failed.topic());
-        put(headers, MessageHeaders.DLT_ORIGINAL_PARTITION, Integer.toString(failed.partition()));
-        put(headers, MessageHeaders.DLT_ORIGINAL_OFFSET, Long.toString(failed.offset()));
+        put(headers, MessageHeaders.DLT_ORIGINAL_TOPIC, originalTopic);
+        put(headers, MessageHeaders.DLT_ORIGINAL_PARTITION, partition);
+        put(headers, MessageHeaders.DLT_ORIGINAL_OFFSET, offset);
         put(headers, MessageHeaders.DLT_ORIGINAL_TIMESTAMP, Long.toString(failed.timestamp()));
         put(headers, MessageHeaders.DLT_ATTEMPTS, Integer.toString(attempts));
         put(headers, MessageHeaders.DLT_FAILED_AT, failedAt.toString());
         return new ProducerRecord<>(deadLetterTopic, null, null, failed.key(), failed.value(), headers);
+    }
+
+    /**
+     * The record that takes {@code failed} (first consumed from {@code originalTopic}) to retry stage {@code stage}:
+     * same key, value and headers, with the retry headers replaced: stage, due time, the original partition and
+     * offset (kept from the first stage), the failure's class.
+     */
+    public static ProducerRecord<byte[], byte[]> retry(ConsumerRecord<byte[], byte[]> failed, String originalTopic,
+                                                       String retryTopic, int stage, long dueMillis, Throwable error) {
+        RecordHeaders headers = new RecordHeaders();
+        for (Header h : failed.headers()) {
+            if (!h.key().startsWith(DLT_PREFIX) && !h.key().equals(MessageHeaders.RETRY_STAGE)
+                    && !h.key().equals(MessageHeaders.RETRY_DUE)
+                    && !h.key().equals(MessageHeaders.RETRY_EXCEPTION_CLASS)) {
+                headers.add(h);
+            }
+        }
+        if (originalTopic.equals(failed.topic())) {
+            put(headers, MessageHeaders.RETRY_ORIGINAL_PARTITION, Integer.toString(failed.partition()));
+            put(headers, MessageHeaders.RETRY_ORIGINAL_OFFSET, Long.toString(failed.offset()));
+        }
+        put(headers, MessageHeaders.RETRY_STAGE, Integer.toString(stage));
+        put(headers, MessageHeaders.RETRY_DUE, Long.toString(dueMillis));
+        put(headers, MessageHeaders.RETRY_EXCEPTION_CLASS, error == null ? "" : error.getClass().getName());
+        return new ProducerRecord<>(retryTopic, null, null, failed.key(), failed.value(), headers);
+    }
+
+    /** The header's value if it is a decimal number of at most 19 digits, else {@code otherwise}. */
+    static String number(ConsumerRecord<byte[], byte[]> record, String header, String otherwise) {
+        Header h = record.headers().lastHeader(header);
+        if (h == null || h.value() == null || h.value().length == 0 || h.value().length > 19) {
+            return otherwise;
+        }
+        for (byte b : h.value()) {
+            if (b < '0' || b > '9') {
+                return otherwise;
+            }
+        }
+        return new String(h.value(), StandardCharsets.US_ASCII);
     }
 
     /**

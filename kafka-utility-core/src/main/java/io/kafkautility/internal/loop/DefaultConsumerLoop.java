@@ -263,14 +263,50 @@ public final class DefaultConsumerLoop implements ConsumerLoop {
         }
     }
 
+    /**
+     * Pauses every partition while the records in flight reach {@code maxInFlight}, else only the partitions whose
+     * sink asked to wait ({@link RecordAck#retryAfter}) until their time has come; resumes the rest.
+     */
     private void flowControl() {
         boolean full = inFlight() >= options.maxInFlight();
-        if (full && !paused) {
-            consumer.pause(consumer.assignment());
-            paused = true;
-        } else if (!full && paused) {
-            consumer.resume(consumer.paused());
-            paused = false;
+        paused = full;
+        Set<TopicPartition> assignment = consumer.assignment();
+        Set<TopicPartition> wanted = new HashSet<>();
+        if (full) {
+            wanted.addAll(assignment);
+        } else {
+            long now = System.nanoTime();
+            synchronized (lock) {
+                states.forEach((tp, st) -> {
+                    if (st.delayed && st.delayedUntilNanos - now > 0 && assignment.contains(tp)) {
+                        wanted.add(tp);
+                    } else {
+                        st.delayed = false;
+                    }
+                });
+            }
+        }
+        Set<TopicPartition> current = consumer.paused();
+        if (current.equals(wanted)) {
+            return;
+        }
+        List<TopicPartition> pause = new ArrayList<>();
+        for (TopicPartition tp : wanted) {
+            if (!current.contains(tp)) {
+                pause.add(tp);
+            }
+        }
+        List<TopicPartition> resume = new ArrayList<>();
+        for (TopicPartition tp : current) {
+            if (!wanted.contains(tp)) {
+                resume.add(tp);
+            }
+        }
+        if (!pause.isEmpty()) {
+            consumer.pause(pause);
+        }
+        if (!resume.isEmpty()) {
+            consumer.resume(resume);
         }
     }
 
@@ -315,9 +351,18 @@ public final class DefaultConsumerLoop implements ConsumerLoop {
                 from = s.tracker.committable();
                 s.rewound();
                 s.rewindPending = false;
+                if (ack.delayNanos > 0) {
+                    s.delayed = true;
+                    s.delayedUntilNanos = System.nanoTime() + ack.delayNanos;
+                }
             }
-            log.warn("Consumer loop {}: {} was left unfinished at offset {}; reading it again from {}",
-                    options.name(), ack.partition, ack.offset, from);
+            if (ack.delayNanos > 0) {
+                log.debug("Consumer loop {}: {} waits {} ms for offset {}", options.name(), ack.partition,
+                        TimeUnit.NANOSECONDS.toMillis(ack.delayNanos), from);
+            } else {
+                log.warn("Consumer loop {}: {} was left unfinished at offset {}; reading it again from {}",
+                        options.name(), ack.partition, ack.offset, from);
+            }
             consumer.seek(ack.partition, from);
         }
     }
@@ -569,6 +614,9 @@ public final class DefaultConsumerLoop implements ConsumerLoop {
         int started;
         /** A sink asked for a record again: nothing more of the partition is handed over until it is rewound. */
         boolean rewindPending;
+        /** A sink asked the partition to wait ({@link RecordAck#retryAfter}): paused until then. */
+        boolean delayed;
+        long delayedUntilNanos;
         OffsetTracker tracker = new OffsetTracker();
 
         /** What was handed over is not wanted any more; tracking starts over. */
@@ -585,6 +633,8 @@ public final class DefaultConsumerLoop implements ConsumerLoop {
         private final long offset;
         private final TopicPartition partition;
         private int phase; // 0 handed over, 1 begun, 2 ended (lock)
+        /** How long the partition waits once rewound, from {@link #retryAfter}; 0 for none. */
+        private volatile long delayNanos;
 
         Ack(PartitionState state, int generation, OffsetTracker tracker, long offset, TopicPartition partition) {
             this.state = state;
@@ -626,6 +676,12 @@ public final class DefaultConsumerLoop implements ConsumerLoop {
             if (end(false)) {
                 rewinds.add(this);
             }
+        }
+
+        @Override
+        public void retryAfter(Duration delay) {
+            delayNanos = delay == null || delay.isNegative() ? 0 : delay.toNanos();
+            retry();
         }
 
         /** Ends the record once; true if its tracker is still the partition's (the outcome counts). */

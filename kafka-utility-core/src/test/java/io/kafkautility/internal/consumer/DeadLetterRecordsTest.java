@@ -49,22 +49,6 @@ class DeadLetterRecordsTest {
         assertThat(DeadLetterRecords.safeMessage(null)).isEmpty();
     }
 
-    @Test
-    void theIdWindowForgetsTheLeastRecentlySeen() {
-        MessageIdWindow window = new MessageIdWindow(2);
-        window.add("a");
-        window.add("b");
-        assertThat(window.contains("a")).isTrue();
-        window.add("c");
-        assertThat(window.contains("b")).isFalse();
-        assertThat(window.contains("a")).isTrue();
-        assertThat(window.size()).isEqualTo(2);
-        MessageIdWindow off = new MessageIdWindow(0);
-        off.add("a");
-        assertThat(off.enabled()).isFalse();
-        assertThat(off.contains("a")).isFalse();
-    }
-
     private static String value(ProducerRecord<byte[], byte[]> r, String key) {
         return new String(r.headers().lastHeader(key).value(), StandardCharsets.UTF_8);
     }
