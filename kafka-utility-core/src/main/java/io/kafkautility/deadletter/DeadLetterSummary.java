@@ -19,7 +19,8 @@ public record DeadLetterSummary(long total, long replayed, Map<String, Map<Strin
     /** The age buckets, youngest first. */
     public static final List<String> BUCKETS = List.of("<1h", "<1d", "<7d", ">=7d");
 
-    static DeadLetterSummary of(List<DeadLetterEntry> entries) {
+    /** Counts {@code entries} at the current time. */
+    public static DeadLetterSummary of(List<DeadLetterEntry> entries) {
         Instant now = Instant.now();
         Map<String, Map<String, Long>> counts = new TreeMap<>();
         long replayed = 0;
