@@ -327,6 +327,7 @@ public final class DefaultMessageConsumer implements MessageConsumer, RecordSink
                     null, 0, type));
         }
         Instant timestamp = Instant.ofEpochMilli(record.timestamp());
+        String key = record.key() == null ? null : new String(record.key(), java.nio.charset.StandardCharsets.UTF_8);
         Duration backoff = options.initialBackoff();
         int attemptsHere = retryStages.isEmpty() ? options.maxAttempts() : 1; // retry topics: one per stage
         long start = System.nanoTime();
@@ -335,17 +336,18 @@ public final class DefaultMessageConsumer implements MessageConsumer, RecordSink
                 try (HandlerScope scope = HandlerScope.open(tracing, record, envelope)) {
                     try {
                         handler.handle(envelope, new MessageContext(record.topic(), record.partition(),
-                                record.offset(), timestamp, stageNo + attempt, headers));
+                                record.offset(), timestamp, stageNo + attempt, headers, key));
                     } catch (Exception | Error e) {
                         scope.failed(e);
                         throw e;
                     }
                 }
+                finished(envelope, dedupId, true); // first: the smaller the gap to the handler's effect, the better
                 recordMeters.processing(record.topic(), type, System.nanoTime() - start);
                 envelope.time().ifPresent(t -> recordMeters.endToEnd(record.topic(), type,
                         Duration.between(t, Instant.now()).abs()));
                 count(record.topic(), type, "processed");
-                return finished(envelope, dedupId, true);
+                return true;
             } catch (Exception | LinkageError | AssertionError | StackOverflowError e) {
                 if (e instanceof InterruptedException) {
                     Thread.currentThread().interrupt();
