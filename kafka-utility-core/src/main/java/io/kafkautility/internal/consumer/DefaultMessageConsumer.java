@@ -40,7 +40,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -55,12 +54,12 @@ import org.slf4j.LoggerFactory;
  * The {@link MessageConsumer}: a {@link RecordSink} on the library's {@link ConsumerLoop} (which polls, pauses,
  * commits the contiguous finished offsets, reconnects and closes), with worker threads that decode, validate, handle,
  * retry and dead-letter the records: one worker by default (each partition in order), or
- * {@link ConsumerOptions#keyOrderedWorkers()} of them, a record going to the worker of its key (same key, same worker,
- * in order). Failures are classified ({@link ConsumerOptions#isRetryable}): non-retryable ones are dead-lettered at
- * once, retryable ones retried in place with backoff or, with retry topics, forwarded to the next stage's topic, whose
- * records wait for their due time by pausing their partition ({@link RecordAck#retryAfter}). A record a worker could
- * not finish (stopped while retrying, or a bug) is read again from it; after a revoke or close no record of the
- * partition starts.
+ * {@link ConsumerOptions#keyOrderedWorkers()} of them ({@link KeyedExecutor}: a key's records one after another, any
+ * free worker taking any ready key). Failures are classified ({@link ConsumerOptions#isRetryable}): non-retryable ones
+ * are dead-lettered at once, retryable ones retried in place with backoff or, with retry topics, forwarded to the next
+ * stage's topic, whose records wait for their due time by pausing their partition ({@link RecordAck#retryAfter}). A
+ * record a worker could not finish (stopped while retrying, or a bug) is read again from it; after a revoke or close no
+ * record of the partition starts.
  */
 public final class DefaultMessageConsumer implements MessageConsumer, RecordSink {
 
@@ -78,8 +77,10 @@ public final class DefaultMessageConsumer implements MessageConsumer, RecordSink
     private final ProcessedIds processed;
     private final boolean ownsProcessed;
     private final io.kafkautility.tracing.KafkaTracing tracing;
-    private final ExecutorService[] workers;
-    private final AtomicInteger nextWorker = new AtomicInteger();
+    /** The worker of a consumer that handles a partition's records one at a time; null when key-ordered. */
+    private final ExecutorService worker;
+    /** Key-ordered workers; null by default. */
+    private final KeyedExecutor keyed;
     /** Retry topic -> its stage; empty without retry topics. */
     private final Map<String, RetryStage> retryStages;
     /** Per retry-topic partition, the record waiting for its due time: {offset, due millis}. Poll thread only. */
@@ -108,15 +109,13 @@ public final class DefaultMessageConsumer implements MessageConsumer, RecordSink
                 : ownsProcessed ? ProcessedIds.inMemory(options.dedupWindow()) : null;
         this.tracing = pool.tracing();
         int n = options.keyOrderedWorkers();
-        this.workers = new ExecutorService[n];
-        for (int i = 0; i < n; i++) {
-            String threadName = "ku-consumer-worker-" + options.name() + (n == 1 ? "" : "-" + i);
-            workers[i] = Executors.newSingleThreadExecutor(r -> {
-                Thread t = new Thread(r, threadName);
-                t.setDaemon(true);
-                return t;
-            });
-        }
+        String threadName = "ku-consumer-worker-" + options.name();
+        this.worker = n > 1 ? null : Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, threadName);
+            t.setDaemon(true);
+            return t;
+        });
+        this.keyed = n > 1 ? new KeyedExecutor(n, threadName) : null;
         Map<String, RetryStage> stages = new LinkedHashMap<>();
         for (String topic : options.topics()) {
             for (int stage = 1; stage <= options.retryDelays().size(); stage++) {
@@ -198,19 +197,14 @@ public final class DefaultMessageConsumer implements MessageConsumer, RecordSink
             waiting.remove(new TopicPartition(record.topic(), record.partition()));
         }
         try {
-            workerFor(record).execute(() -> work(record, ack, stage));
+            if (keyed != null) {
+                keyed.execute(record.key(), () -> work(record, ack, stage));
+            } else {
+                worker.execute(() -> work(record, ack, stage));
+            }
         } catch (RejectedExecutionException closing) {
             ack.retry(); // closed: the record is read again by the next member
         }
-    }
-
-    /** Same key, same worker (so the key's records stay in order); keyless records spread round-robin. */
-    private ExecutorService workerFor(ConsumerRecord<byte[], byte[]> record) {
-        if (workers.length == 1) {
-            return workers[0];
-        }
-        int i = record.key() == null ? nextWorker.getAndIncrement() : java.util.Arrays.hashCode(record.key());
-        return workers[Math.floorMod(i, workers.length)];
     }
 
     /**
@@ -523,8 +517,10 @@ public final class DefaultMessageConsumer implements MessageConsumer, RecordSink
         try {
             loop.close(timeout);
         } finally {
-            for (ExecutorService w : workers) {
-                w.shutdownNow();
+            if (keyed != null) {
+                keyed.shutdownNow();
+            } else {
+                worker.shutdownNow();
             }
             deadLetters.close();
             if (ownsProcessed) {
