@@ -34,7 +34,9 @@ class LayeringTest {
     @Test
     void coreDependsOnNoClientNorTheResponseConsumerNorTheTestkit() {
         noClasses().that().resideInAnyPackage("io.kafkautility", "io.kafkautility.avro..", "io.kafkautility.client",
-                        "io.kafkautility.config..", "io.kafkautility.consumer..", "io.kafkautility.internal..",
+                        "io.kafkautility.config..", "io.kafkautility.consumer..", "io.kafkautility.deadletter..",
+                        "io.kafkautility.health..", "io.kafkautility.internal..", "io.kafkautility.serde..",
+                        "io.kafkautility.tracing..",
                         "io.kafkautility.message..", "io.kafkautility.metrics..", "io.kafkautility.producer..",
                         "io.kafkautility.rag..", "io.kafkautility.requestreply..", "io.kafkautility.validation..")
                 .should().dependOnClassesThat().resideInAnyPackage("io.kafkautility.client.document..",
