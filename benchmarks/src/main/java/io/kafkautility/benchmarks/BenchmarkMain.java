@@ -24,13 +24,13 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * Broker: {@code KAFKA_BOOTSTRAP_SERVERS} when set, else an in-JVM KRaft broker.
  *
  * <p>Switches: {@code -Dbench.rounds} (measured rounds, default 3), {@code -Dbench.warmupRounds} (unmeasured rounds
- * first, default 2), {@code -Dbench.only=producer,consumer,requestreply,routing,scaleout,consumerfeatures,micro} (a subset writes
+ * first, default 2), {@code -Dbench.only=producer,consumer,requestreply,requestreplyboth,routing,scaleout,consumerfeatures,micro} (a subset writes
  * {@code target/RESULTS-partial.md} instead), {@code -Dbench.micro} (JMH method regex) and
  * {@code -Dbench.jmhProfiler} (e.g. {@code stack}).
  */
 public final class BenchmarkMain {
 
-    private static final String ALL = "producer,consumer,requestreply,routing,scaleout,consumerfeatures,micro";
+    private static final String ALL = "producer,consumer,requestreply,requestreplyboth,routing,scaleout,consumerfeatures,micro";
 
     private final int rounds = Integer.getInteger("bench.rounds", 3);
     private final int warmupRounds = Integer.getInteger("bench.warmupRounds", 2);
@@ -54,12 +54,16 @@ public final class BenchmarkMain {
                         + " warm-up round(s)");
                 if (only.contains("producer")) {
                     bench.producer(cluster);
+                    bench.producerScale(cluster);
                 }
                 if (only.contains("consumer")) {
                     bench.consumer(cluster);
                 }
                 if (only.contains("requestreply")) {
                     bench.requestReply(cluster);
+                }
+                if (only.contains("requestreplyboth")) {
+                    bench.requestReplyBothSides(cluster);
                 }
                 if (only.contains("routing")) {
                     bench.routing(cluster, registry);
@@ -79,24 +83,36 @@ public final class BenchmarkMain {
         System.out.println(Report.table(bench.results));
         String setup = "Each line: median of the rounds, baseline and kafka-utility alternating on the same "
                 + (embedded ? "in-JVM KRaft broker" : "broker") + " in one process, after " + bench.warmupRounds
-                + " unmeasured warm-up round(s). Producer: 50,000 1 KiB events per round, acks=all, idempotent (raw "
-                + "sends pre-serialized bytes with Kafka's client defaults; ours sends typed data through envelope, "
-                + "validation and metrics with the library's defaults, batch.size 64 KiB among them; the line 'raw "
-                + "with the library's Kafka settings' gives raw the very same Kafka settings, so its ratio is the "
-                + "cost of the library's own work alone). "
-                + "Consumer: 50,000 pre-filled events, fresh group per round (ours: decode, validate, handler, "
-                + "commit). Request-reply: one echo responder (raw kafka-clients, linger.ms=0) for all four "
+                + " unmeasured warm-up round(s); a 'met' column only where the line has a target. "
+                + "Producer: 50,000 1 KiB events per round (2,000 of 64 KiB), acks=all, idempotent. Raw sends one "
+                + "pre-serialized value, either with Kafka's client defaults or with exactly the library's Kafka "
+                + "settings (batch.size 64 KiB, linger.ms 5 among them; its ratio is the cost of the library's own "
+                + "work alone); Spring's KafkaTemplate with its JsonSerializer gets the library's settings too and "
+                + "serializes a hand-built envelope per send (fresh id and time, no validation); ours sends typed "
+                + "data through envelope, id, validation, encoding, headers, breaker and metrics. "
+                + "Consumer: 50,000 pre-filled 1 KiB events, a fresh group per round, every side with the library's "
+                + "Kafka settings: raw reading bytes (commitAsync per poll); raw plus the decoding a user would "
+                + "hand-write (Jackson readTree and networknt validation of the data on the poll thread, commitSync "
+                + "per poll); Spring's listener container (what @KafkaListener runs) with its JsonDeserializer to a "
+                + "JsonNode and its default batch acks (a commitSync after each poll's records); ours decodes, "
+                + "validates, handles and commits. "
+                + "Request-reply: one echo responder (raw kafka-clients, linger.ms=0) for all four "
                 + "requesters, each round 2,000 sequential requests after 300 warm-up, then 20,000 with 64 in "
-                + "flight, the requesters' order rotating from round to round, warm-up rounds not counted; Spring's "
+                + "flight and 20,000 with 512, the requesters' order rotating from round to round; Spring's "
                 + "ReplyingKafkaTemplate tuned for replies (linger.ms=0, fetch.max.wait.ms=1, auto-commit instead of "
                 + "a synchronous commit per poll; the target is against this one), the same template with Spring's "
-                + "defaults and only linger.ms=0 (as in ../shared/ENVIRONMENT.md), ours with its defaults but the same fetch.max.wait.ms=1 (its "
-                + "default is 10), and as a floor the least a raw kafka-clients requester can do (producer with "
-                + "linger.ms=0, assigned reply consumer, a map of futures; no timeouts). CPU per request is the "
-                + "process's CPU time over the run (broker, responder and requester), and the requester's own: its "
-                + "threads plus the calling thread. Routing: 10,000 "
-                + "sessions, 2,000 replies/s for 5 s after 1 s of unmeasured traffic, Avro in the Confluent wire "
-                + "format. Total time " + String.format("%.0f s", (System.nanoTime() - start) / 1e9) + ".";
+                + "defaults and only linger.ms=0 (as in ../shared/ENVIRONMENT.md), ours with its defaults but the "
+                + "same fetch.max.wait.ms=1 (its default is 10), and as a floor the least a raw kafka-clients "
+                + "requester can do (producer with linger.ms=0, assigned reply consumer, a map of futures; no "
+                + "timeouts). 'Between two services': each library on both sides, our requester and Responder "
+                + "against the tuned template and a Spring listener container (batch acks, fetch.max.wait.ms=1) "
+                + "replying through a KafkaTemplate (linger.ms=0) as @SendTo does; our Responder with its defaults "
+                + "and fetch.max.wait.ms=1. CPU per request is the process's CPU time over the run (broker, "
+                + "responder and requester), and the requester's own: its threads plus the calling thread. Heap per "
+                + "pending request: 100,000 requests to a topic nobody answers, heap after full GCs before and after. "
+                + "Routing: 1,000, 10,000 and 50,000 sessions, 2,000 replies/s for 5 s after 1 s of unmeasured "
+                + "traffic, Avro in the Confluent wire format. Total time "
+                + String.format("%.0f s", (System.nanoTime() - start) / 1e9) + ".";
         Path out = Path.of(only.containsAll(Set.of(ALL.split(","))) ? "RESULTS.md" : "target/RESULTS-partial.md");
         Report.write(out, Report.markdown(bench.results, setup, bench.notes));
         System.out.println("written " + out.toAbsolutePath());
@@ -110,42 +126,89 @@ public final class BenchmarkMain {
             List<Double> raw = new ArrayList<>();
             List<Double> rawSame = new ArrayList<>();
             List<Double> ours = new ArrayList<>();
+            List<Double> spring = new ArrayList<>();
             for (int r = 0; r < warmupRounds + rounds; r++) {
                 double rawRate = producer.raw(topic(cluster, "prod-raw", partitions));
                 double oursRate = producer.ours(topic(cluster, "prod-ours", partitions));
                 double rawSameRate = producer.rawWithLibrarySettings(topic(cluster, "prod-raw-same", partitions));
+                double springRate = producer.spring(topic(cluster, "prod-spring", partitions));
                 if (r >= warmupRounds) {
                     raw.add(rawRate);
                     ours.add(oursRate);
                     rawSame.add(rawSameRate);
+                    spring.add(springRate);
                 }
             }
             add(Result.ratioAtLeast("producer throughput, " + partitions + " partition(s)", "msg/s",
                     Stats.median(raw), Stats.median(ours), 0.90));
             // the same library run against a raw producer given the library's Kafka settings: what is left is the
             // library's own work per event (envelope, validation, encoding, headers, breaker, metrics)
-            add(Result.info("producer throughput, " + partitions + " partition(s), raw with the library's Kafka "
-                    + "settings", "msg/s", Stats.median(rawSame), Stats.median(ours)));
+            add(Result.ratioAtLeast("producer throughput, " + partitions + " partition(s), raw with the library's "
+                    + "Kafka settings", "msg/s", Stats.median(rawSame), Stats.median(ours), 0.90));
+            add(Result.info("producer throughput, " + partitions + " partition(s), Spring KafkaTemplate + "
+                    + "JsonSerializer with the library's Kafka settings", "msg/s", Stats.median(spring),
+                    Stats.median(ours)));
         }
     }
 
-    /** 2. Consumer throughput over a pre-filled 6-partition topic. */
+    /**
+     * 1b. How the producer's cost grows: 24 partitions, and events of about 100 bytes and 64 KiB of data at 6
+     * partitions, each against raw kafka-clients with the library's settings.
+     */
+    private void producerScale(KafkaCluster cluster) throws Exception {
+        record Case(String label, int partitions, int messages, int dataBytes) {
+        }
+        for (Case c : List.of(new Case("24 partition(s), 1 KiB", 24, 50_000, 0),
+                new Case("6 partition(s), 100 B of data", 6, 50_000, 100),
+                new Case("6 partition(s), 64 KiB of data", 6, 2_000, 65_536))) {
+            ProducerBench producer = c.dataBytes() == 0 ? new ProducerBench(cluster.bootstrapServers(), c.messages())
+                    : new ProducerBench(cluster.bootstrapServers(), c.messages(), Payloads.dataOfSize(c.dataBytes()));
+            List<Double> rawSame = new ArrayList<>();
+            List<Double> ours = new ArrayList<>();
+            for (int r = 0; r < warmupRounds + rounds; r++) {
+                double oursRate = producer.ours(topic(cluster, "prod-scale-ours", c.partitions()));
+                double rawRate = producer.rawWithLibrarySettings(topic(cluster, "prod-scale-raw", c.partitions()));
+                if (r >= warmupRounds) {
+                    ours.add(oursRate);
+                    rawSame.add(rawRate);
+                }
+            }
+            add(Result.info("producer throughput, " + c.label() + ", raw with the library's Kafka settings",
+                    "msg/s", Stats.median(rawSame), Stats.median(ours)));
+        }
+    }
+
+    /** 2. Consumer throughput over a pre-filled topic of 1 and 12 partitions, against three baselines. */
     private void consumer(KafkaCluster cluster) throws Exception {
         ConsumerBench consumer = new ConsumerBench(cluster.bootstrapServers(), 50_000);
-        String filled = topic(cluster, "cons", 6);
-        consumer.fill(filled);
-        List<Double> raw = new ArrayList<>();
-        List<Double> ours = new ArrayList<>();
-        for (int r = 0; r < warmupRounds + rounds; r++) {
-            double rawRate = consumer.raw(filled);
-            double oursRate = consumer.ours(filled);
-            if (r >= warmupRounds) {
-                raw.add(rawRate);
-                ours.add(oursRate);
+        for (int partitions : new int[] {1, 12}) {
+            String filled = topic(cluster, "cons", partitions);
+            consumer.fill(filled);
+            List<Double> raw = new ArrayList<>();
+            List<Double> validating = new ArrayList<>();
+            List<Double> spring = new ArrayList<>();
+            List<Double> ours = new ArrayList<>();
+            for (int r = 0; r < warmupRounds + rounds; r++) {
+                double rawRate = consumer.raw(filled);
+                double oursRate = consumer.ours(filled);
+                double validatingRate = consumer.rawDecodeAndValidate(filled);
+                double springRate = consumer.spring(filled);
+                if (r >= warmupRounds) {
+                    raw.add(rawRate);
+                    ours.add(oursRate);
+                    validating.add(validatingRate);
+                    spring.add(springRate);
+                }
             }
+            String p = partitions + " partition(s)";
+            add(Result.ratioAtLeast("consumer throughput, " + p + ", raw with the library's settings plus "
+                    + "hand-written readTree and networknt validation, commitSync per poll", "msg/s",
+                    Stats.median(validating), Stats.median(ours), 1.0));
+            add(Result.ratioAtLeast("consumer throughput, " + p + ", Spring's listener container + JsonDeserializer, "
+                    + "batch acks, the library's settings", "msg/s", Stats.median(spring), Stats.median(ours), 1.0));
+            add(Result.info("consumer throughput, " + p + ", raw with the library's settings, bytes only (no "
+                    + "decoding)", "msg/s", Stats.median(raw), Stats.median(ours)));
         }
-        add(Result.ratioAtLeast("consumer throughput, 6 partitions", "msg/s", Stats.median(raw), Stats.median(ours),
-                0.85));
     }
 
     /**
@@ -168,7 +231,9 @@ public final class BenchmarkMain {
         Map<String, List<Double>> tput = new HashMap<>();
         Map<String, List<Double>> cpu = new HashMap<>();
         Map<String, List<Double>> ownCpu = new HashMap<>();
+        Map<String, List<Double>> tput512 = new HashMap<>();
         for (String n : names) {
+            tput512.put(n, new ArrayList<>());
             p50.put(n, new ArrayList<>());
             p99.put(n, new ArrayList<>());
             tput.put(n, new ArrayList<>());
@@ -197,16 +262,20 @@ public final class BenchmarkMain {
                     List<Double> seq = Stats.nanosToMillis(RequestReplyBench.sequential(q, 300, 2000, payload));
                     RequestReplyBench.Throughput t = RequestReplyBench.throughput(q, threads.get(n), 64, 20_000,
                             payload);
+                    // 512 in flight: not for Spring with its defaults (a commit per poll: it would take minutes)
+                    double at512 = n.equals(names[3]) ? Double.NaN : RequestReplyBench.throughput(q, threads.get(n),
+                            512, 20_000, payload).requestsPerSecond();
                     line.append(String.format(" %s p50 %.2f ms p99 %.2f ms, %.0f req/s (CPU per request: %.0f us "
-                                    + "process, %.1f us requester);", n, Stats.percentile(seq, 50),
-                            Stats.percentile(seq, 99), t.requestsPerSecond(), t.processCpuMicros(),
-                            t.requesterCpuMicros()));
+                                    + "process, %.1f us requester), %.0f req/s at 512 in flight;", n,
+                            Stats.percentile(seq, 50), Stats.percentile(seq, 99), t.requestsPerSecond(),
+                            t.processCpuMicros(), t.requesterCpuMicros(), at512));
                     if (!warmup) {
                         p50.get(n).add(Stats.percentile(seq, 50));
                         p99.get(n).add(Stats.percentile(seq, 99));
                         tput.get(n).add(t.requestsPerSecond());
                         cpu.get(n).add(t.processCpuMicros());
                         ownCpu.get(n).add(t.requesterCpuMicros());
+                        tput512.get(n).add(at512);
                     }
                 }
                 log(line.toString());
@@ -215,6 +284,14 @@ public final class BenchmarkMain {
         String s = names[0];
         String o = names[1];
         String w = names[2];
+        add(Result.info("request-reply throughput, 512 in flight (vs Spring)", "req/s",
+                Stats.median(tput512.get(s)), Stats.median(tput512.get(o))));
+        add(Result.info("request-reply throughput, 512 in flight (vs raw kafka-clients requester)", "req/s",
+                Stats.median(tput512.get(w)), Stats.median(tput512.get(o))));
+        double perPending = RequestReplyBench.bytesPerPendingRequest(servers, topic(cluster, "rr-pending", 1),
+                100_000);
+        add(Result.absoluteAtMost("heap per pending request (100,000 pending, no responder)", "bytes", Double.NaN,
+                perPending, 64.0 * 1024 * 1024 / 100_000));
         add(Result.info("request-reply sequential p50 (vs Spring)", "ms", Stats.median(p50.get(s)),
                 Stats.median(p50.get(o))));
         add(Result.ratioAtMost("request-reply sequential p99 (vs Spring)", "ms", Stats.median(p99.get(s)),
@@ -239,6 +316,49 @@ public final class BenchmarkMain {
                 Stats.median(ownCpu.get(w)), Stats.median(ownCpu.get(o))));
     }
 
+    /**
+     * 3b. Request-reply between two services, each side its library's: our requester and {@code Responder} against
+     * Spring's ReplyingKafkaTemplate (tuned as above) and a listener container answering through a KafkaTemplate; 64
+     * in flight, rounds alternating.
+     */
+    private void requestReplyBothSides(KafkaCluster cluster) throws Exception {
+        String servers = cluster.bootstrapServers();
+        RequestReplyBench rr = new RequestReplyBench(servers);
+        String oursRequests = topic(cluster, "rr2-ours-requests", 1);
+        String springRequests = topic(cluster, "rr2-spring-requests", 1);
+        byte[] payload = Payloads.bytes(io.kafkautility.message.EnvelopeCodec.create(), 7);
+        List<Double> ours = new ArrayList<>();
+        List<Double> spring = new ArrayList<>();
+        List<Double> oursCpu = new ArrayList<>();
+        List<Double> springCpu = new ArrayList<>();
+        try (AutoCloseable oursResponder = rr.oursResponder(oursRequests);
+             AutoCloseable springResponder = rr.springResponder(springRequests);
+             RequestReplyBench.Requester oursClient = rr.ours(oursRequests);
+             RequestReplyBench.Requester springClient = rr.spring(springRequests,
+                     topic(cluster, "rr2-spring-replies", 1), true)) {
+            for (int r = 0; r < warmupRounds + rounds; r++) {
+                RequestReplyBench.Throughput o = RequestReplyBench.throughput(oursClient,
+                        RequestReplyBench::oursThread, 64, 20_000, payload);
+                RequestReplyBench.Throughput sp = RequestReplyBench.throughput(springClient,
+                        RequestReplyBench::springThread, 64, 20_000, payload);
+                log(String.format("request-reply, both sides: round %d: ours %.0f req/s (%.0f us CPU per request), "
+                        + "Spring %.0f req/s (%.0f us)", r + 1, o.requestsPerSecond(), o.processCpuMicros(),
+                        sp.requestsPerSecond(), sp.processCpuMicros()));
+                if (r >= warmupRounds) {
+                    ours.add(o.requestsPerSecond());
+                    spring.add(sp.requestsPerSecond());
+                    oursCpu.add(o.processCpuMicros());
+                    springCpu.add(sp.processCpuMicros());
+                }
+            }
+        }
+        add(Result.ratioAtLeast("request-reply between two services, 64 in flight: our requester and Responder (vs "
+                + "Spring's ReplyingKafkaTemplate and a listener container replying via KafkaTemplate)", "req/s",
+                Stats.median(spring), Stats.median(ours), 1.25));
+        add(Result.ratioAtMost("request-reply between two services, 64 in flight: CPU per request, whole process (vs "
+                + "Spring on both sides)", "us", Stats.median(springCpu), Stats.median(oursCpu), 0.8));
+    }
+
     /** 4. Response routing: 10,000 sessions, 2,000 replies/s; and heap per idle session. */
     private void routing(KafkaCluster cluster, SchemaRegistryServer registry) throws Exception {
         RoutingBench routing = new RoutingBench(cluster.bootstrapServers(), registry.url());
@@ -257,6 +377,14 @@ public final class BenchmarkMain {
         double flinkP99 = Stats.percentile(flink.oursMillis(), 99);
         add(new Result("response routing p99, Flink's derived writer schema (vs raw poll)", "ms", flinkRawP99,
                 flinkP99, false, "added <= 5 ms", flinkP99 - flinkRawP99 <= 5.0));
+        for (int sessions : new int[] {1_000, 50_000}) {
+            RoutingBench.Outcome scaled = routing.run(topic(cluster, "respostas-" + sessions, 3), sessions, 2_000,
+                    Duration.ofSeconds(5));
+            double scaledRaw = Stats.percentile(scaled.rawMillis(), 99);
+            double scaledOurs = Stats.percentile(scaled.oursMillis(), 99);
+            add(new Result("response routing p99, " + String.format("%,d", sessions) + " sessions (vs raw poll)",
+                    "ms", scaledRaw, scaledOurs, false, "added <= 5 ms", scaledOurs - scaledRaw <= 5.0));
+        }
         add(Result.absoluteAtMost("heap per idle session", "bytes", Double.NaN,
                 RoutingBench.bytesPerIdleSession(10_000), 2048));
         notes.add("response routing measured " + outcome.oursMillis().size() + " frames; the raw baseline "

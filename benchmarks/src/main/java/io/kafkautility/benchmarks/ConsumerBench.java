@@ -8,10 +8,14 @@ import io.kafkautility.message.MessageTypes;
 import io.kafkautility.producer.KafkaClientPool;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -21,8 +25,10 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
- * Consumer throughput over a pre-filled topic: a raw {@code KafkaConsumer} reading bytes vs kafka-utility's
- * {@link MessageConsumer} (decode + validate + handler + commit), each from the start with a fresh group.
+ * Consumer throughput over a pre-filled topic, each from the start with a fresh group and the library's Kafka
+ * settings: kafka-utility's {@link MessageConsumer} (decode + validate + handler + commit) against a raw
+ * {@code KafkaConsumer} reading bytes, a raw one with the decoding and validation a user would hand-write, and Spring
+ * Kafka's listener container with its JSON deserializer.
  */
 final class ConsumerBench {
 
@@ -49,9 +55,46 @@ final class ConsumerBench {
         }
     }
 
+    /** The library's Kafka consumer settings for a fresh group: every baseline reads with these. */
+    private Map<String, Object> librarySettings(String group, String topic) {
+        KafkaConnectionOptions connection = KafkaConnectionOptions.builder().bootstrapServers(bootstrap).build();
+        Map<String, Object> props = new HashMap<>(ConsumerOptions.builder(connection, group, topic)
+                .handler(MessageTypes.DOCUMENT_PROCESSED, (m, ctx) -> { }).build().consumerProperties());
+        props.remove("key.deserializer");
+        props.remove("value.deserializer");
+        return props;
+    }
+
+    /** Raw kafka-clients with the library's settings reading bytes only: no decoding, a commitAsync per poll. */
     double raw(String topic) {
-        Map<String, Object> props = Map.of("bootstrap.servers", bootstrap, "group.id", "raw-" + UUID.randomUUID(),
-                "auto.offset.reset", "earliest", "enable.auto.commit", false);
+        return rawLoop(topic, "raw-", records -> { }, false);
+    }
+
+    /**
+     * Raw kafka-clients with the library's settings plus what a user would hand-write: Jackson's {@code readTree}
+     * and networknt's validation of the data against the event's schema on the poll thread, a commitSync per poll.
+     */
+    double rawDecodeAndValidate(String topic) {
+        com.networknt.schema.JsonSchema schema = HandWritten.schema();
+        ObjectMapper json = new ObjectMapper();
+        return rawLoop(topic, "raw-validating-", records -> {
+            for (ConsumerRecord<byte[], byte[]> record : records) {
+                try {
+                    JsonNode envelope = json.readTree(record.value());
+                    if (!MessageTypes.DOCUMENT_PROCESSED.name().equals(envelope.path("type").asText())
+                            || !schema.validate(envelope.path("data")).isEmpty()) {
+                        throw new IllegalStateException("invalid record at offset " + record.offset());
+                    }
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+        }, true);
+    }
+
+    private double rawLoop(String topic, String groupPrefix,
+                           java.util.function.Consumer<ConsumerRecords<byte[], byte[]>> work, boolean commitSync) {
+        Map<String, Object> props = librarySettings(groupPrefix + UUID.randomUUID(), topic);
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
                 new ByteArrayDeserializer())) {
             consumer.subscribe(List.of(topic));
@@ -63,13 +106,54 @@ final class ConsumerBench {
                 if (t0 == 0 && !records.isEmpty()) {
                     t0 = System.nanoTime();
                 }
+                work.accept(records);
                 count += records.count();
                 if (!records.isEmpty()) {
-                    consumer.commitAsync();
+                    if (commitSync) {
+                        consumer.commitSync();
+                    } else {
+                        consumer.commitAsync();
+                    }
                 }
             }
             consumer.commitSync();
             return count / ((System.nanoTime() - t0) / 1e9);
+        }
+    }
+
+    /**
+     * Spring Kafka's listener container (what {@code @KafkaListener} runs) with its Jackson {@code JsonDeserializer}
+     * to a {@code JsonNode}, the library's Kafka settings, Spring's default batch acknowledgement (a commit after
+     * each poll's records) and no schema validation.
+     */
+    @SuppressWarnings("deprecation") // Spring Kafka 4's Jackson 2 deserializer: the project is on Jackson 2
+    double spring(String topic) throws Exception {
+        Map<String, Object> props = librarySettings("spring-" + UUID.randomUUID(), topic);
+        var deserializer = new org.springframework.kafka.support.serializer.JsonDeserializer<>(JsonNode.class, false);
+        var factory = new org.springframework.kafka.core.DefaultKafkaConsumerFactory<>(props,
+                new org.apache.kafka.common.serialization.StringDeserializer(), deserializer);
+        var containerProps = new org.springframework.kafka.listener.ContainerProperties(topic);
+        AtomicLong handled = new AtomicLong();
+        AtomicLong first = new AtomicLong();
+        containerProps.setMessageListener((org.springframework.kafka.listener.MessageListener<String, JsonNode>) r -> {
+            if (r.value() == null || !r.value().has("data")) {
+                throw new IllegalStateException("not decoded at offset " + r.offset());
+            }
+            if (handled.getAndIncrement() == 0) {
+                first.set(System.nanoTime());
+            }
+        });
+        var container = new org.springframework.kafka.listener.KafkaMessageListenerContainer<>(factory, containerProps);
+        container.setBeanName("spring-bench");
+        container.start();
+        try {
+            long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+            while (handled.get() < messages && System.nanoTime() < deadline) {
+                java.util.concurrent.locks.LockSupport.parkNanos(200_000);
+            }
+            return handled.get() / ((System.nanoTime() - first.get()) / 1e9);
+        } finally {
+            container.stop();
         }
     }
 

@@ -28,6 +28,25 @@ final class Payloads {
         return data;
     }
 
+    /**
+     * Data of about {@code bytes} once written (at least the required fields: about 60 bytes): metadata entries of
+     * up to 1 KiB each fill it up.
+     */
+    static JsonNode dataOfSize(int bytes) {
+        ObjectNode data = JSON.createObjectNode();
+        data.put("documentId", "doc-0");
+        data.put("status", "success");
+        data.put("chunkCount", 42);
+        ObjectNode metadata = data.putObject("metadata");
+        int size = data.toString().length();
+        for (int k = 0; size < bytes; k++) {
+            int value = Math.min(1024, Math.max(1, bytes - size - 20));
+            metadata.put("key" + k, "v".repeat(value));
+            size = data.toString().length();
+        }
+        return data;
+    }
+
     static Envelope envelope(int i) {
         return Envelope.builder().messageType(MessageTypes.DOCUMENT_PROCESSED).source("benchmark")
                 .subject("doc-" + i).data(data(i)).build();

@@ -26,10 +26,17 @@ final class ProducerBench {
 
     private final String bootstrap;
     private final int messages;
+    private final com.fasterxml.jackson.databind.JsonNode data;
 
     ProducerBench(String bootstrap, int messages) {
+        this(bootstrap, messages, Payloads.data(0));
+    }
+
+    /** Sends {@code messages} events whose data is {@code data} (see {@link Payloads#dataOfSize}). */
+    ProducerBench(String bootstrap, int messages, com.fasterxml.jackson.databind.JsonNode data) {
         this.bootstrap = bootstrap;
         this.messages = messages;
+        this.data = data;
     }
 
     /** Messages per second of one raw round with Kafka's client defaults (plus acks=all, idempotence). */
@@ -55,7 +62,8 @@ final class ProducerBench {
 
     private double raw(String topic, Map<String, Object> props) throws Exception {
         EnvelopeCodec codec = EnvelopeCodec.create();
-        byte[] value = Payloads.bytes(codec, 0);
+        byte[] value = codec.encode(io.kafkautility.message.Envelope.builder()
+                .messageType(MessageTypes.DOCUMENT_PROCESSED).source("benchmark").data(data).build());
         try (Producer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(),
                 new ByteArraySerializer())) {
             int partitions = producer.partitionsFor(topic).size();
@@ -75,17 +83,55 @@ final class ProducerBench {
         }
     }
 
+    /**
+     * Messages per second of one round of Spring's {@code KafkaTemplate} with its Jackson {@code JsonSerializer}, given
+     * the library's Kafka settings: each send builds the envelope a Spring user would hand-write (a fresh id, type,
+     * source, time and the data) and the template serializes it; no schema validation.
+     */
+    @SuppressWarnings("deprecation") // Spring Kafka 4's Jackson 2 serializer: the project is on Jackson 2
+    double spring(String topic) throws Exception {
+        Map<String, Object> props = new java.util.HashMap<>(options().producerProperties());
+        props.remove("key.serializer");
+        props.remove("value.serializer");
+        var factory = new org.springframework.kafka.core.DefaultKafkaProducerFactory<String, Object>(props,
+                new org.apache.kafka.common.serialization.StringSerializer(),
+                new org.springframework.kafka.support.serializer.JsonSerializer<>());
+        try {
+            var template = new org.springframework.kafka.core.KafkaTemplate<>(factory);
+            for (int p = 0; p < 24; p++) {
+                template.send(topic, "warm-" + p, springEnvelope(data)).get(60, TimeUnit.SECONDS);
+            }
+            long t0 = System.nanoTime();
+            List<CompletableFuture<?>> acks = new ArrayList<>(messages);
+            for (int i = 0; i < messages; i++) {
+                acks.add(template.send(topic, "doc-" + i, springEnvelope(data)));
+            }
+            CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).get(120, TimeUnit.SECONDS);
+            return messages / ((System.nanoTime() - t0) / 1e9);
+        } finally {
+            factory.destroy();
+        }
+    }
+
+    private static Map<String, Object> springEnvelope(com.fasterxml.jackson.databind.JsonNode data) {
+        Map<String, Object> envelope = new java.util.LinkedHashMap<>();
+        envelope.put("id", java.util.UUID.randomUUID().toString());
+        envelope.put("type", MessageTypes.DOCUMENT_PROCESSED.name());
+        envelope.put("source", "benchmark");
+        envelope.put("time", java.time.Instant.now().toString());
+        envelope.put("data", data);
+        return envelope;
+    }
+
     /** Messages per second of one kafka-utility round. */
     double ours(String topic) throws Exception {
         try (KafkaClientPool pool = KafkaClientPool.create();
              MessageProducer producer = pool.newProducer(options())) {
             for (int p = 0; p < 24; p++) { // warm up: keys spread over every partition before timing
-                producer.send(topic, "warm-" + p, MessageTypes.DOCUMENT_PROCESSED, Payloads.data(0))
-                        .get(60, TimeUnit.SECONDS);
+                producer.send(topic, "warm-" + p, MessageTypes.DOCUMENT_PROCESSED, data).get(60, TimeUnit.SECONDS);
             }
             // one typed payload for every send, as the raw side sends one pre-serialized value (each send still
             // gets its own envelope, id, validation and encoding)
-            com.fasterxml.jackson.databind.JsonNode data = Payloads.data(0);
             long t0 = System.nanoTime();
             List<CompletableFuture<SendResult>> acks = new ArrayList<>(messages);
             for (int i = 0; i < messages; i++) {

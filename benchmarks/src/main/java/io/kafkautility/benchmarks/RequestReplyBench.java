@@ -6,6 +6,7 @@ import io.kafkautility.requestreply.RequestReplyClient;
 import io.kafkautility.requestreply.RequestReplyOptions;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -246,6 +247,139 @@ final class RequestReplyBench {
             own += e.getValue() - threads0.getOrDefault(e.getKey(), 0L);
         }
         return new Throughput(count / (elapsed / 1e9), process / 1e3 / count, own / 1e3 / count);
+    }
+
+    /**
+     * kafka-utility's {@code Responder} echoing every request, with its defaults but the same
+     * {@code fetch.max.wait.ms=1} as the Spring responder below.
+     */
+    AutoCloseable oursResponder(String requestTopic) throws Exception {
+        io.kafkautility.requestreply.Responder<byte[], byte[]> responder = io.kafkautility.requestreply.Responder
+                .create(io.kafkautility.requestreply.ResponderOptions.builder(requestTopic,
+                                "ours-responders-" + UUID.randomUUID(), BYTES, BYTES)
+                        .connection(KafkaConnectionOptions.builder().bootstrapServers(bootstrap).build())
+                        .name("ours-responder")
+                        .kafkaProperties(Map.of("fetch.max.wait.ms", 1))
+                        .build(), io.kafkautility.requestreply.RequestHandler.sync(request -> request));
+        responder.ready().get(60, TimeUnit.SECONDS);
+        return responder;
+    }
+
+    /**
+     * The responder a Spring user writes: a listener container (what {@code @KafkaListener} runs, Spring's default
+     * batch acknowledgement, {@code fetch.max.wait.ms=1}) whose listener answers through a {@code KafkaTemplate}
+     * ({@code linger.ms=0}) to the topic and partition the request names, with its correlation id, as
+     * {@code @SendTo} does.
+     */
+    AutoCloseable springResponder(String requestTopic) throws Exception {
+        Map<String, Object> producerProps = new HashMap<>();
+        producerProps.put("bootstrap.servers", bootstrap);
+        producerProps.put("linger.ms", 0);
+        producerProps.put("client.id", "spring-responder-replies");
+        var producerFactory = new DefaultKafkaProducerFactory<byte[], byte[]>(producerProps, new ByteArraySerializer(),
+                new ByteArraySerializer());
+        var template = new org.springframework.kafka.core.KafkaTemplate<>(producerFactory);
+        Map<String, Object> consumerProps = new HashMap<>();
+        consumerProps.put("bootstrap.servers", bootstrap);
+        consumerProps.put("group.id", "spring-responders-" + UUID.randomUUID());
+        consumerProps.put("auto.offset.reset", "latest");
+        consumerProps.put("fetch.max.wait.ms", 1);
+        var consumerFactory = new DefaultKafkaConsumerFactory<byte[], byte[]>(consumerProps,
+                new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        ContainerProperties containerProps = new ContainerProperties(requestTopic);
+        containerProps.setClientId("spring-responder");
+        containerProps.setMessageListener((org.springframework.kafka.listener.MessageListener<byte[], byte[]>) r -> {
+            org.apache.kafka.common.header.Header topic = r.headers().lastHeader(
+                    org.springframework.kafka.support.KafkaHeaders.REPLY_TOPIC);
+            org.apache.kafka.common.header.Header partition = r.headers().lastHeader(
+                    org.springframework.kafka.support.KafkaHeaders.REPLY_PARTITION);
+            org.apache.kafka.common.header.Header correlation = r.headers().lastHeader(
+                    org.springframework.kafka.support.KafkaHeaders.CORRELATION_ID);
+            if (topic == null || correlation == null) {
+                return;
+            }
+            ProducerRecord<byte[], byte[]> reply = new ProducerRecord<>(new String(topic.value(),
+                    java.nio.charset.StandardCharsets.UTF_8), partition == null ? null
+                    : java.nio.ByteBuffer.wrap(partition.value()).getInt(), null, r.value());
+            reply.headers().add(org.springframework.kafka.support.KafkaHeaders.CORRELATION_ID, correlation.value());
+            template.send(reply);
+        });
+        java.util.concurrent.CountDownLatch assigned = new java.util.concurrent.CountDownLatch(1);
+        containerProps.setConsumerRebalanceListener(new org.apache.kafka.clients.consumer.ConsumerRebalanceListener() {
+            @Override
+            public void onPartitionsRevoked(java.util.Collection<org.apache.kafka.common.TopicPartition> p) {
+            }
+
+            @Override
+            public void onPartitionsAssigned(java.util.Collection<org.apache.kafka.common.TopicPartition> p) {
+                if (!p.isEmpty()) {
+                    assigned.countDown();
+                }
+            }
+        });
+        var container = new KafkaMessageListenerContainer<>(consumerFactory, containerProps);
+        container.setBeanName("spring-responder");
+        container.start();
+        if (!assigned.await(60, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("Spring's responder was not assigned");
+        }
+        return () -> {
+            container.stop();
+            producerFactory.destroy();
+        };
+    }
+
+    /**
+     * Heap each pending request holds: {@code count} requests sent to a topic nobody answers, the heap after a full GC
+     * measured before and after (every future still pending), then the client closed (each fails as closed).
+     */
+    static double bytesPerPendingRequest(String bootstrap, String requestTopic, int count) throws Exception {
+        try (RequestReplyClient<byte[], byte[]> client = RequestReplyClient.create(RequestReplyOptions
+                .builder(requestTopic, BYTES, BYTES)
+                .connection(KafkaConnectionOptions.builder().bootstrapServers(bootstrap).build())
+                .clientName("pending-heap")
+                .defaultTimeout(Duration.ofMinutes(10))
+                .maxPendingRequests(count * 2)
+                .build())) {
+            client.ready().get(60, TimeUnit.SECONDS);
+            byte[] payload = new byte[16];
+            client.request(payload); // the first request's one-off allocations are not counted
+            awaitEndOffset(bootstrap, requestTopic, 1);
+            long before = usedAfterGc();
+            List<CompletableFuture<byte[]>> pending = new java.util.ArrayList<>(count);
+            for (int i = 0; i < count; i++) {
+                pending.add(client.request(payload));
+            }
+            awaitEndOffset(bootstrap, requestTopic, count + 1); // all sent: no request in the producer's buffers
+            long after = usedAfterGc();
+            long done = pending.stream().filter(CompletableFuture::isDone).count();
+            if (done > 0) {
+                throw new IllegalStateException(done + " requests finished without a responder");
+            }
+            // the caller's list of futures is not the client's: 100,000 references, 4 to 8 bytes each
+            return (after - before) / (double) count - 8;
+        }
+    }
+
+    private static void awaitEndOffset(String bootstrap, String topic, long offset) {
+        org.apache.kafka.common.TopicPartition tp = new org.apache.kafka.common.TopicPartition(topic, 0);
+        try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<>(Map.<String, Object>of(
+                "bootstrap.servers", bootstrap), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+            while (consumer.endOffsets(List.of(tp)).get(tp) < offset) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("the requests did not all reach " + topic);
+                }
+                java.util.concurrent.locks.LockSupport.parkNanos(50_000_000);
+            }
+        }
+    }
+
+    private static long usedAfterGc() {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+        }
+        return java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
     }
 
     /** CPU time of the calling thread and of every live thread whose name matches, by thread id. */

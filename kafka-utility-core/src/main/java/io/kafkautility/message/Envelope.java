@@ -14,6 +14,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 
 /**
@@ -90,7 +91,7 @@ public final class Envelope {
     }
 
     private Envelope(Builder b) {
-        this.id = b.id != null ? b.id : UUID.randomUUID().toString();
+        this.id = b.id != null ? b.id : newId();
         this.source = b.source;
         this.type = b.type;
         this.time = b.time;
@@ -126,12 +127,28 @@ public final class Envelope {
         return b;
     }
 
+    /**
+     * A new message id: a version 7 UUID (RFC 9562), the creation millisecond followed by 74 random bits. Time-ordered
+     * ids keep a dedup store's index local; the random bits come from {@link ThreadLocalRandom} instead of
+     * {@code SecureRandom} (an id must be unique, not secret), which costs a tenth of {@link UUID#randomUUID()}.
+     */
+    static String newId() {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        long millis = System.currentTimeMillis();
+        long msb = (millis << 16) | 0x7000L | (random.nextInt() & 0x0FFFL);
+        long lsb = (random.nextLong() & 0x3FFF_FFFF_FFFF_FFFFL) | 0x8000_0000_0000_0000L;
+        return new UUID(msb, lsb).toString();
+    }
+
     /** @return the CloudEvents spec version, always {@value #SPEC_VERSION} */
     public String specVersion() {
         return SPEC_VERSION;
     }
 
-    /** @return the unique message id (CloudEvents {@code id}); stable across re-sends of the same message */
+    /**
+     * @return the unique message id (CloudEvents {@code id}); stable across re-sends of the same message. Unless the
+     *     builder was given one, a version 7 (time-ordered) UUID.
+     */
     public String id() {
         return id;
     }

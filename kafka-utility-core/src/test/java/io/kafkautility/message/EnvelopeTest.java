@@ -36,6 +36,40 @@ class EnvelopeTest {
     }
 
     @Test
+    void generatedIdsAreTimeOrderedVersion7UuidsUniqueAcrossThreads() throws Exception {
+        long before = System.currentTimeMillis();
+        UUID id = UUID.fromString(Envelope.newId());
+        assertThat(id.version()).isEqualTo(7);
+        assertThat(id.variant()).isEqualTo(2);
+        long millis = id.getMostSignificantBits() >>> 16;
+        assertThat(millis).isBetween(before, System.currentTimeMillis());
+        // four threads at once, 50,000 ids each: no two alike
+        Set<String> all = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            java.util.List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                done.add(pool.submit(() -> {
+                    for (int i = 0; i < 50_000; i++) {
+                        all.add(Envelope.newId());
+                    }
+                }));
+            }
+            for (java.util.concurrent.Future<?> f : done) {
+                f.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(all).hasSize(200_000);
+        // ids of a later millisecond sort after earlier ones
+        String first = Envelope.newId();
+        long t0 = System.currentTimeMillis();
+        org.awaitility.Awaitility.await().until(() -> System.currentTimeMillis() > t0);
+        assertThat(Envelope.newId()).isGreaterThan(first);
+    }
+
+    @Test
     void idIsStableAcrossToBuilder() {
         Envelope e = TestData.processed();
         Envelope again = e.toBuilder().build();
