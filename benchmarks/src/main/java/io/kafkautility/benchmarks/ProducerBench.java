@@ -70,7 +70,7 @@ final class ProducerBench {
             for (int p = 0; p < partitions; p++) { // warm up: every partition has a producer state before timing
                 producer.send(new ProducerRecord<>(topic, p, null, value)).get(60, TimeUnit.SECONDS);
             }
-            long t0 = System.nanoTime();
+            Cost cost = Cost.start();
             List<java.util.concurrent.Future<?>> acks = new ArrayList<>(messages);
             for (int i = 0; i < messages; i++) {
                 acks.add(producer.send(new ProducerRecord<>(topic, ("doc-" + i).getBytes(StandardCharsets.UTF_8),
@@ -79,7 +79,7 @@ final class ProducerBench {
             for (var ack : acks) {
                 ack.get(60, TimeUnit.SECONDS);
             }
-            return messages / ((System.nanoTime() - t0) / 1e9);
+            return cost.rate("raw", topic, messages);
         }
     }
 
@@ -101,13 +101,13 @@ final class ProducerBench {
             for (int p = 0; p < 24; p++) {
                 template.send(topic, "warm-" + p, springEnvelope(data)).get(60, TimeUnit.SECONDS);
             }
-            long t0 = System.nanoTime();
+            Cost cost = Cost.start();
             List<CompletableFuture<?>> acks = new ArrayList<>(messages);
             for (int i = 0; i < messages; i++) {
                 acks.add(template.send(topic, "doc-" + i, springEnvelope(data)));
             }
             CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).get(120, TimeUnit.SECONDS);
-            return messages / ((System.nanoTime() - t0) / 1e9);
+            return cost.rate("spring", topic, messages);
         } finally {
             factory.destroy();
         }
@@ -132,13 +132,37 @@ final class ProducerBench {
             }
             // one typed payload for every send, as the raw side sends one pre-serialized value (each send still
             // gets its own envelope, id, validation and encoding)
-            long t0 = System.nanoTime();
+            Cost cost = Cost.start();
             List<CompletableFuture<SendResult>> acks = new ArrayList<>(messages);
             for (int i = 0; i < messages; i++) {
                 acks.add(producer.send(topic, "doc-" + i, MessageTypes.DOCUMENT_PROCESSED, data));
             }
             CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).get(120, TimeUnit.SECONDS);
-            return messages / ((System.nanoTime() - t0) / 1e9);
+            return cost.rate("ours", topic, messages);
+        }
+    }
+
+    /**
+     * Wall time, the calling thread's CPU and the whole process's CPU over one round: printed per round, so a profile
+     * shows whether a side is bound by its caller or by the process (broker and I/O threads included).
+     */
+    record Cost(long wallNanos, long callerCpuNanos, long processCpuNanos) {
+
+        static Cost start() {
+            return new Cost(System.nanoTime(), callerCpu(), RequestReplyBench.processCpuNanos());
+        }
+
+        private static long callerCpu() {
+            return java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+        }
+
+        double rate(String side, String topic, int messages) {
+            double seconds = (System.nanoTime() - wallNanos) / 1e9;
+            System.out.printf("[bench] producer %s on %s: %.0f msg/s; CPU per event: %.1f us calling thread, %.1f us "
+                            + "process%n", side, topic, messages / seconds,
+                    (callerCpu() - callerCpuNanos) / 1e3 / messages,
+                    (RequestReplyBench.processCpuNanos() - processCpuNanos) / 1e3 / messages);
+            return messages / seconds;
         }
     }
 }
