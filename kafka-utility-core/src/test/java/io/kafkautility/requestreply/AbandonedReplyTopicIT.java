@@ -36,10 +36,15 @@ class AbandonedReplyTopicIT {
         String stale = prefix + "-aaaaaaaaaaaa";     // a requester that crashed an hour ago
         String unmarked = prefix + "-bbbbbbbbbbbb";  // no mark: not known to be the library's, never touched
         String foreign = prefix + "-orders";         // not a generated name
-        cluster.createTopics(requests, stale, unmarked, foreign);
+        String orphaned = prefix + "-cccccccccccc";  // its topic deleted, its liveness group not (a sweeper died)
+        cluster.createTopics(requests, stale, unmarked, foreign, orphaned);
         try (Admin admin = cluster.admin()) {
-            admin.alterConsumerGroupOffsets(stale, Map.of(new TopicPartition(stale, 0), new OffsetAndMetadata(0,
-                    "ku-alive " + (System.currentTimeMillis() - 3_600_000)))).all().get(30, TimeUnit.SECONDS);
+            for (String marked : new String[] {stale, orphaned}) {
+                admin.alterConsumerGroupOffsets(marked, Map.of(new TopicPartition(marked, 0), new OffsetAndMetadata(0,
+                        "ku-alive " + (System.currentTimeMillis() - 3_600_000)))).all().get(30, TimeUnit.SECONDS);
+            }
+            admin.deleteTopics(java.util.List.of(orphaned)).all().get(30, TimeUnit.SECONDS);
+            assertThat(groups(admin)).as("a group outlives its topic").contains(orphaned);
 
             String crashed;
             try (JvmProcess child = JvmProcess.builder(CrashedRequesterMain.class)
@@ -63,8 +68,8 @@ class AbandonedReplyTopicIT {
                 await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(topics(admin))
                         .as(() -> "liveness mark of " + stale + ": " + mark(admin, stale))
                         .doesNotContain(stale, crashed));
-                await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(admin.listConsumerGroups()
-                        .all().get(30, TimeUnit.SECONDS)).extracting(g -> g.groupId()).doesNotContain(stale));
+                await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(groups(admin))
+                        .doesNotContain(stale, orphaned));
                 // two live clients sweeping every 3 s never delete each other's topics, nor the rest
                 await().during(AGE.multipliedBy(3)).atMost(AGE.multipliedBy(4)).untilAsserted(() ->
                         assertThat(topics(admin)).contains(first.replyTopic(), second.replyTopic(), unmarked,
@@ -73,8 +78,9 @@ class AbandonedReplyTopicIT {
                 first.close();
                 assertThat(topics(admin)).as("a closed client deletes its own topic").doesNotContain(own);
             }
-            System.out.printf("ABANDONED reply topics deleted: %s (marked an hour ago), %s (SIGKILLed child); kept: "
-                    + "live clients', %s (no mark), %s (not generated)%n", stale, crashed, unmarked, foreign);
+            System.out.printf("ABANDONED reply topics deleted: %s (marked an hour ago), %s (SIGKILLed child), the group "
+                    + "of %s (topic gone); kept: live clients', %s (no mark), %s (not generated)%n", stale, crashed,
+                    orphaned, unmarked, foreign);
         }
     }
 
@@ -85,6 +91,10 @@ class AbandonedReplyTopicIT {
         } catch (Exception e) {
             return e.toString();
         }
+    }
+
+    private static java.util.List<String> groups(Admin admin) throws Exception {
+        return admin.listGroups().all().get(30, TimeUnit.SECONDS).stream().map(g -> g.groupId()).toList();
     }
 
     private static Set<String> topics(Admin admin) throws Exception {

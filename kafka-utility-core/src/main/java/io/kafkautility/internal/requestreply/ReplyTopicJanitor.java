@@ -56,37 +56,52 @@ final class ReplyTopicJanitor {
     /**
      * Deletes the abandoned generated topics other than {@code own}; completes with their names. Each topic is judged
      * and deleted on its own: one whose group or topic another client's sweep removed meanwhile is skipped, not the
-     * end of the sweep.
+     * end of the sweep. Also deletes the liveness groups left without their topic (a client that died between
+     * deleting an abandoned topic and its group): groups are listed before topics, and a live client creates its topic
+     * before it marks it, so a group listed first whose topic the later list lacks is not a live client's.
      */
     CompletableFuture<List<String>> sweep(String own) {
-        return admin.listTopics().names().toCompletionStage().toCompletableFuture()
-                .thenCompose(names -> {
-                    Map<String, ListConsumerGroupOffsetsSpec> groups = new HashMap<>();
-                    names.stream().filter(n -> !n.equals(own) && generated.matcher(n).matches())
-                            .forEach(n -> groups.put(n, new ListConsumerGroupOffsetsSpec()));
-                    if (groups.isEmpty()) {
-                        return CompletableFuture.completedFuture(List.<String>of());
-                    }
-                    ListConsumerGroupOffsetsResult marks = admin.listConsumerGroupOffsets(groups);
-                    List<CompletableFuture<String>> judged = new ArrayList<>();
-                    for (String topic : groups.keySet()) {
-                        judged.add(marks.partitionsToOffsetAndMetadata(topic).toCompletionStage()
-                                .toCompletableFuture()
-                                .thenApply(offsets -> abandoned(offsets) ? topic : null)
-                                .exceptionally(e -> {
-                                    log.debug("Could not read the liveness mark of reply topic {}: {}", topic,
-                                            e.toString());
-                                    return null;
-                                }));
-                    }
-                    return CompletableFuture.allOf(judged.toArray(CompletableFuture[]::new)).thenApply(x ->
-                            judged.stream().map(CompletableFuture::join).filter(t -> t != null).toList());
-                })
+        return admin.listGroups().all().toCompletionStage().toCompletableFuture()
+                .thenCompose(listings -> admin.listTopics().names().toCompletionStage().toCompletableFuture()
+                        .thenCompose(names -> {
+                            List<CompletableFuture<Void>> orphans = new ArrayList<>();
+                            listings.stream().map(g -> g.groupId())
+                                    .filter(g -> !g.equals(own) && generated.matcher(g).matches()
+                                            && !names.contains(g))
+                                    .forEach(g -> {
+                                        log.debug("Deleting the liveness group of reply topic {}, gone", g);
+                                        orphans.add(forget(g));
+                                    });
+                            return CompletableFuture.allOf(orphans.toArray(CompletableFuture[]::new))
+                                    .thenCompose(v -> judge(own, names));
+                        }))
                 .thenCompose(this::delete)
                 .exceptionally(e -> {
                     log.debug("Could not look for abandoned reply topics: {}", e.toString());
                     return List.of();
                 });
+    }
+
+    /** The generated topics among {@code names}, other than {@code own}, whose liveness mark is too old. */
+    private CompletableFuture<List<String>> judge(String own, java.util.Set<String> names) {
+        Map<String, ListConsumerGroupOffsetsSpec> groups = new HashMap<>();
+        names.stream().filter(n -> !n.equals(own) && generated.matcher(n).matches())
+                .forEach(n -> groups.put(n, new ListConsumerGroupOffsetsSpec()));
+        if (groups.isEmpty()) {
+            return CompletableFuture.completedFuture(List.of());
+        }
+        ListConsumerGroupOffsetsResult marks = admin.listConsumerGroupOffsets(groups);
+        List<CompletableFuture<String>> judged = new ArrayList<>();
+        for (String topic : groups.keySet()) {
+            judged.add(marks.partitionsToOffsetAndMetadata(topic).toCompletionStage().toCompletableFuture()
+                    .thenApply(offsets -> abandoned(offsets) ? topic : null)
+                    .exceptionally(e -> {
+                        log.debug("Could not read the liveness mark of reply topic {}: {}", topic, e.toString());
+                        return null;
+                    }));
+        }
+        return CompletableFuture.allOf(judged.toArray(CompletableFuture[]::new)).thenApply(x ->
+                judged.stream().map(CompletableFuture::join).filter(t -> t != null).toList());
     }
 
     private boolean abandoned(Map<TopicPartition, OffsetAndMetadata> offsets) {
