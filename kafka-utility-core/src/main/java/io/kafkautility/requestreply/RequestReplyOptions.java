@@ -35,9 +35,10 @@ import java.util.function.Function;
  *
  * <p>Kafka settings given with {@link Builder#kafkaProperties(Map)} pass through unchanged (keyed by Kafka's own
  * constants) to the producer, the reply consumer and the admin client; the library only sets
- * {@code linger.ms=0} and {@code max.in.flight.requests.per.connection=1} on the producer (a request goes out at once
- * when none is in flight; requests made while one is in flight share the next produce request, so a busy client sends
- * fewer, larger requests without making an idle one wait), byte-array (de)serializers and, on the reply consumer,
+ * {@code linger.ms=0}, {@code max.in.flight.requests.per.connection=1} and {@code batch.size=65536} on the producer (a
+ * request goes out at once when none is in flight; requests made while one is in flight share the next produce
+ * request, up to a batch per partition, so a busy client sends fewer, larger requests without making an idle one
+ * wait), byte-array (de)serializers and, on the reply consumer,
  * {@code fetch.max.wait.ms=10},
  * {@code enable.auto.commit=false} and no group, unless you set them yourself (serializers and the absence of a group
  * are always enforced).

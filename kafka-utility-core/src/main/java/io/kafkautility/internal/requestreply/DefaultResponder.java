@@ -105,6 +105,7 @@ public final class DefaultResponder<Q, R> implements Responder<Q, R>, RecordSink
             Map<String, Object> p = new HashMap<>(options.kafkaProperties());
             p.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 0);
             p.putIfAbsent(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1); // see RequestReplyOptions
+            p.putIfAbsent(ProducerConfig.BATCH_SIZE_CONFIG, io.kafkautility.producer.ProducerOptions.DEFAULT_BATCH_SIZE);
             // a reply to a missing topic/partition must not stall the poll thread for the default 60 s
             p.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
             p.compute(ProducerConfig.CLIENT_ID_CONFIG,
