@@ -166,6 +166,16 @@ public final class SharedProducer {
      * future per send. The retry policy is resilience4j's, asked only after a failure, so a send that succeeds at once
      * pays for no retry bookkeeping.
      */
+    private static final java.lang.invoke.VarHandle SENDING;
+
+    static {
+        try {
+            SENDING = java.lang.invoke.MethodHandles.lookup().findVarHandle(Send.class, "sending", Thread.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     private final class Send implements Callback {
         final ProducerRecord<byte[], byte[]> record;
         final String messageId;
@@ -202,14 +212,17 @@ public final class SharedProducer {
                 metrics.retry(topic);
             }
             attemptStart = System.nanoTime();
-            sending = Thread.currentThread();
+            Thread self = Thread.currentThread();
+            sending = self;
             try {
                 producer.send(record, this);
             } catch (RuntimeException ex) {
                 // kafka-clients reports most failures through the callback; what it throws never reached it
                 kafkaFailed(ex, true, System.nanoTime() - attemptStart);
             } finally {
-                sending = null;
+                // only if still ours: a retry scheduled from inside this send may already be sending on another
+                // thread, and clearing its mark would make its synchronous failure look ambiguous (not retried)
+                SENDING.compareAndSet(this, self, null);
             }
         }
 
