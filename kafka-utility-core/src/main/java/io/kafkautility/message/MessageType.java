@@ -41,12 +41,16 @@ public final class MessageType implements Comparable<MessageType> {
     private final int major;
     private final int minor;
     private final String schemaFileName;
+    private final String schemaId;
+    private final int hash; // types are map keys on every send and record: computed once, without boxing
 
     private MessageType(String name, int major, int minor) {
         this.name = name;
         this.major = major;
         this.minor = minor;
         this.schemaFileName = name + ".v" + major + (minor == 0 ? "" : "." + minor) + ".schema.json";
+        this.schemaId = SCHEMA_ID_PREFIX + schemaFileName;
+        this.hash = (name.hashCode() * 31 + major) * 31 + minor;
     }
 
     /**
@@ -148,7 +152,7 @@ public final class MessageType implements Comparable<MessageType> {
 
     /** @return the schema {@code $id}, used as the CloudEvents {@code dataschema} */
     public String schemaId() {
-        return SCHEMA_ID_PREFIX + schemaFileName();
+        return schemaId;
     }
 
     /** @return the classpath resource of the schema, e.g. {@code schemas/rag.document.processed.v1.schema.json} */
@@ -188,7 +192,7 @@ public final class MessageType implements Comparable<MessageType> {
 
     @Override
     public int hashCode() {
-        return Objects.hash(name, major, minor);
+        return hash;
     }
 
     /** @return e.g. {@code rag.document.processed v1.0} */

@@ -129,6 +129,30 @@ class HostileJsonTest {
         assertThat(tooBig.getMessage()).contains("encoded message");
     }
 
+    @Test
+    void aTreeOfAnyDepthIsRejectedWithoutRecursingPastTheLimit() throws Exception {
+        // the bounds check runs before the schema validator recurses into a caller's tree: it must stop at the nesting
+        // limit (at most 1000), whatever the tree's depth, even on a thread with a small stack
+        MessageValidator deepest = MessageValidator.create(MessageCatalog.standard(),
+                JsonLimits.builder().maxNestingDepth(Envelope.MAX_DATA_DEPTH).build());
+        ObjectNode data = TestData.documentProcessed();
+        data.putObject("metadata").set("deep", nested(200_000));
+        java.util.concurrent.atomic.AtomicReference<Throwable> thrown = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread small = new Thread(null, () -> {
+            try {
+                deepest.validate(MessageTypes.DOCUMENT_PROCESSED, data);
+            } catch (Throwable t) {
+                thrown.set(t);
+            }
+        }, "small-stack", 512 * 1024);
+        small.start();
+        small.join(HANG_GUARD.toMillis());
+        assertThat(small.isAlive()).isFalse();
+        assertThat(thrown.get()).isInstanceOf(MessageValidationException.class);
+        assertThat(((MessageValidationException) thrown.get()).reason()).isEqualTo(RejectReason.LIMITS_EXCEEDED);
+        assertThat(thrown.get().getMessage()).contains("nested deeper than the limit of " + Envelope.MAX_DATA_DEPTH);
+    }
+
     private static JsonNode nested(int depth) {
         ArrayNode root = JsonNodeFactory.instance.arrayNode();
         ArrayNode cur = root;

@@ -3,10 +3,14 @@ package io.kafkautility.internal.validation;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kafkautility.message.JsonLimits;
 
-import java.util.Arrays;
 import java.util.Map;
 
-/** Iterative (no recursion) check of an in-memory tree against the limits a reader applies while parsing. */
+/**
+ * Check of an in-memory tree against the limits a reader applies while parsing. It recurses, but never deeper than
+ * the nesting limit (at most {@link io.kafkautility.message.Envelope#MAX_DATA_DEPTH}): a deeper container is reported
+ * before anything below it is visited, so a hostile tree of any depth costs at most that many frames, fewer than the
+ * schema validator that runs after it spends on a tree within the limit. Allocates nothing.
+ */
 final class JsonBounds {
 
     /** Levels the envelope object adds above the data. */
@@ -17,49 +21,38 @@ final class JsonBounds {
 
     /** @return a description of the first exceeded limit, or null */
     static String firstViolation(JsonNode data, JsonLimits limits) {
-        // an explicit stack of (node, depth): no recursion, no boxing
-        JsonNode[] nodes = new JsonNode[16];
-        int[] depths = new int[16];
-        int top = 0;
-        nodes[0] = data;
-        depths[0] = ENVELOPE_LEVELS + 1;
-        top++;
-        while (top > 0) {
-            top--;
-            JsonNode n = nodes[top];
-            int depth = depths[top];
-            nodes[top] = null;
-            if (n.isContainerNode()) {
-                if (depth > limits.maxNestingDepth()) {
-                    return "data is nested deeper than the limit of " + limits.maxNestingDepth();
-                }
-                int needed = top + n.size();
-                if (needed > nodes.length) {
-                    int size = Math.max(needed, nodes.length * 2);
-                    nodes = Arrays.copyOf(nodes, size);
-                    depths = Arrays.copyOf(depths, size);
-                }
-                if (n.isObject()) {
-                    for (Map.Entry<String, JsonNode> e : n.properties()) {
-                        if (e.getKey().length() > limits.maxNameLength()) {
-                            return "a property name is longer than the limit of " + limits.maxNameLength();
-                        }
-                        nodes[top] = e.getValue();
-                        depths[top++] = depth + 1;
-                    }
-                } else {
-                    for (JsonNode c : n) {
-                        nodes[top] = c;
-                        depths[top++] = depth + 1;
-                    }
-                }
-            } else if (n.isTextual()) {
-                if (n.textValue().length() > limits.maxStringLength()) {
-                    return "a string is longer than the limit of " + limits.maxStringLength() + " characters";
-                }
-            } else if (n.isNumber() && numberTooLong(n, limits.maxNumberLength())) {
-                return "a number is longer than the limit of " + limits.maxNumberLength() + " characters";
+        return check(data, ENVELOPE_LEVELS + 1, limits);
+    }
+
+    private static String check(JsonNode n, int depth, JsonLimits limits) {
+        if (n.isContainerNode()) {
+            if (depth > limits.maxNestingDepth()) {
+                return "data is nested deeper than the limit of " + limits.maxNestingDepth();
             }
+            if (n.isObject()) {
+                for (Map.Entry<String, JsonNode> e : n.properties()) {
+                    if (e.getKey().length() > limits.maxNameLength()) {
+                        return "a property name is longer than the limit of " + limits.maxNameLength();
+                    }
+                    String violation = check(e.getValue(), depth + 1, limits);
+                    if (violation != null) {
+                        return violation;
+                    }
+                }
+            } else {
+                for (JsonNode c : n) {
+                    String violation = check(c, depth + 1, limits);
+                    if (violation != null) {
+                        return violation;
+                    }
+                }
+            }
+        } else if (n.isTextual()) {
+            if (n.textValue().length() > limits.maxStringLength()) {
+                return "a string is longer than the limit of " + limits.maxStringLength() + " characters";
+            }
+        } else if (n.isNumber() && numberTooLong(n, limits.maxNumberLength())) {
+            return "a number is longer than the limit of " + limits.maxNumberLength() + " characters";
         }
         return null;
     }
