@@ -27,7 +27,6 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.nio.charset.StandardCharsets;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -314,25 +313,43 @@ public final class JacksonEnvelopeCodec implements EnvelopeCodec {
         if (data == null) {
             throw fail(RejectReason.INVALID_ENVELOPE, "data is missing", type, id, null);
         }
-        Map<String, String> attributes = new LinkedHashMap<>();
-        Iterator<Map.Entry<String, JsonNode>> it = n.fields();
-        while (it.hasNext()) {
-            Map.Entry<String, JsonNode> f = it.next();
-            String name = f.getKey();
-            if (name.equals("data") || name.equals("specversion")) {
-                continue;
+        // one pass over the attributes straight into the builder: no intermediate map
+        return build(b -> {
+            for (Map.Entry<String, JsonNode> f : n.properties()) {
+                String name = f.getKey();
+                JsonNode v = f.getValue();
+                if (v.isNull() || name.equals("data") || name.equals("specversion")) {
+                    continue;
+                }
+                if (!v.isValueNode()) {
+                    throw fail(RejectReason.INVALID_ENVELOPE, "attribute '" + abbreviate(name)
+                            + "' must be a string, number or boolean", type, id, null);
+                }
+                attribute(b, name, v.asText(), type, id);
             }
-            JsonNode v = f.getValue();
-            if (v.isNull()) {
-                continue;
+        }, data, type, id);
+    }
+
+    /** Sets one CloudEvents attribute on the builder: a known one by name, any other as an extension. */
+    private static void attribute(Envelope.Builder b, String name, String value, String type, String id) {
+        switch (name) {
+            case "id" -> b.id(value);
+            case "source" -> b.source(value);
+            case "type" -> b.type(value);
+            case "time" -> b.time(parseTime(value));
+            case "datacontenttype" -> {
+                if (!Envelope.DATA_CONTENT_TYPE.equals(mediaType(value))) {
+                    throw fail(RejectReason.INVALID_ENVELOPE, "datacontenttype must be " + Envelope.DATA_CONTENT_TYPE
+                            + " but was '" + abbreviate(value) + "'", type, id, null);
+                }
             }
-            if (!v.isValueNode()) {
-                throw fail(RejectReason.INVALID_ENVELOPE, "attribute '" + abbreviate(name) + "' must be a string, number or boolean",
-                        type, id, null);
-            }
-            attributes.put(name, v.asText());
+            case "dataschema" -> b.dataSchema(value);
+            case "subject" -> b.subject(value);
+            case Envelope.EXT_CORRELATION_ID -> b.correlationId(value);
+            case Envelope.EXT_CAUSATION_ID -> b.causationId(value);
+            case Envelope.EXT_TRACEPARENT -> b.traceparent(value);
+            default -> b.extension(name, value);
         }
-        return build(attributes, data, type, id);
     }
 
     private Envelope decodeBinary(byte[] value, Map<String, String> h) {
@@ -366,28 +383,15 @@ public final class JacksonEnvelopeCodec implements EnvelopeCodec {
         } catch (MessageValidationException e) {
             throw fail(e.reason(), e.detail(), type, id, e.getCause());
         }
-        return build(attributes, data, type, id);
+        return build(b -> attributes.forEach((k, v) -> attribute(b, k, v, type, id)), data, type, id);
     }
 
-    private Envelope build(Map<String, String> attributes, JsonNode data, String type, String id) {
+    /** A builder given the attributes by {@code attributes}, the data adopted or copied, errors as INVALID_ENVELOPE. */
+    private Envelope build(java.util.function.Consumer<Envelope.Builder> attributes, JsonNode data, String type,
+                           String id) {
         try {
-            Envelope.Builder b = Envelope.builder()
-                    .id(attributes.remove("id"))
-                    .source(attributes.remove("source"))
-                    .type(attributes.remove("type"));
-            String time = attributes.remove("time");
-            b.time(time == null ? null : parseTime(time));
-            String contentType = attributes.remove("datacontenttype");
-            if (contentType != null && !Envelope.DATA_CONTENT_TYPE.equals(mediaType(contentType))) {
-                throw fail(RejectReason.INVALID_ENVELOPE, "datacontenttype must be " + Envelope.DATA_CONTENT_TYPE
-                        + " but was '" + abbreviate(contentType) + "'", type, id, null);
-            }
-            b.dataSchema(attributes.remove("dataschema"));
-            b.subject(attributes.remove("subject"));
-            b.correlationId(attributes.remove(Envelope.EXT_CORRELATION_ID));
-            b.causationId(attributes.remove(Envelope.EXT_CAUSATION_ID));
-            b.traceparent(attributes.remove(Envelope.EXT_TRACEPARENT));
-            attributes.forEach(b::extension);
+            Envelope.Builder b = Envelope.builder().time(null); // no time attribute: none, not the reader's now
+            attributes.accept(b);
             // a tree this reader just parsed within its nesting limit is handed over, not copied
             return (adoptParsedData ? EnvelopeAccess.adoptData(b, data) : b.data(data)).build();
         } catch (IllegalArgumentException | IllegalStateException | NullPointerException e) {
