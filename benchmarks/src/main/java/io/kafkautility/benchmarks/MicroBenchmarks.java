@@ -66,6 +66,61 @@ public class MicroBenchmarks {
         if (!validator.validate(MessageTypes.DOCUMENT_PROCESSED, data).isEmpty()) {
             throw new IllegalStateException("the benchmark event is not valid");
         }
+        handSchema = HandWritten.schema();
+    }
+
+    // ---- what a user without the library would hand-write for the same event: the baselines of the paths above
+
+    private com.networknt.schema.JsonSchema handSchema;
+
+    /** networknt alone on the same data and schema: the floor of {@link #validate}. */
+    @Benchmark
+    public Object networkntValidateBaseline() {
+        return handSchema.validate(data);
+    }
+
+    /**
+     * The producer side by hand: validate the data, build a CloudEvents envelope as a tree (fresh UUID and time),
+     * write it with Jackson, add the id, type and content-type headers: the baseline of {@link #producerPath}.
+     */
+    @Benchmark
+    public Object handWrittenProducerPath() throws Exception {
+        if (!handSchema.validate(data).isEmpty()) {
+            throw new IllegalStateException("invalid");
+        }
+        String id = java.util.UUID.randomUUID().toString();
+        com.fasterxml.jackson.databind.node.ObjectNode e = jackson.createObjectNode().put("specversion", "1.0")
+                .put("id", id).put("source", "benchmark").put("type", "rag.document.processed")
+                .put("time", java.time.Instant.now().toString()).put("datacontenttype", "application/json")
+                .put("dataschema", MessageTypes.DOCUMENT_PROCESSED.schemaId());
+        e.set("data", data);
+        org.apache.kafka.common.header.internals.RecordHeaders headers =
+                new org.apache.kafka.common.header.internals.RecordHeaders();
+        headers.add(io.kafkautility.MessageHeaders.CONTENT_TYPE, CONTENT_TYPE);
+        headers.add(io.kafkautility.MessageHeaders.MESSAGE_ID, id.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        headers.add(io.kafkautility.MessageHeaders.MESSAGE_TYPE, TYPE);
+        return new org.apache.kafka.clients.producer.ProducerRecord<>("t", null, new byte[0],
+                jackson.writeValueAsBytes(e), headers);
+    }
+
+    private static final byte[] CONTENT_TYPE = EnvelopeCodec.CONTENT_TYPE.getBytes(
+            java.nio.charset.StandardCharsets.UTF_8);
+    private static final byte[] TYPE = "rag.document.processed".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
+    /**
+     * The consumer side by hand: parse the record into a tree, read the id and type, validate the data: the baseline
+     * of {@link #consumerPath} (which also checks every CloudEvents attribute, the time and the schema version).
+     */
+    @Benchmark
+    public Object handWrittenConsumerPath() throws Exception {
+        JsonNode root = jackson.readTree(bytes);
+        if (!root.path("id").isTextual() || !"rag.document.processed".equals(root.path("type").asText())) {
+            throw new IllegalStateException("not the benchmark event");
+        }
+        if (!handSchema.validate(root.get("data")).isEmpty()) {
+            throw new IllegalStateException("invalid");
+        }
+        return root;
     }
 
     @Benchmark
