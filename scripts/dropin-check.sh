@@ -15,8 +15,9 @@ mvn -B -q install -DskipTests -Dmaven.javadoc.skip=true -Dmaven.source.skip=true
 status=0
 for artifact in "${ARTIFACTS[@]}"; do
   modes=(alone bom)
-  # the starter also in a Spring Boot build: kafka-utility-bom imported before spring-boot-dependencies
-  [ "$artifact" = kafka-utility-spring-boot-starter ] && modes+=(boot boot-pinned)
+  # the starter also in a Spring Boot 3 and a Spring Boot 4 build: kafka-utility-bom imported before
+  # spring-boot-dependencies (on Boot 4 with its health API: the starter registers its Boot 4 indicator)
+  [ "$artifact" = kafka-utility-spring-boot-starter ] && modes+=(boot boot4 boot-pinned)
   for mode in "${modes[@]}"; do
     args=(-B -q -f dropin/pom.xml -Ddropin.artifact="$artifact")
     [ "$mode" != alone ] && args+=(-P"$mode")

@@ -87,4 +87,22 @@ public class KafkaUtilityAutoConfiguration {
             return new KafkaUtilityHealthIndicator(context);
         }
     }
+
+    /**
+     * The same on Spring Boot 4, whose health API is {@code org.springframework.boot.health.contributor} (Boot 4 has no
+     * {@code org.springframework.boot.actuate.health}; with both on a class path, Boot 3's indicator is the one).
+     */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "org.springframework.boot.health.contributor.HealthIndicator")
+    @org.springframework.boot.autoconfigure.condition.ConditionalOnMissingClass(
+            "org.springframework.boot.actuate.health.HealthIndicator")
+    static class Boot4Health {
+
+        @Bean
+        @ConditionalOnMissingBean(name = "kafkaUtilityHealthIndicator")
+        KafkaUtilityBoot4HealthIndicator kafkaUtilityHealthIndicator(
+                org.springframework.context.ApplicationContext context) {
+            return new KafkaUtilityBoot4HealthIndicator(context);
+        }
+    }
 }

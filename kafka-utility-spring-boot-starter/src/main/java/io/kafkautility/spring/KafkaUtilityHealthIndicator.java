@@ -1,19 +1,16 @@
 package io.kafkautility.spring;
 
-import io.kafkautility.Lifecycle;
 import io.kafkautility.health.HealthStatus;
-import io.kafkautility.health.KafkaHealth;
-import io.kafkautility.producer.MessageProducer;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import io.kafkautility.spring.internal.HealthSnapshot;
 import org.springframework.boot.actuate.health.AbstractHealthIndicator;
 import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.actuate.health.Status;
 import org.springframework.context.ApplicationContext;
 
 /**
- * The library's health API as an Actuator health indicator ({@code kafkaUtility}): every {@link Lifecycle} bean
- * (consumers, responders, request-reply clients, response consumers) and every {@link MessageProducer} bean of the
+ * The library's health API as a Spring Boot 3 Actuator health indicator ({@code kafkaUtility}; on Boot 4 it is
+ * {@link KafkaUtilityBoot4HealthIndicator}): every {@link io.kafkautility.Lifecycle} bean (consumers, responders,
+ * request-reply clients, response consumers) and every {@link io.kafkautility.producer.MessageProducer} bean of the
  * context, looked up at each check. UP and DOWN are Actuator's; DEGRADED is reported as status {@code DEGRADED} (add
  * it to {@code management.endpoint.health.status.order} before UP). Reasons and details come along, never secrets.
  */
@@ -31,23 +28,9 @@ public class KafkaUtilityHealthIndicator extends AbstractHealthIndicator {
 
     @Override
     protected void doHealthCheck(Health.Builder builder) {
-        KafkaHealth.Builder checks = KafkaHealth.builder();
-        context.getBeansOfType(MessageProducer.class).forEach(checks::producer);
-        context.getBeansOfType(Lifecycle.class).forEach((name, part) -> checks.check(name, part::health));
-        io.kafkautility.health.Health now = checks.build().check();
+        io.kafkautility.health.Health now = HealthSnapshot.check(context);
         builder.status(now.status() == HealthStatus.UP ? Status.UP
                 : now.status() == HealthStatus.DEGRADED ? DEGRADED : Status.DOWN);
-        if (!now.reasons().isEmpty()) {
-            builder.withDetail("reasons", now.reasons());
-        }
-        Map<String, Object> parts = new LinkedHashMap<>();
-        for (io.kafkautility.health.Health part : now.components()) {
-            Map<String, Object> p = new LinkedHashMap<>();
-            p.put("status", part.status().name());
-            p.put("reasons", part.reasons());
-            p.put("details", part.details());
-            parts.put(part.component(), p);
-        }
-        builder.withDetail("components", parts);
+        builder.withDetails(HealthSnapshot.details(now));
     }
 }

@@ -1,0 +1,51 @@
+package io.kafkautility.spring.internal;
+
+import io.kafkautility.Lifecycle;
+import io.kafkautility.health.Health;
+import io.kafkautility.health.KafkaHealth;
+import io.kafkautility.producer.MessageProducer;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.springframework.context.ApplicationContext;
+
+/**
+ * One health check of every kafka-utility part of a context, for the Actuator indicators of Spring Boot 3 and 4 alike:
+ * the library's own {@link Health} and the details both show. Stateless; the parts are looked up at each check.
+ */
+public final class HealthSnapshot {
+
+    private HealthSnapshot() {
+    }
+
+    /**
+     * @param context the application context
+     * @return the health of every {@link MessageProducer} and {@link Lifecycle} bean, combined
+     */
+    public static Health check(ApplicationContext context) {
+        KafkaHealth.Builder checks = KafkaHealth.builder();
+        context.getBeansOfType(MessageProducer.class).forEach(checks::producer);
+        context.getBeansOfType(Lifecycle.class).forEach((name, part) -> checks.check(name, part::health));
+        return checks.build().check();
+    }
+
+    /**
+     * @param health a combined health
+     * @return the details an indicator shows: {@code reasons} (when there are any) and {@code components}
+     */
+    public static Map<String, Object> details(Health health) {
+        Map<String, Object> details = new LinkedHashMap<>();
+        if (!health.reasons().isEmpty()) {
+            details.put("reasons", health.reasons());
+        }
+        Map<String, Object> parts = new LinkedHashMap<>();
+        for (Health part : health.components()) {
+            Map<String, Object> p = new LinkedHashMap<>();
+            p.put("status", part.status().name());
+            p.put("reasons", part.reasons());
+            p.put("details", part.details());
+            parts.put(part.component(), p);
+        }
+        details.put("components", parts);
+        return details;
+    }
+}
