@@ -1,7 +1,9 @@
 package io.kafkautility.consumer;
 
 import io.kafkautility.internal.consumer.FileProcessedIds;
+import io.kafkautility.config.KafkaConnectionOptions;
 import io.kafkautility.internal.consumer.InMemoryProcessedIds;
+import io.kafkautility.internal.consumer.KafkaTopicProcessedIds;
 import java.nio.file.Path;
 
 /**
@@ -37,13 +39,38 @@ public interface ProcessedIds extends AutoCloseable {
         return new FileProcessedIds(file, capacity);
     }
 
+    /**
+     * The last {@code capacity} ids, in memory, shared by every member of a group through the Kafka topic
+     * {@code topic}: each new id is also written there (acks=all, idempotent, no linger), and each store reads the
+     * topic whole (assigned, without a group) from {@code lookBack} ago, then follows it. A member that takes over a
+     * partition after another member died, on any host, skips what that member finished: the handler runs again only
+     * for a record finished within one produce round trip of the crash (about a millisecond), or when the write of its
+     * id failed (logged, and counted by the store). Returns once the topic is read up to its end at the start.
+     *
+     * <p>Create the topic yourself, with {@code cleanup.policy=delete} and {@code retention.ms} of at least
+     * {@code lookBack} (ids are unique: compaction would keep them all), a few partitions and the replication of your
+     * other topics. {@code lookBack} is how long after an id was written a redelivery of its record may still come:
+     * how long the group may stay down after a crash. {@link #close()} closes the store's producer and reader.
+     *
+     * @param connection the cluster
+     * @param topic      the ids topic, shared by the group's members (one per group)
+     * @param capacity   how many ids to remember, {@code >= 1}
+     * @param lookBack   how far back to read at the start, positive
+     * @throws io.kafkautility.config.ConfigurationException if the topic does not exist or cannot be read within a
+     *                                                      minute
+     */
+    static ProcessedIds kafkaTopic(KafkaConnectionOptions connection, String topic, int capacity,
+                                   java.time.Duration lookBack) {
+        return new KafkaTopicProcessedIds(connection, topic, capacity, lookBack, java.time.Duration.ofMinutes(1));
+    }
+
     /** Whether message {@code id} of {@code source} was finished. */
     boolean contains(String source, String id);
 
     /** Records that message {@code id} of {@code source} is finished. */
     void add(String source, String id);
 
-    /** Releases what it holds (a file); the default does nothing. */
+    /** Releases what it holds (a file, Kafka clients); the default does nothing. */
     @Override
     default void close() {
     }

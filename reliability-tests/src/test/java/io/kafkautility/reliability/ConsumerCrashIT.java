@@ -52,6 +52,28 @@ class ConsumerCrashIT {
         assertThat(report.duplicates()).as("at most the record in hand at each kill").isLessThanOrEqualTo(KILLS);
     }
 
+    /**
+     * With {@code ProcessedIds.kafkaTopic}: each child has its own store and shares nothing with the others but the ids
+     * topic (as members on different hosts do). A record is handled again only if the kill landed within one produce
+     * round trip of its id's write: a few per kill, where the run without a store repeats every record not yet
+     * committed (hundreds).
+     */
+    @Test
+    void withProcessedIdsOnAKafkaTopicAMemberOnAnotherHostSkipsWhatWasFinished(KafkaCluster cluster) throws Exception {
+        String ids = TopicNames.unique("processed-ids");
+        cluster.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(ids, 3, (short) 1).configs(
+                java.util.Map.of("cleanup.policy", "delete"))));
+        ReliabilityReport report = crashThreeTimes(cluster, "consumer-sigkill-restart-processed-ids-topic",
+                "--processed-ids-topic=" + ids);
+        System.out.println("duplicates after " + KILLS + " SIGKILLs with processed ids on a topic: "
+                + report.duplicates());
+        assertThat(report.duplicates()).as("only records finished within a round trip of a kill")
+                .isLessThanOrEqualTo(KILLS * MAX_DUPLICATES_PER_KILL);
+    }
+
+    /** Records a child finishes within one produce round trip (about a millisecond, at about 10 records per ms). */
+    private static final int MAX_DUPLICATES_PER_KILL = 30;
+
     /** With retry topics (1 % of the ids fail their first attempt): records in retry topics survive the kills. */
     @Test
     void sigkilledConsumerWithRecordsInRetryTopicsLosesNothing(KafkaCluster cluster) throws Exception {

@@ -56,13 +56,24 @@ public final class FileRecordingConsumerMain {
             options.processedIds(io.kafkautility.consumer.ProcessedIds.file(java.nio.file.Path.of(
                     flags.get("processed-ids")), 100_000));
         }
+        io.kafkautility.consumer.ProcessedIds shared = null;
+        if (flags.containsKey("processed-ids-topic")) { // shared through Kafka: each child on its own, as on another host
+            shared = io.kafkautility.consumer.ProcessedIds.kafkaTopic(KafkaConnectionOptions.builder()
+                    .bootstrapServers(bootstrap).build(), flags.get("processed-ids-topic"), 100_000,
+                    java.time.Duration.ofHours(1));
+            options.processedIds(shared);
+        }
         if (flags.containsKey("key-ordered")) {
             options.keyOrderedConcurrency(Integer.parseInt(flags.get("key-ordered")));
         }
         MessageConsumer consumer = MessageConsumer.create(options.build()).start();
         CountDownLatch stopped = new CountDownLatch(1);
+        io.kafkautility.consumer.ProcessedIds store = shared;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             consumer.close();
+            if (store != null) {
+                store.close();
+            }
             pool.close();
             System.out.println("closed after " + consumer.completedCount() + " records");
             stopped.countDown();
