@@ -180,7 +180,12 @@ public final class KafkaTopicProcessedIds extends InMemoryProcessedIds {
             try {
                 byte[] key = record.key();
                 if (key == null || key.length == 0 || key.length > MAX_KEY_BYTES) {
-                    skippedRecords.incrementAndGet();
+                    long n = skippedRecords.incrementAndGet();
+                    if (n == 1 || n % 1_000 == 0) { // the first, then every thousandth: a flood must not flood the log
+                        log.warn("Processed ids topic {}: record {}-{}@{} has {} key; skipped ({} so far)", topic,
+                                record.topic(), record.partition(), record.offset(), key == null ? "no"
+                                        : key.length == 0 ? "an empty" : "a " + key.length + "-byte", n);
+                    }
                 } else {
                     remember(new String(key, StandardCharsets.UTF_8));
                 }
