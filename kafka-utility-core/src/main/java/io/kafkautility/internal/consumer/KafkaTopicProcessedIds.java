@@ -10,6 +10,7 @@ import io.kafkautility.consumer.loop.RecordSink;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ExecutionException;
@@ -77,16 +78,34 @@ public final class KafkaTopicProcessedIds extends InMemoryProcessedIds {
         Map<String, Object> consumerProperties = connection.clientProperties();
         consumerProperties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         consumerProperties.computeIfPresent(ConsumerConfig.CLIENT_ID_CONFIG, (k, v) -> v + "-processed-ids");
-        this.producer = new KafkaProducer<>(producerProperties, new ByteArraySerializer(), new ByteArraySerializer());
         java.util.function.Supplier<Consumer<byte[], byte[]>> clients = () -> new KafkaConsumer<>(
                 new HashMap<>(consumerProperties), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        // where each partition ends now, and from where on it holds its share of the newest ids: the reader reads the
+        // look-back partition after partition, so without a floor the last partition read would crowd out the others
+        Map<TopicPartition, Long> ends;
+        try (Consumer<byte[], byte[]> c = clients.get()) {
+            List<org.apache.kafka.common.PartitionInfo> infos = c.partitionsFor(topic, startTimeout);
+            if (infos == null || infos.isEmpty()) {
+                throw new ConfigurationException("processed ids topic '" + topic + "' does not exist; create it with "
+                        + "cleanup.policy=delete and retention.ms of at least the look-back (" + lookBack + ")");
+            }
+            ends = c.endOffsets(infos.stream().map(i -> new TopicPartition(topic, i.partition())).toList(),
+                    startTimeout);
+        } catch (org.apache.kafka.common.KafkaException e) {
+            throw new ConfigurationException("processed ids topic '" + topic + "' cannot be read within "
+                    + startTimeout + " (" + e.getClass().getSimpleName() + ")", e);
+        }
+        long share = (capacity + ends.size() - 1) / ends.size();
+        Map<TopicPartition, Long> floors = new HashMap<>();
+        ends.forEach((tp, end) -> floors.put(tp, end - share));
+        this.producer = new KafkaProducer<>(producerProperties, new ByteArraySerializer(), new ByteArraySerializer());
         this.loop = ConsumerLoop.create(ConsumerLoopOptions.assign("processed-ids-" + topic, clients,
                         ConsumerLoopOptions.allPartitionsOf(topic, Duration.ofSeconds(10)))
-                .lookBack(lookBack).commitInterval(Duration.ZERO).build(), new Reader());
+                .lookBack(lookBack).commitInterval(Duration.ZERO).build(), new Reader(Map.copyOf(floors)));
         try {
             loop.start();
             loop.ready().get(startTimeout.toMillis(), TimeUnit.MILLISECONDS);
-            catchUp(clients, startTimeout);
+            catchUp(ends, startTimeout);
         } catch (ExecutionException | TimeoutException | RuntimeException e) {
             close();
             Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
@@ -102,14 +121,9 @@ public final class KafkaTopicProcessedIds extends InMemoryProcessedIds {
         log.info("Processed ids from topic {}: {} remembered", topic, size());
     }
 
-    /** Waits until the loop has read every partition up to its end offset of now. */
-    private void catchUp(java.util.function.Supplier<Consumer<byte[], byte[]>> clients, Duration timeout)
-            throws TimeoutException {
+    /** Waits until the loop has read every partition up to {@code ends}. */
+    private void catchUp(Map<TopicPartition, Long> ends, Duration timeout) throws TimeoutException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        Map<TopicPartition, Long> ends;
-        try (Consumer<byte[], byte[]> c = clients.get()) {
-            ends = c.endOffsets(loop.positions().keySet(), timeout);
-        }
         while (!ends.entrySet().stream().allMatch(e -> loop.positions().getOrDefault(e.getKey(), -1L) >= e.getValue())) {
             if (System.nanoTime() > deadline) {
                 throw new TimeoutException("still reading processed ids up to " + ends);
@@ -172,13 +186,23 @@ public final class KafkaTopicProcessedIds extends InMemoryProcessedIds {
 
     /** Remembers every id another store (or this one) wrote. On the loop's poll thread; never blocks. */
     private final class Reader implements RecordSink {
+        /** Records below these offsets (older than the partition's share of the capacity at the start) are skipped. */
+        private final Map<TopicPartition, Long> floors;
         private int missing;
+
+        Reader(Map<TopicPartition, Long> floors) {
+            this.floors = floors;
+        }
 
         @Override
         public void accept(ConsumerRecord<byte[], byte[]> record, RecordAck ack) {
             ack.begin();
             try {
                 byte[] key = record.key();
+                Long floor = floors.get(new TopicPartition(record.topic(), record.partition()));
+                if (floor != null && record.offset() < floor) {
+                    return; // an older id than this store has room for
+                }
                 if (key == null || key.length == 0 || key.length > MAX_KEY_BYTES) {
                     long n = skippedRecords.incrementAndGet();
                     if (n == 1 || n % 1_000 == 0) { // the first, then every thousandth: a flood must not flood the log
