@@ -70,6 +70,16 @@ public interface ProcessedIds extends AutoCloseable {
     /** Records that message {@code id} of {@code source} is finished. */
     void add(String source, String id);
 
+    /**
+     * Registers the store's own meters, if it has any, with {@code registry}. A consumer calls this with its meter
+     * registry when it is given the store, so the store's failures show where the consumer's do; calling it again (a
+     * store shared by several consumers on one registry) registers nothing new. The store given to
+     * {@link #kafkaTopic} counts {@link io.kafkautility.metrics.MetricNames#PROCESSED_IDS_WRITE_FAILURES} and
+     * {@link io.kafkautility.metrics.MetricNames#PROCESSED_IDS_SKIPPED}; the default registers nothing.
+     */
+    default void bindTo(io.micrometer.core.instrument.MeterRegistry registry) {
+    }
+
     /** Releases what it holds (a file, Kafka clients); the default does nothing. */
     @Override
     default void close() {

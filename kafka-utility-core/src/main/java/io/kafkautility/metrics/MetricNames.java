@@ -173,4 +173,13 @@ public final class MetricNames {
 
     /** Kafka consumers recreated after a fatal error, tag client. */
     public static final String CONSUMER_RECONNECTS = PREFIX + "consumer.reconnects";
+
+    /**
+     * Ids a {@link io.kafkautility.consumer.ProcessedIds#kafkaTopic shared processed-ids store} could not write to its
+     * topic (remembered by that process only, so another member may run their records again), tag topic.
+     */
+    public static final String PROCESSED_IDS_WRITE_FAILURES = PREFIX + "consumer.processed.ids.write.failures";
+
+    /** Records on a processed-ids topic that were not ids (no key, or too long a key) and were skipped, tag topic. */
+    public static final String PROCESSED_IDS_SKIPPED = PREFIX + "consumer.processed.ids.skipped";
 }

@@ -6,6 +6,9 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.kafkautility.config.ConfigurationException;
+import io.kafkautility.config.KafkaConnectionOptions;
+import io.kafkautility.metrics.MetricNames;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.kafkautility.internal.consumer.KafkaTopicProcessedIds;
 import io.kafkautility.message.MessageTypes;
 import io.kafkautility.testkit.KafkaCluster;
@@ -73,6 +76,9 @@ class KafkaTopicProcessedIdsIT {
                     }
                 }
             }
+            assertThat(f.pool.metrics().registry().get(MetricNames.PROCESSED_IDS_WRITE_FAILURES)
+                    .tag(MetricNames.TAG_TOPIC, ids).functionCounter().count())
+                    .as("each consumer bound its store's meters to its registry").isZero();
         }
         long duplicates = handled.values().stream().mapToInt(n -> n - 1).sum();
         long lost = 60 - handled.size();
@@ -108,6 +114,40 @@ class KafkaTopicProcessedIdsIT {
     }
 
     @Test
+    void idsThatCannotBeWrittenAreRememberedHereAndCountedOnTheRegistry(KafkaCluster cluster) throws Exception {
+        String ids = idsTopic(cluster);
+        // a short delivery timeout, so a write to a topic that is gone fails in seconds rather than two minutes
+        KafkaConnectionOptions connection = KafkaConnectionOptions.builder()
+                .bootstrapServers(cluster.bootstrapServers())
+                .kafkaProperty("request.timeout.ms", 1_000).kafkaProperty("delivery.timeout.ms", 2_000).build();
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        try (ProcessedIds store = ProcessedIds.kafkaTopic(connection, ids, 100, LOOK_BACK)) {
+            store.bindTo(registry);
+            store.bindTo(registry); // a second consumer on the same registry registers nothing new
+            store.add("svc", "written");
+            Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> ends = new java.util.HashMap<>();
+            for (int p = 0; p < 3; p++) {
+                ends.put(new org.apache.kafka.common.TopicPartition(ids, p), org.apache.kafka.clients.admin.OffsetSpec.latest());
+            }
+            await().atMost(Duration.ofSeconds(30)).until(() -> cluster.admin().listOffsets(ends).all().get().values()
+                    .stream().mapToLong(o -> o.offset()).sum() == 1);
+            assertThat(writeFailures(registry, ids)).isZero();
+
+            cluster.admin().deleteTopics(List.of(ids)).all().get(30, TimeUnit.SECONDS);
+            store.add("svc", "not-written");
+            await().atMost(Duration.ofSeconds(60)).until(() -> writeFailures(registry, ids) >= 1);
+            assertThat(((KafkaTopicProcessedIds) store).writeFailures()).isEqualTo((long) writeFailures(registry, ids));
+            assertThat(store.contains("svc", "not-written")).as("remembered by this process").isTrue();
+            assertThat(registry.find(MetricNames.PROCESSED_IDS_WRITE_FAILURES).functionCounters()).hasSize(1);
+        }
+    }
+
+    private static double writeFailures(SimpleMeterRegistry registry, String topic) {
+        return registry.get(MetricNames.PROCESSED_IDS_WRITE_FAILURES).tag(MetricNames.TAG_TOPIC, topic)
+                .functionCounter().count();
+    }
+
+    @Test
     void aMissingTopicIsAConfigurationErrorAndRecordsThatAreNotIdsAreSkipped(KafkaCluster cluster) throws Exception {
         try (ConsumerFixture f = new ConsumerFixture(cluster.bootstrapServers())) {
             String missing = TopicNames.unique("no-such-ids");
@@ -133,6 +173,10 @@ class KafkaTopicProcessedIdsIT {
             }
             try (ProcessedIds b = ProcessedIds.kafkaTopic(f.connection, ids, 100, LOOK_BACK)) {
                 KafkaTopicProcessedIds store = (KafkaTopicProcessedIds) b;
+                SimpleMeterRegistry registry = new SimpleMeterRegistry();
+                b.bindTo(registry);
+                assertThat(registry.get(MetricNames.PROCESSED_IDS_SKIPPED).tag(MetricNames.TAG_TOPIC, ids)
+                        .functionCounter().count()).isEqualTo(3.0);
                 assertThat(b.contains("svc", "after-the-garbage")).isTrue();
                 assertThat(store.skippedRecords()).as("no key, an empty key, a 100 KB key").isEqualTo(3);
                 assertThat(store.isReading()).isTrue();

@@ -107,6 +107,9 @@ public final class DefaultMessageConsumer implements MessageConsumer, RecordSink
         this.ownsProcessed = options.processedIds() == null && options.dedupWindow() > 0;
         this.processed = options.processedIds() != null ? options.processedIds()
                 : ownsProcessed ? ProcessedIds.inMemory(options.dedupWindow()) : null;
+        if (processed != null) {
+            processed.bindTo(meters);
+        }
         this.tracing = pool.tracing();
         int n = options.keyOrderedWorkers();
         String threadName = "ku-consumer-worker-" + options.name();

@@ -7,6 +7,9 @@ import io.kafkautility.consumer.loop.ConsumerLoopOptions;
 import io.kafkautility.consumer.loop.MissingTopicException;
 import io.kafkautility.consumer.loop.RecordAck;
 import io.kafkautility.consumer.loop.RecordSink;
+import io.kafkautility.metrics.MetricNames;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
@@ -166,6 +169,17 @@ public final class KafkaTopicProcessedIds extends InMemoryProcessedIds {
     /** Records of the topic skipped as not ours (no key, or a key too long to be one). */
     public long skippedRecords() {
         return skippedRecords.get();
+    }
+
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        Objects.requireNonNull(registry, "registry");
+        FunctionCounter.builder(MetricNames.PROCESSED_IDS_WRITE_FAILURES, writeFailures, AtomicLong::get)
+                .description("Ids that could not be written to the processed-ids topic")
+                .tag(MetricNames.TAG_TOPIC, topic).register(registry);
+        FunctionCounter.builder(MetricNames.PROCESSED_IDS_SKIPPED, skippedRecords, AtomicLong::get)
+                .description("Records on the processed-ids topic that were not ids")
+                .tag(MetricNames.TAG_TOPIC, topic).register(registry);
     }
 
     /** Whether the reader is following the topic now. */
