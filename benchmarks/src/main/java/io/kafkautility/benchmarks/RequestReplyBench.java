@@ -222,9 +222,11 @@ final class RequestReplyBench {
     /**
      * One throughput run: requests per second; the CPU the whole process spent per request (broker, echo responder
      * and requester together); and the requester's own CPU per request: the caller's thread plus the requester's
-     * threads (named by {@code requesterThreads}), which is the client library's cost apart from the shared broker.
+     * threads (named by {@code requesterThreads}), which is the client library's cost apart from the shared broker;
+     * and the 99th percentile of the requests' round trips, from the call to the future's completion.
      */
-    record Throughput(double requestsPerSecond, double processCpuMicros, double requesterCpuMicros) {
+    record Throughput(double requestsPerSecond, double processCpuMicros, double requesterCpuMicros,
+                      double p99Millis) {
     }
 
     /** Requests per second with {@code inFlight} outstanding, and the CPU spent on them. */
@@ -235,9 +237,15 @@ final class RequestReplyBench {
         Map<Long, Long> threads0 = threadCpu(requesterThreads);
         long process0 = processCpuNanos();
         long t0 = System.nanoTime();
+        long[] roundTrips = new long[count];
         for (int i = 0; i < count; i++) {
             permits.acquire();
-            all[i] = requester.request(payload).whenComplete((r, e) -> permits.release());
+            int n = i;
+            long start = System.nanoTime();
+            all[i] = requester.request(payload).whenComplete((r, e) -> {
+                roundTrips[n] = System.nanoTime() - start;
+                permits.release();
+            });
         }
         CompletableFuture.allOf(all).get(120, TimeUnit.SECONDS);
         long elapsed = System.nanoTime() - t0;
@@ -246,7 +254,9 @@ final class RequestReplyBench {
         for (Map.Entry<Long, Long> e : threadCpu(requesterThreads).entrySet()) {
             own += e.getValue() - threads0.getOrDefault(e.getKey(), 0L);
         }
-        return new Throughput(count / (elapsed / 1e9), process / 1e3 / count, own / 1e3 / count);
+        // allOf completed after every whenComplete above ran: the array is fully written and visible here
+        double p99 = Stats.percentile(Stats.nanosToMillis(roundTrips), 99);
+        return new Throughput(count / (elapsed / 1e9), process / 1e3 / count, own / 1e3 / count, p99);
     }
 
     /**
