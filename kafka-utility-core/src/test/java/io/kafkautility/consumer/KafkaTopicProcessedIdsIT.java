@@ -121,7 +121,8 @@ class KafkaTopicProcessedIdsIT {
                 .bootstrapServers(cluster.bootstrapServers())
                 .kafkaProperty("request.timeout.ms", 1_000).kafkaProperty("delivery.timeout.ms", 2_000).build();
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        try (ProcessedIds store = ProcessedIds.kafkaTopic(connection, ids, 100, LOOK_BACK)) {
+        try (ProcessedIds store = ProcessedIds.kafkaTopic(connection, ids, 100, LOOK_BACK);
+             org.apache.kafka.clients.admin.Admin admin = cluster.admin()) {
             store.bindTo(registry);
             store.bindTo(registry); // a second consumer on the same registry registers nothing new
             store.add("svc", "written");
@@ -129,11 +130,11 @@ class KafkaTopicProcessedIdsIT {
             for (int p = 0; p < 3; p++) {
                 ends.put(new org.apache.kafka.common.TopicPartition(ids, p), org.apache.kafka.clients.admin.OffsetSpec.latest());
             }
-            await().atMost(Duration.ofSeconds(30)).until(() -> cluster.admin().listOffsets(ends).all().get().values()
+            await().atMost(Duration.ofSeconds(30)).until(() -> admin.listOffsets(ends).all().get().values()
                     .stream().mapToLong(o -> o.offset()).sum() == 1);
             assertThat(writeFailures(registry, ids)).isZero();
 
-            cluster.admin().deleteTopics(List.of(ids)).all().get(30, TimeUnit.SECONDS);
+            admin.deleteTopics(List.of(ids)).all().get(30, TimeUnit.SECONDS);
             store.add("svc", "not-written");
             await().atMost(Duration.ofSeconds(60)).until(() -> writeFailures(registry, ids) >= 1);
             assertThat(((KafkaTopicProcessedIds) store).writeFailures()).isEqualTo((long) writeFailures(registry, ids));

@@ -2,6 +2,7 @@ package io.kafkautility.deadletter;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -138,5 +139,47 @@ class DeadLetterReplayIT {
             assertThatThrownBy(missing::list).isInstanceOf(KafkaUtilityException.class)
                     .hasMessageContaining("does not exist");
         }
+    }
+    @Test
+    void aDeadLetterTopicWrittenInTransactionsIsListedToItsEndWithoutTheAbortedRecords(KafkaCluster cluster)
+            throws Exception {
+        String dlt = TopicNames.unique("tx") + ".DLT";
+        cluster.createTopic(dlt, 2, (short) 1);
+        // as a transactional dead-letter publisher in another framework writes it: every commit and abort leaves a
+        // marker, an offset that holds no record, and the aborted record must not be listed
+        Map<String, Object> p = new java.util.HashMap<>(cluster.clientProperties());
+        p.put("transactional.id", TopicNames.unique("dlt-publisher"));
+        try (KafkaProducer<byte[], byte[]> tx = new KafkaProducer<>(p, new ByteArraySerializer(),
+                new ByteArraySerializer())) {
+            tx.initTransactions();
+            tx.beginTransaction();
+            tx.send(dead(dlt, 0, "committed-0a"));
+            tx.send(dead(dlt, 1, "committed-1a"));
+            tx.commitTransaction();
+            tx.beginTransaction();
+            tx.send(dead(dlt, 0, "aborted-0")).get(30, TimeUnit.SECONDS);
+            tx.abortTransaction();
+            tx.beginTransaction();
+            tx.send(dead(dlt, 1, "committed-1b"));
+            tx.commitTransaction();
+        }
+        KafkaConnectionOptions kafka = KafkaConnectionOptions.builder().bootstrapServers(cluster.bootstrapServers())
+                .build();
+        try (DeadLetterReplay replay = DeadLetterReplay.create(DeadLetterReplayOptions.builder(kafka, dlt)
+                .timeout(Duration.ofSeconds(5)).build())) {
+            List<DeadLetterEntry> entries = assertTimeoutPreemptively(Duration.ofSeconds(40), replay::list);
+            assertThat(entries).extracting(e -> e.partition() + ":" + e.messageId().orElse("?"))
+                    .as("in partition and offset order, the aborted record left out")
+                    .containsExactly("0:committed-0a", "1:committed-1a", "1:committed-1b");
+            assertThat(replay.summarize().total()).isEqualTo(3);
+        }
+    }
+
+    private static ProducerRecord<byte[], byte[]> dead(String dlt, int partition, String id) {
+        ProducerRecord<byte[], byte[]> r = new ProducerRecord<>(dlt, partition, null, "{}".getBytes(
+                StandardCharsets.UTF_8));
+        r.headers().add(MessageHeaders.DLT_REASON, "HANDLER_FAILED".getBytes(StandardCharsets.UTF_8));
+        r.headers().add(MessageHeaders.MESSAGE_ID, id.getBytes(StandardCharsets.UTF_8));
+        return r;
     }
 }

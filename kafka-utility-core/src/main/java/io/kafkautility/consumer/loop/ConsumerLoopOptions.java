@@ -31,6 +31,7 @@ public final class ConsumerLoopOptions {
     private final Duration maxBackoff;
     private final boolean pinStartPositions;
     private final Duration lookBack;
+    private final boolean fromBeginning;
     private final Supplier<RuntimeException> diagnosis;
     private final MeterRegistry meterRegistry;
 
@@ -49,6 +50,7 @@ public final class ConsumerLoopOptions {
         maxBackoff = b.maxBackoff;
         pinStartPositions = b.pinStartPositions;
         lookBack = b.lookBack;
+        fromBeginning = b.fromBeginning;
         diagnosis = b.diagnosis;
         meterRegistry = b.meterRegistry;
     }
@@ -169,6 +171,14 @@ public final class ConsumerLoopOptions {
         return lookBack;
     }
 
+    /**
+     * Assign mode: whether the first client starts at each partition's first record instead of its end (default false;
+     * excludes {@link #lookBack()}). For a bounded read of everything a topic holds.
+     */
+    public boolean fromBeginning() {
+        return fromBeginning;
+    }
+
     /** Asked once per client not assigned after 5 s: a failure that explains why (e.g. a TLS port), or null. */
     public Optional<Supplier<RuntimeException>> diagnosis() {
         return Optional.ofNullable(diagnosis);
@@ -201,6 +211,7 @@ public final class ConsumerLoopOptions {
         private Duration maxBackoff = Duration.ofSeconds(10);
         private boolean pinStartPositions;
         private Duration lookBack = Duration.ZERO;
+        private boolean fromBeginning;
         private Supplier<RuntimeException> diagnosis;
         private MeterRegistry meterRegistry;
 
@@ -270,6 +281,12 @@ public final class ConsumerLoopOptions {
             return this;
         }
 
+        /** Assign mode: start at the partitions' first records; see {@link ConsumerLoopOptions#fromBeginning()}. */
+        public Builder fromBeginning(boolean b) {
+            fromBeginning = b;
+            return this;
+        }
+
         public Builder diagnosis(Supplier<RuntimeException> d) {
             diagnosis = d;
             return this;
@@ -281,6 +298,13 @@ public final class ConsumerLoopOptions {
         }
 
         public ConsumerLoopOptions build() {
+            if (fromBeginning && assignment == null) {
+                throw new IllegalArgumentException("fromBeginning is for assign mode; a group member starts at its "
+                        + "committed offsets (auto.offset.reset for a new group)");
+            }
+            if (fromBeginning && !lookBack.isZero()) {
+                throw new IllegalArgumentException("fromBeginning and a lookBack of " + lookBack + " exclude each other");
+            }
             return new ConsumerLoopOptions(this);
         }
 

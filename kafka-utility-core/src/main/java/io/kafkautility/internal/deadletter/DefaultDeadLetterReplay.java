@@ -2,6 +2,10 @@ package io.kafkautility.internal.deadletter;
 
 import io.kafkautility.KafkaUtilityException;
 import io.kafkautility.MessageHeaders;
+import io.kafkautility.consumer.loop.ConsumerLoop;
+import io.kafkautility.consumer.loop.ConsumerLoopOptions;
+import io.kafkautility.consumer.loop.RecordAck;
+import io.kafkautility.consumer.loop.RecordSink;
 import io.kafkautility.deadletter.DeadLetterEntry;
 import io.kafkautility.deadletter.DeadLetterReplay;
 import io.kafkautility.deadletter.DeadLetterReplayOptions;
@@ -17,9 +21,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.BlockingDeque;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
@@ -40,14 +46,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads the dead-letter topic with a group-less consumer (assigned every partition, from the beginning to the end
- * offsets seen at the start), re-publishes through an idempotent producer, and keeps the ledger in a compacted topic
- * keyed {@code <partition>:<offset>}. A replayed record is written to the ledger only after it was acknowledged.
+ * Reads the dead-letter topic without a group (each partition on a {@link ConsumerLoop} assigned from the beginning, up
+ * to the end offsets seen at the start, its records handed to the calling thread), re-publishes through an idempotent
+ * producer, and keeps the ledger in a compacted topic keyed {@code <partition>:<offset>}. A replayed record is written
+ * to the ledger only after it was acknowledged.
  */
 public final class DefaultDeadLetterReplay implements DeadLetterReplay {
 
     private static final Logger log = LoggerFactory.getLogger(DefaultDeadLetterReplay.class);
     private static final int MAX_REASON_LENGTH = 64;
+    /** Records a partition's reader hands over ahead of the calling thread. */
+    private static final int READ_AHEAD = 500;
 
     private final DeadLetterReplayOptions options;
     private final String dlt;
@@ -234,43 +243,99 @@ public final class DefaultDeadLetterReplay implements DeadLetterReplay {
         }
     }
 
-    /** Every record of {@code topic} up to its end offsets now; a missing topic is empty unless {@code required}. */
+    /**
+     * Every record of {@code topic} up to its end offsets now, handed to {@code each} on the calling thread, partition
+     * after partition in offset order (so a listing is in that order); a missing topic is empty unless
+     * {@code required}. The records are read on a {@link ConsumerLoop} per partition, assigned from the beginning; the
+     * client used here for the topic's partitions and offsets never polls.
+     */
     private void readAll(String topic, boolean required, Consumer<ConsumerRecord<byte[], byte[]>> each) {
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props("reader"),
-                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            Map<String, List<PartitionInfo>> topics = consumer.listTopics(options.timeout());
-            List<PartitionInfo> infos = topics.get(topic);
+        List<TopicPartition> partitions = new ArrayList<>();
+        Map<TopicPartition, Long> begin;
+        Map<TopicPartition, Long> end;
+        try (KafkaConsumer<byte[], byte[]> metadata = newClient()) {
+            List<PartitionInfo> infos = metadata.listTopics(options.timeout()).get(topic);
             if (infos == null || infos.isEmpty()) {
                 if (required) {
                     throw new KafkaUtilityException("dead-letter topic " + topic + " does not exist");
                 }
                 return;
             }
-            List<TopicPartition> partitions = new ArrayList<>();
             infos.forEach(i -> partitions.add(new TopicPartition(topic, i.partition())));
             partitions.sort(java.util.Comparator.comparingInt(TopicPartition::partition));
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = new HashMap<>(consumer.endOffsets(partitions, options.timeout()));
-            long deadline = System.nanoTime() + options.timeout().toNanos() * 10;
-            // one partition at a time, so the listing is in partition and offset order
-            for (TopicPartition tp : partitions) {
-                consumer.assign(List.of(tp));
-                while (consumer.position(tp, options.timeout()) < end.get(tp)) {
-                    if (System.nanoTime() > deadline) {
-                        throw new KafkaUtilityException("reading " + topic + " did not reach its end in time");
-                    }
-                    for (ConsumerRecord<byte[], byte[]> r : consumer.poll(java.time.Duration.ofMillis(200))) {
-                        if (r.offset() < end.get(tp)) {
-                            each.accept(r);
-                        }
-                    }
-                }
-            }
+            begin = metadata.beginningOffsets(partitions, options.timeout());
+            end = metadata.endOffsets(partitions, options.timeout());
         } catch (org.apache.kafka.common.KafkaException e) {
             throw new KafkaUtilityException("cannot read " + topic + " (" + e.getClass().getSimpleName() + ": "
                     + e.getMessage() + ")", e);
         }
+        long deadline = System.nanoTime() + options.timeout().toNanos() * 10;
+        for (TopicPartition tp : partitions) {
+            if (begin.get(tp) < end.get(tp)) {
+                readPartition(tp, end.get(tp), deadline, each);
+            }
+        }
+    }
+
+    /** A record the loop handed over, waiting for the calling thread. */
+    private record Handed(ConsumerRecord<byte[], byte[]> record, RecordAck ack) {
+    }
+
+    /** The records of {@code tp} below {@code end}, from its beginning, handed to {@code each} on this thread. */
+    private void readPartition(TopicPartition tp, long end, long deadline,
+                               Consumer<ConsumerRecord<byte[], byte[]>> each) {
+        BlockingDeque<Handed> handed = new LinkedBlockingDeque<>(); // bounded by the loop's maxInFlight
+        ConsumerLoopOptions loopOptions = ConsumerLoopOptions.assign("dlt-" + tp, this::newClient, c -> List.of(tp))
+                .fromBeginning(true)
+                .maxInFlight(READ_AHEAD)
+                .pollTimeout(java.time.Duration.ofMillis(100))
+                .commitInterval(java.time.Duration.ZERO)
+                .closeTimeout(options.timeout())
+                .build();
+        java.util.concurrent.atomic.AtomicReference<RuntimeException> failure = new java.util.concurrent.atomic
+                .AtomicReference<>();
+        RecordSink sink = new RecordSink() {
+            @Override
+            public void accept(ConsumerRecord<byte[], byte[]> record, RecordAck ack) {
+                handed.add(new Handed(record, ack));
+            }
+
+            @Override
+            public boolean onFailure(RuntimeException error, java.time.Duration retryIn) {
+                failure.set(error); // the loop tries again until the deadline; the timeout names the last failure
+                return true;
+            }
+        };
+        try (ConsumerLoop loop = ConsumerLoop.create(loopOptions, sink)) {
+            loop.start();
+            // the loop's position passes the end once every record below it was handed over and finished here, and
+            // also past offsets that hold no record (transaction markers, compacted records)
+            while (loop.positions().getOrDefault(tp, -1L) < end) {
+                if (System.nanoTime() - deadline > 0) {
+                    RuntimeException last = failure.get();
+                    throw new KafkaUtilityException("reading " + tp + " did not reach its end (" + end + ") in time"
+                            + (last == null ? "" : "; the last client failure: " + last.getClass().getSimpleName()),
+                            last);
+                }
+                Handed h = handed.pollFirst(20, TimeUnit.MILLISECONDS);
+                if (h != null && h.ack().begin()) {
+                    try {
+                        if (h.record().offset() < end) {
+                            each.accept(h.record());
+                        }
+                    } finally {
+                        h.ack().done();
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KafkaUtilityException("reading " + tp + " interrupted", e);
+        }
+    }
+
+    private KafkaConsumer<byte[], byte[]> newClient() {
+        return new KafkaConsumer<>(props("reader"), new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
     private Map<String, Object> props(String role) {
@@ -279,6 +344,8 @@ public final class DefaultDeadLetterReplay implements DeadLetterReplay {
         if (role.equals("reader")) {
             p.put("enable.auto.commit", false); // no group: nothing to commit, a fresh read each time
             p.put("auto.offset.reset", "earliest");
+            // a transactional publisher's aborted records are not dead letters; the end is then the last stable offset
+            p.put("isolation.level", "read_committed");
             p.remove("group.id");
         }
         return p;

@@ -162,6 +162,9 @@ public final class DefaultConsumerLoop implements ConsumerLoop {
                     applyRewinds();
                     if (System.nanoTime() - lastCommitNanos >= options.commitInterval().toNanos()) {
                         commitAsync();
+                        if (!groupMode) {
+                            advanceIdlePositions();
+                        }
                         lastCommitNanos = System.nanoTime();
                     }
                     if (clientReady) {
@@ -209,10 +212,14 @@ public final class DefaultConsumerLoop implements ConsumerLoop {
             c.subscribe(options.topics(), new Rebalance());
             return;
         }
-        if (assignPositions.isEmpty()) { // the first client: ask for the partitions, start at their ends
+        if (assignPositions.isEmpty()) { // the first client: ask for the partitions, start at their ends (or starts)
             List<TopicPartition> partitions = new ArrayList<>(options.assignment().get().apply(c));
             c.assign(partitions);
-            c.seekToEnd(partitions);
+            if (options.fromBeginning()) {
+                c.seekToBeginning(partitions);
+            } else {
+                c.seekToEnd(partitions);
+            }
             Map<TopicPartition, org.apache.kafka.clients.consumer.OffsetAndTimestamp> from = Map.of();
             if (!options.lookBack().isZero() && !partitions.isEmpty()) {
                 long since = Math.max(0, System.currentTimeMillis() - options.lookBack().toMillis());
@@ -383,10 +390,44 @@ public final class DefaultConsumerLoop implements ConsumerLoop {
             }
         }
         if (!groupMode && !offsets.isEmpty()) {
-            offsets.forEach((tp, om) -> assignPositions.put(tp, om.offset()));
+            // never behind the fetch position a partition with nothing unfinished was advanced to (below)
+            offsets.forEach((tp, om) -> assignPositions.merge(tp, om.offset(), Math::max));
             positionsView = Map.copyOf(assignPositions);
         }
         return offsets;
+    }
+
+    /**
+     * Assign mode: a partition with nothing unfinished is next read at the client's fetch position, which is past
+     * offsets that hold no record for a sink (transaction markers, records removed by compaction). Without this its
+     * position would stay after its last record, short of the partition's end, and a reader waiting for the end would
+     * wait for ever; a recreated client would also fetch those offsets again.
+     */
+    private void advanceIdlePositions() {
+        List<TopicPartition> idle = new ArrayList<>();
+        synchronized (lock) {
+            states.forEach((tp, st) -> {
+                if (st.tracker.openCount() == 0 && !st.rewindPending) {
+                    idle.add(tp);
+                }
+            });
+        }
+        boolean moved = false;
+        for (TopicPartition tp : idle) {
+            long fetch = consumer.position(tp, options.commitTimeout()); // known after the seek: no request
+            synchronized (lock) {
+                PartitionState st = states.get(tp);
+                // only this thread hands out records, so a partition idle above is still idle unless rewound
+                if (st != null && st.tracker.openCount() == 0 && !st.rewindPending
+                        && fetch > assignPositions.getOrDefault(tp, -1L)) {
+                    assignPositions.put(tp, fetch);
+                    moved = true;
+                }
+            }
+        }
+        if (moved) {
+            positionsView = Map.copyOf(assignPositions);
+        }
     }
 
     private void commitAsync() {

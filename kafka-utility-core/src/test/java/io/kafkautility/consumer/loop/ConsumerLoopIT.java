@@ -192,6 +192,52 @@ class ConsumerLoopIT {
     }
 
     @Test
+    void fromTheBeginningItsPositionReachesTheEndPastOffsetsThatHoldNoRecord(KafkaCluster cluster) throws Exception {
+        String topic = topic(cluster, 1);
+        TopicPartition tp = new TopicPartition(topic, 0);
+        Map<String, Object> p = cluster.clientProperties();
+        p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, TopicNames.unique("loop-tx"));
+        try (KafkaProducer<byte[], byte[]> tx = new KafkaProducer<>(p, new ByteArraySerializer(),
+                new ByteArraySerializer())) {
+            tx.initTransactions();
+            for (int t = 0; t < 3; t++) { // each commit leaves a marker: an offset no client hands out a record for
+                tx.beginTransaction();
+                for (int i = 0; i < 2; i++) {
+                    tx.send(new ProducerRecord<>(topic, 0, null, ("v-" + (2 * t + i)).getBytes(StandardCharsets.UTF_8)));
+                }
+                tx.commitTransaction();
+            }
+        }
+        long end;
+        try (Admin admin = cluster.admin()) {
+            end = admin.listOffsets(Map.of(tp, org.apache.kafka.clients.admin.OffsetSpec.latest())).all()
+                    .get(30, TimeUnit.SECONDS).get(tp).offset();
+        }
+        assertThat(end).as("six records and three markers").isEqualTo(9);
+        ConcurrentLinkedQueue<String> read = new ConcurrentLinkedQueue<>();
+        Map<String, Object> props = cluster.clientProperties();
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        try (ConsumerLoop loop = ConsumerLoop.create(ConsumerLoopOptions.assign("from-beginning",
+                () -> new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer()),
+                c -> List.of(tp)).fromBeginning(true).commitInterval(Duration.ZERO).build(), (r, ack) -> {
+                    ack.begin();
+                    read.add(new String(r.value(), StandardCharsets.UTF_8));
+                    ack.done();
+                }).start()) {
+            loop.ready().get(60, TimeUnit.SECONDS);
+            await().atMost(Duration.ofSeconds(30)).until(() -> loop.positions().getOrDefault(tp, -1L) >= end);
+            assertThat(read).containsExactly("v-0", "v-1", "v-2", "v-3", "v-4", "v-5");
+            assertThat(loop.positions()).containsEntry(tp, end);
+        }
+        assertThatThrownBy(() -> ConsumerLoopOptions.subscribe("group", () -> null, List.of(topic))
+                .fromBeginning(true).build()).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("assign mode");
+        assertThatThrownBy(() -> ConsumerLoopOptions.assign("both", () -> null, c -> List.of(tp))
+                .fromBeginning(true).lookBack(Duration.ofMinutes(1)).build())
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void closeIsBoundedEvenWhenASinkIgnoresInterruptsAndNothingStartsAfterIt(KafkaCluster cluster)
             throws Exception {
         String topic = topic(cluster, 1);
