@@ -475,12 +475,15 @@ public final class BenchmarkMain {
                 "msg/s", one, sixtyFour, 40.0));
     }
 
-    /** 5. JMH micro-benchmarks (forked JVM, short settings). */
+    /**
+     * 5. JMH micro-benchmarks: two forked JVMs each (a JIT decision differs from one JVM to the next), 3 warm-up and 5
+     * measured iterations of 1 s; with one fork and 3 iterations the 99.9 % error of a row was larger than its score.
+     */
     private void micro() throws Exception {
         ChainedOptionsBuilder jmh = new OptionsBuilder()
                 .include(MicroBenchmarks.class.getName() + "." + System.getProperty("bench.micro", ".*"))
-                .forks(1).warmupIterations(2).warmupTime(TimeValue.seconds(1))
-                .measurementIterations(3).measurementTime(TimeValue.seconds(1))
+                .forks(2).warmupIterations(3).warmupTime(TimeValue.seconds(1))
+                .measurementIterations(5).measurementTime(TimeValue.seconds(1))
                 .jvmArgs("-Xmx512m");
         String profiler = System.getProperty("bench.jmhProfiler", "");
         if (!profiler.isBlank()) { // e.g. -Dbench.jmhProfiler=stack, to see where a micro-benchmark spends its time
@@ -493,10 +496,15 @@ public final class BenchmarkMain {
         }
         Collection<RunResult> micro = new Runner(jmh.build()).run();
         Map<String, Double> us = new HashMap<>();
+        List<String> errors = new ArrayList<>();
         for (RunResult r : micro) {
             String name = r.getParams().getBenchmark();
             us.put(name.substring(name.lastIndexOf('.') + 1), r.getPrimaryResult().getScore());
+            errors.add(String.format("%s %.3f ± %.3f", name.substring(name.lastIndexOf('.') + 1),
+                    r.getPrimaryResult().getScore(), r.getPrimaryResult().getScoreError()));
         }
+        java.util.Collections.sort(errors);
+        notes.add("JMH scores with their 99.9 % error (us per operation): " + String.join("; ", errors));
         add(Result.absoluteAtMost("validation of a 1 KiB event (JMH; baseline: networknt alone, the floor)", "us",
                 us.getOrDefault("networkntValidateBaseline", Double.NaN), us.getOrDefault("validate", Double.NaN), 5.0));
         add(Result.info("envelope serialize (JMH; baseline: Jackson writes the data only)", "us",
