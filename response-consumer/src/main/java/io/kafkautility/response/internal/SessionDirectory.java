@@ -55,7 +55,8 @@ final class SessionDirectory implements AutoCloseable {
         this.instanceId = instanceId;
         this.producer = producer;
         this.loop = ConsumerLoop.create(ConsumerLoopOptions.assign("sessions-" + instanceId, clients,
-                ConsumerLoopOptions.allPartitionsOf(topic, Duration.ofSeconds(10))).lookBack(Duration.ofDays(36_500)).commitInterval(Duration.ZERO).build(), new RecordSink() {
+                ConsumerLoopOptions.allPartitionsOf(topic, Duration.ofSeconds(10))).fromBeginning(true)
+                .commitInterval(Duration.ZERO).build(), new RecordSink() {
             @Override
             public void accept(ConsumerRecord<byte[], byte[]> record, RecordAck ack) {
                 ack.begin();
