@@ -23,6 +23,7 @@ public final class StandInLlm implements LlmRequestHandler {
     private final Duration tokenTime;
     private final Map<String, Long> stoppedAt = new ConcurrentHashMap<>();
     private final java.util.concurrent.atomic.AtomicInteger completed = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.Set<String> prompts = ConcurrentHashMap.newKeySet();
 
     public StandInLlm(Duration tokenTime) {
         this.tokenTime = tokenTime;
@@ -36,6 +37,7 @@ public final class StandInLlm implements LlmRequestHandler {
 
     @Override
     public LlmResponse handle(LlmRequest request, TokenStream tokens) {
+        prompts.add(request.prompt());
         String answer = answer(request.prompt(), request.context());
         try {
             for (String word : answer.split("(?<= )")) {
@@ -55,6 +57,11 @@ public final class StandInLlm implements LlmRequestHandler {
     /** When ({@link System#nanoTime()}) it stopped generating the answer to {@code queryId}, if it was cancelled. */
     public Long stoppedAt(String queryId) {
         return stoppedAt.get(queryId);
+    }
+
+    /** Every prompt it was asked (distinct). */
+    public java.util.Set<String> prompts() {
+        return java.util.Set.copyOf(prompts);
     }
 
     /** Answers generated to the end. */

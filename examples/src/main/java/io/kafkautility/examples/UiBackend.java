@@ -1,32 +1,25 @@
 package io.kafkautility.examples;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kafkautility.avro.SchemaRegistryOptions;
 import io.kafkautility.rag.ContextChunk;
 import io.kafkautility.client.query.LlmQuestion;
 import io.kafkautility.client.query.QueryServiceKafkaClient;
 import io.kafkautility.config.KafkaConnectionOptions;
 import io.kafkautility.producer.KafkaClientPool;
-import io.kafkautility.response.JakartaWebSocketConnection;
+import io.kafkautility.response.ChatHandler;
+import io.kafkautility.response.ChatWebSocket;
 import io.kafkautility.response.KafkaResponseConsumer;
 import io.kafkautility.response.ResponseConsumerOptions;
+import io.kafkautility.response.SessionKeys;
 import io.kafkautility.response.SessionManagerOptions;
 import io.kafkautility.response.WebSocketSessionManager;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import jakarta.websocket.CloseReason;
-import jakarta.websocket.Endpoint;
-import jakarta.websocket.EndpointConfig;
-import jakarta.websocket.MessageHandler;
-import jakarta.websocket.Session;
-import jakarta.websocket.server.ServerEndpointConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
@@ -48,18 +41,20 @@ import org.slf4j.LoggerFactory;
  *
  * <p>{@code /metrics} serves every meter in Prometheus text format, {@code /health} the Kafka health.
  *
- * <p>A page connects to {@code /chat} (a new session) or {@code /chat?session=<token>} (the session it had); the first
- * frame it gets is {@code {"type":"session","token":...}}. Frames from the page: {@code {"type":"ask","question":...,
- * "questionId":"optional"}}, {@code {"type":"resume","questionId":...,"lastSeq":n}} (after reconnecting, the question
- * it still waits for and the last stream record it showed) and {@code {"type":"cancel","questionId":...}} ("stop
- * generating"). Frames to the page: the session manager's {@code delta}, {@code answer}, {@code cancelled} and
- * {@code error} frames. {@link #close()} stops everything.
+ * <p>{@code /chat} is the library's {@link ChatWebSocket} endpoint: the handshake's origin must be the page's own,
+ * the page's first frame is {@code {"type":"hello","token":<the token it kept, or null>}} and it gets
+ * {@code {"type":"session","token":...,"resumed":...}} back (the token never travels in a URL). Frames from the page:
+ * {@code {"type":"ask","question":...,"questionId":"optional"}}, {@code {"type":"resume","questionId":...,
+ * "lastSeq":n}} (after reconnecting, the question it still waits for and the last stream record it showed) and
+ * {@code {"type":"cancel","questionId":...}} ("stop generating"); anything else gets {@code BAD_FRAME}. Frames to the
+ * page: the session manager's {@code delta}, {@code answer}, {@code cancelled} and {@code error} frames. Session tokens
+ * are signed with the keys given (every instance of one deployment must share them). {@link #close()} stops
+ * everything.
  */
 public final class UiBackend implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(UiBackend.class);
 
-    private final ObjectMapper json = new ObjectMapper();
     private final QueryServiceKafkaClient queries;
     private final WebSocketSessionManager sessions;
     private final KafkaResponseConsumer responses;
@@ -72,25 +67,34 @@ public final class UiBackend implements AutoCloseable {
     /**
      * Starts the backend on {@code port} (0 for any free one) on 127.0.0.1.
      *
-     * @param retriever the stand-in for retrieval: context chunks for a question
+     * @param sessionKeys the keys session tokens are signed with, the same on every instance
+     * @param retriever   the stand-in for retrieval: context chunks for a question
      */
     public UiBackend(KafkaConnectionOptions connection, KafkaClientPool pool, String schemaRegistryUrl, int port,
-                     String responseGroupId, Function<String, List<ContextChunk>> retriever) throws Exception {
+                     String responseGroupId, SessionKeys sessionKeys, Function<String, List<ContextChunk>> retriever)
+            throws Exception {
         this(connection, pool, schemaRegistryUrl, port, responseGroupId, retriever,
-                ResponseConsumerOptions.DEFAULT_RESUME_WINDOW);
+                ResponseConsumerOptions.DEFAULT_RESUME_WINDOW, b -> b.sessionKeys(sessionKeys));
     }
 
-    /** @param resumeWindow how long replies are kept for pages that reconnect (and orphans are waited for) */
+    /**
+     * @param resumeWindow how long replies are kept for pages that reconnect (and orphans are waited for)
+     * @param security     the browser side's settings on the session manager: its keys (required), and any of
+     *                     authenticator, allowed origins, frame rate, session lifetime
+     */
     public UiBackend(KafkaConnectionOptions connection, KafkaClientPool pool, String schemaRegistryUrl, int port,
-                     String responseGroupId, Function<String, List<ContextChunk>> retriever, Duration resumeWindow)
+                     String responseGroupId, Function<String, List<ContextChunk>> retriever, Duration resumeWindow,
+                     java.util.function.Consumer<SessionManagerOptions.Builder> security)
             throws Exception {
         this.retriever = retriever;
         this.queries = QueryServiceKafkaClient.builder().connection(connection).pool(pool).source("ui-backend")
                 .build();
         this.prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         pool.metrics().bindTo(prometheus);
-        this.sessions = WebSocketSessionManager.create(SessionManagerOptions.builder()
-                .questionTimeout(Duration.ofSeconds(30)).meterRegistry(prometheus).build());
+        SessionManagerOptions.Builder sessionOptions = SessionManagerOptions.builder()
+                .questionTimeout(Duration.ofSeconds(30)).meterRegistry(prometheus);
+        security.accept(sessionOptions);
+        this.sessions = WebSocketSessionManager.create(sessionOptions.build());
         this.responses = KafkaResponseConsumer.create(ResponseConsumerOptions.builder()
                 .connection(connection)
                 .groupId(responseGroupId)
@@ -111,14 +115,8 @@ public final class UiBackend implements AutoCloseable {
         context.addServlet(new ServletHolder(new MetricsServlet(prometheus)), "/metrics");
         this.health = io.kafkautility.health.KafkaHealth.builder().check("responses", responses::health).build();
         context.addServlet(new ServletHolder(new HealthServlet(health)), "/health");
-        JakartaWebSocketServletContainerInitializer.configure(context, (servletContext, container) ->
-                container.addEndpoint(ServerEndpointConfig.Builder.create(ChatEndpoint.class, "/chat")
-                        .configurator(new ServerEndpointConfig.Configurator() {
-                            @Override
-                            public <T> T getEndpointInstance(Class<T> type) {
-                                return type.cast(new ChatEndpoint());
-                            }
-                        }).build()));
+        context.addServlet(new ServletHolder(ChatWebSocket.servlet(sessions, new Chat())), "/chat");
+        JakartaWebSocketServletContainerInitializer.configure(context, null); // the container ChatWebSocket upgrades on
         server.setHandler(context);
         server.start();
     }
@@ -148,101 +146,66 @@ public final class UiBackend implements AutoCloseable {
         return sessions;
     }
 
-    private void onFrame(Session session, String sessionId, String text) {
-        JsonNode frame;
-        try {
-            frame = json.readTree(text);
-        } catch (IOException e) {
-            frame = null;
-        }
-        String type = frame == null ? "" : frame.path("type").asText("ask");
-        String questionId = frame == null ? null : frame.hasNonNull("questionId")
-                ? safeId(frame.get("questionId").asText()) : type.equals("ask") ? "q-" + UUID.randomUUID() : null;
-        if (frame == null || questionId == null) {
-            session.getAsyncRemote().sendText("{\"type\":\"error\",\"code\":\"BAD_FRAME\",\"message\":"
-                    + "\"expected {\\\"type\\\": \\\"ask\\\", \\\"question\\\": \\\"...\\\"}\"}");
-            return;
-        }
-        switch (type) {
-            case "resume" -> {
-                // the page reconnected while waiting: pick the question up here, then hand over what it missed
-                int lastSeq = frame.path("lastSeq").asInt(-1);
-                if (sessions.resumeQuestion(sessionId, questionId, lastSeq)
-                        == WebSocketSessionManager.Admission.ACCEPTED) {
-                    responses.replay(sessionId);
-                }
-            }
-            case "cancel" -> {
-                if (sessions.cancelQuestion(sessionId, questionId)) {
-                    queries.cancel(questionId, sessionId).whenComplete((r, e) -> {
-                        if (e != null) {
-                            log.warn("Cancelling question {} failed: {}", questionId, e.toString());
-                        }
-                    });
-                }
-            }
-            default -> ask(sessionId, questionId, frame.path("question").asText(""));
-        }
-    }
-
-    private void ask(String sessionId, String questionId, String question) {
-        sessions.ask(sessionId, questionId, () -> queries.sendQueryEvent(questionId, question, "web-user", sessionId)
-                .thenRun(() -> queries.ask(LlmQuestion.of(questionId, sessionId, question, retriever.apply(question)))
-                        .whenComplete((answer, error) -> {
-                            Throwable cause = error instanceof java.util.concurrent.CompletionException
-                                    && error.getCause() != null ? error.getCause() : error;
-                            if (cause instanceof io.kafkautility.requestreply.RemoteReplyException remote
-                                    && "CANCELLED".equals(remote.errorCode())) {
-                                return; // the user stopped it
-                            }
-                            if (error != null) {
-                                log.warn("LLM request for question {} failed: {}", questionId, error.toString());
-                                sessions.failQuestion(sessionId, questionId, "LLM_FAILED",
-                                        "the answer could not be produced");
-                            }
-                        })));
-    }
-
-    /** A session token or question id from a page: letters, digits and {@code -_.:}, 1 to 64 of them; else null. */
-    static String safeId(String id) {
-        return id != null && id.matches("[A-Za-z0-9._:-]{1,64}") ? id : null;
-    }
-
-    /** The WebSocket endpoint; one instance per connection, created by the backend (public for Jakarta WebSocket). */
-    public final class ChatEndpoint extends Endpoint {
-        private volatile io.kafkautility.response.WebSocketConnection connection;
-
+    /** What the page's understood frames do: questions to Kafka, replays, stops. */
+    private final class Chat implements ChatHandler {
         @Override
-        public void onOpen(Session session, EndpointConfig config) {
-            // the page's session token if it brings one (it reconnected), else a new one: replies are keyed by it
-            List<String> asked = session.getRequestParameterMap().getOrDefault("session", List.of());
-            String token = asked.isEmpty() ? null : safeId(asked.get(0));
-            String sessionId = token != null ? token : UUID.randomUUID().toString();
-            try { // before the session is registered: nothing else can be sending on it yet
-                session.getBasicRemote().sendText("{\"type\":\"session\",\"token\":\"" + sessionId + "\"}");
-            } catch (IOException e) {
-                log.debug("WebSocket {} closed before its session token was sent: {}", sessionId, e.toString());
-                return;
-            }
-            connection = JakartaWebSocketConnection.of(session, sessionId);
-            sessions.unregister(sessionId); // the same page's earlier connection, if its close is not through yet
-            sessions.register(connection);
-            session.addMessageHandler(String.class,
-                    (MessageHandler.Whole<String>) text -> onFrame(session, sessionId, text));
+        public void ask(WebSocketSessionManager.SessionGrant session, String questionId, String question) {
+            String sessionId = session.sessionId();
+            String user = userId(session.principal());
+            sessions.ask(sessionId, questionId, () -> queries.sendQueryEvent(questionId, question, user, sessionId)
+                    .thenRun(() -> queries.ask(LlmQuestion.of(questionId, sessionId, question,
+                                    retriever.apply(question)))
+                            .whenComplete((answer, error) -> {
+                                Throwable cause = error instanceof java.util.concurrent.CompletionException
+                                        && error.getCause() != null ? error.getCause() : error;
+                                if (cause instanceof io.kafkautility.requestreply.RemoteReplyException remote
+                                        && "CANCELLED".equals(remote.errorCode())) {
+                                    return; // the user stopped it
+                                }
+                                if (error != null) {
+                                    log.warn("LLM request for question {} failed: {}", questionId, error.toString());
+                                    sessions.failQuestion(sessionId, questionId, "LLM_FAILED",
+                                            "the answer could not be produced");
+                                }
+                            })));
         }
 
         @Override
-        public void onClose(Session session, CloseReason reason) {
-            io.kafkautility.response.WebSocketConnection c = connection;
-            if (c != null) {
-                sessions.unregister(c);
+        public void resume(WebSocketSessionManager.SessionGrant session, String questionId, int lastSeq) {
+            // the page reconnected while waiting: pick the question up here, then hand over what it missed
+            if (sessions.resumeQuestion(session.sessionId(), questionId, lastSeq)
+                    == WebSocketSessionManager.Admission.ACCEPTED) {
+                responses.replay(session.sessionId());
             }
         }
 
         @Override
-        public void onError(Session session, Throwable error) {
-            log.debug("WebSocket {} error: {}", session.getId(), error.toString());
+        public void cancel(WebSocketSessionManager.SessionGrant session, String questionId) {
+            if (sessions.cancelQuestion(session.sessionId(), questionId)) {
+                queries.cancel(questionId, session.sessionId()).whenComplete((r, e) -> {
+                    if (e != null) {
+                        log.warn("Cancelling question {} failed: {}", questionId, e.toString());
+                    }
+                });
+            }
         }
+    }
+
+    /** The principal as the query event's user id: as it is when it is an id, else a stable digest of it. */
+    static String userId(String principal) {
+        if (principal == null || principal.isEmpty()) {
+            return "anonymous";
+        }
+        return principal.matches("[A-Za-z0-9][A-Za-z0-9._:#/@+=-]{0,127}") ? principal
+                : "principal-" + io.kafkautility.response.SessionTag.of(principal);
+    }
+
+    /**
+     * The keys of a demo: those of {@value SessionKeys#ENV_KEY} when it is set, else a key for this process (the
+     * session manager warns; instances in other processes will not accept its tokens).
+     */
+    public static SessionKeys demoKeys() {
+        return SessionKeys.configuredIn(System.getenv()) ? SessionKeys.fromEnvironment() : SessionKeys.generated();
     }
 
     /** Serves every meter (library, Kafka clients, response consumer, sessions) in Prometheus text format. */

@@ -65,7 +65,9 @@ public final class UiDemo {
             KafkaConnectionOptions connection = KafkaConnectionOptions.fromEnvironment()
                     .bootstrapServers(cluster.bootstrapServers()).build();
             String registryAt = registry != null ? registry.url() : registryUrl;
-            UiStack stack = new UiStack(connection, registryAt, port);
+            // every instance signs and checks session tokens with the same keys
+            io.kafkautility.response.SessionKeys keys = UiBackend.demoKeys();
+            UiStack stack = new UiStack(connection, registryAt, port, keys);
             int instances = Integer.parseInt(System.getenv().getOrDefault("UI_INSTANCES", "1"));
             java.util.List<UiBackend> more = new java.util.ArrayList<>();
             KafkaClientPool pool = KafkaClientPool.create(); // the further instances' (the first has its own)
@@ -73,7 +75,7 @@ public final class UiDemo {
             try {
                 for (int i = 1; i < instances; i++) {
                     more.add(new UiBackend(connection, pool, registryAt, port == 0 ? 0 : port + 9 + i,
-                            "rag-flink-ui-group", question -> java.util.List.of(new io.kafkautility.rag.ContextChunk(
+                            "rag-flink-ui-group", keys, question -> java.util.List.of(new io.kafkautility.rag.ContextChunk(
                             "doc-kafka#0", "doc-kafka", UiStack.DOCUMENT, 1.0))));
                 }
                 stack.ready().join();

@@ -26,20 +26,36 @@ public final class UiStack implements AutoCloseable {
 
     private final StandInLlm llmHandler;
 
-    public UiStack(KafkaConnectionOptions connection, String schemaRegistryUrl, int port) throws Exception {
-        this(connection, schemaRegistryUrl, port, java.time.Duration.ofMillis(40));
+    public UiStack(KafkaConnectionOptions connection, String schemaRegistryUrl, int port,
+                   io.kafkautility.response.SessionKeys sessionKeys) throws Exception {
+        this(connection, schemaRegistryUrl, port, java.time.Duration.ofMillis(40), sessionKeys);
     }
 
-    /** @param tokenTime how long the stand-in LLM takes per word */
+    /**
+     * @param tokenTime   how long the stand-in LLM takes per word
+     * @param sessionKeys the keys the backend signs session tokens with
+     */
     public UiStack(KafkaConnectionOptions connection, String schemaRegistryUrl, int port,
-                   java.time.Duration tokenTime) throws Exception {
+                   java.time.Duration tokenTime, io.kafkautility.response.SessionKeys sessionKeys) throws Exception {
+        this(connection, schemaRegistryUrl, port, tokenTime, b -> b.sessionKeys(sessionKeys));
+    }
+
+    /**
+     * @param tokenTime how long the stand-in LLM takes per word
+     * @param security  the chat endpoint's settings (keys, authenticator, origins, frame rate)
+     */
+    public UiStack(KafkaConnectionOptions connection, String schemaRegistryUrl, int port,
+                   java.time.Duration tokenTime,
+                   java.util.function.Consumer<io.kafkautility.response.SessionManagerOptions.Builder> security)
+            throws Exception {
         this.pool = KafkaClientPool.builder().name("ui-stack").build();
         this.llm = LlmServiceKafkaClient.builder().connection(connection).pool(pool)
                 .schemaRegistryUrl(schemaRegistryUrl).uiReplies(true).build();
         this.llmHandler = new StandInLlm(tokenTime);
         this.server = llm.serve(llmHandler);
         this.backend = new UiBackend(connection, pool, schemaRegistryUrl, port, "rag-ui-" + UUID.randomUUID(),
-                question -> List.of(new ContextChunk("doc-kafka#0", "doc-kafka", DOCUMENT, 1.0)));
+                question -> List.of(new ContextChunk("doc-kafka#0", "doc-kafka", DOCUMENT, 1.0)),
+                io.kafkautility.response.ResponseConsumerOptions.DEFAULT_RESUME_WINDOW, security);
     }
 
     /** The stand-in LLM (when it stopped which answer). */

@@ -20,7 +20,7 @@ class BomVersionsTest {
         String parent = Files.readString(Path.of("..", "pom.xml"));
         String bom = Files.readString(Path.of("..", "kafka-utility-bom", "pom.xml"));
         for (String property : new String[] {"jackson.version", "kafka.version", "avro.version", "slf4j.version",
-                "opentelemetry.version"}) {
+                "opentelemetry.version", "nimbus-jose-jwt.version"}) {
             assertThat(property(bom, property)).as(property).isEqualTo(property(parent, property));
         }
         assertThat(property(bom, "kafka-utility.version")).isEqualTo(projectVersion(parent));

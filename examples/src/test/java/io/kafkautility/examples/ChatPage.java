@@ -13,9 +13,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 /**
- * What the chat page's script does, for tests that run many pages: connects to a backend instance (with its session
- * token after the first time), asks, shows deltas once each in order, resumes after reconnecting, stops. Records every
- * frame. Thread-safe for what tests read.
+ * What the chat page's script does, for tests that run many pages: connects to a backend instance and says hello (with
+ * its session token after the first time, never in the URL), asks, shows deltas once each in order, resumes after
+ * reconnecting, stops. Records every frame. Thread-safe for what tests read.
  */
 final class ChatPage implements AutoCloseable {
 
@@ -29,6 +29,10 @@ final class ChatPage implements AutoCloseable {
     private final StringBuilder partial = new StringBuilder();
     private volatile WebSocket socket;
     private volatile String token;
+    /** Whether the last connect got back the session its token named. */
+    volatile boolean resumed;
+    /** The close code the backend closed the connection with (-1 while open or never closed by the backend). */
+    volatile int closedWith = -1;
     volatile String questionId;
     volatile String stoppedQuestion;
     volatile int lastSeq = -1;
@@ -42,11 +46,16 @@ final class ChatPage implements AutoCloseable {
 
     /** Connects to the backend on {@code port} (as the same session when it had one) and waits for its token. */
     ChatPage connect(int port) throws Exception {
-        CompletableFuture<String> hello = new CompletableFuture<>();
+        CompletableFuture<JsonNode> hello = new CompletableFuture<>();
+        closedWith = -1;
         socket = HTTP.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10))
-                .buildAsync(URI.create("ws://127.0.0.1:" + port + "/chat" + (token == null ? "" : "?session=" + token)),
-                        new Listener(hello)).get(10, TimeUnit.SECONDS);
-        token = hello.get(10, TimeUnit.SECONDS);
+                .buildAsync(URI.create("ws://127.0.0.1:" + port + "/chat"), new Listener(hello))
+                .get(10, TimeUnit.SECONDS);
+        send(JSON.writeValueAsString(JSON.createObjectNode().put("type", "hello").put("token", token)));
+        JsonNode session = hello.get(10, TimeUnit.SECONDS);
+        token = session.path("token").asText();
+        NoSecretsInLogs.secret(token);
+        resumed = session.path("resumed").asBoolean();
         return this;
     }
 
@@ -126,10 +135,16 @@ final class ChatPage implements AutoCloseable {
     }
 
     private final class Listener implements WebSocket.Listener {
-        private final CompletableFuture<String> hello;
+        private final CompletableFuture<JsonNode> hello;
 
-        Listener(CompletableFuture<String> hello) {
+        Listener(CompletableFuture<JsonNode> hello) {
             this.hello = hello;
+        }
+
+        @Override
+        public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+            closedWith = statusCode;
+            return null;
         }
 
         @Override
@@ -140,7 +155,7 @@ final class ChatPage implements AutoCloseable {
                     try {
                         JsonNode f = JSON.readTree(partial.toString());
                         if (f.path("type").asText().equals("session")) {
-                            hello.complete(f.path("token").asText());
+                            hello.complete(f);
                         } else {
                             onFrame(f);
                         }

@@ -47,6 +47,8 @@ class ScaleOutIT {
         final LlmServiceKafkaClient llm;
         final LlmServer server;
         final List<UiBackend> instances = new ArrayList<>();
+        /** The key every instance signs and checks session tokens with (as KAFKA_UTILITY_SESSION_KEY gives them). */
+        final io.kafkautility.response.SessionKeys keys = io.kafkautility.response.SessionKeys.of(randomKey());
 
         Chat(KafkaCluster cluster, int n, Duration tokenTime) throws Exception {
             this(cluster, n, tokenTime, 64);
@@ -75,12 +77,18 @@ class ScaleOutIT {
             for (int i = 0; i < n; i++) { // the same configuration for every instance, as replicas have
                 instances.add(new UiBackend(connection, pool, registry.url(), 0, "rag-flink-ui-group",
                         question -> List.of(new ContextChunk("doc-kafka#0", "doc-kafka", UiStack.DOCUMENT, 1.0)),
-                        resumeWindow));
+                        resumeWindow, b -> b.sessionKeys(keys)));
             }
             server.ready().get(60, TimeUnit.SECONDS);
             for (UiBackend b : instances) {
                 b.ready().get(60, TimeUnit.SECONDS);
             }
+        }
+
+        static byte[] randomKey() {
+            byte[] key = new byte[32];
+            new java.security.SecureRandom().nextBytes(key);
+            return key;
         }
 
         int port(int i) {
@@ -89,7 +97,7 @@ class ScaleOutIT {
 
         /** One more instance, started now (as a rolling deploy's new replica). */
         int start(KafkaConnectionOptions connection) throws Exception {
-            UiBackend b = new UiBackend(connection, pool, registry.url(), 0, "rag-flink-ui-group",
+            UiBackend b = new UiBackend(connection, pool, registry.url(), 0, "rag-flink-ui-group", keys,
                     question -> List.of(new ContextChunk("doc-kafka#0", "doc-kafka", UiStack.DOCUMENT, 1.0)));
             instances.add(b);
             b.ready().get(60, TimeUnit.SECONDS);
@@ -167,6 +175,7 @@ class ScaleOutIT {
             page.disconnect(); // a network blip; the load balancer sends the page to the other instance
             int shownBefore = page.lastSeq;
             page.connect(chat.port(1)).resume();
+            assertThat(page.resumed).as("the token was verified by the instance that did not issue it").isTrue();
             await().atMost(Duration.ofSeconds(60)).until(() -> page.answer != null);
             assertThat(page.text()).isEqualTo(ANSWER);
             assertThat(page.seqGap).isFalse();
@@ -200,6 +209,7 @@ class ScaleOutIT {
             for (ChatPage page : pages) {
                 page.disconnect();
                 page.connect(chat.port(1)).resume();
+                assertThat(page.resumed).as(page.name + " token verified by the other instance").isTrue();
             }
             ledger.outageEnded();
             await().atMost(Duration.ofSeconds(120)).until(() -> pages.stream().allMatch(p -> p.answer != null));
@@ -251,6 +261,7 @@ class ScaleOutIT {
             ledger.outageEnded();
             for (ChatPage page : pages) {
                 page.connect(chat.port(next)).resume();
+                assertThat(page.resumed).as(page.name + " token verified by the new instance").isTrue();
             }
             await().atMost(Duration.ofSeconds(60)).until(() -> pages.stream().allMatch(p -> p.answer != null));
             for (ChatPage page : pages) {

@@ -66,7 +66,7 @@ class TracedChatIT {
                      .schemaRegistryUrl(registry.url()).uiReplies(true).groupId("traced-llm").build()) {
             LlmServer server = llm.serve(new StandInLlm(Duration.ofMillis(5)));
             try (UiBackend backend = new UiBackend(connection, pool, registry.url(), 0, "unused",
-                    q -> List.of(new ContextChunk("doc-kafka#0", "doc-kafka", UiStack.DOCUMENT, 1.0)));
+                    io.kafkautility.response.SessionKeys.generated(), q -> List.of(new ContextChunk("doc-kafka#0", "doc-kafka", UiStack.DOCUMENT, 1.0)));
                  ChatPage page = new ChatPage("traced")) {
                 server.ready().get(60, TimeUnit.SECONDS);
                 backend.ready().get(60, TimeUnit.SECONDS);

@@ -37,10 +37,14 @@ class UiBackendIT {
             Frames frames = new Frames();
             WebSocket socket = http.newWebSocketBuilder()
                     .buildAsync(URI.create("ws://127.0.0.1:" + ui.port() + "/chat"), frames).get(10, TimeUnit.SECONDS);
-            await().atMost(Duration.ofSeconds(10)).until(() -> ui.stack.backend().sessions().sessionCount() == 1);
+            socket.sendText("{\"type\":\"hello\",\"token\":null}", true).get();
+            await().atMost(Duration.ofSeconds(10)).until(() -> frames.of("session").size() == 1);
+            assertThat(frames.of("session").get(0).path("resumed").asBoolean()).isFalse();
+            assertThat(ui.stack.backend().sessions().sessionCount()).isEqualTo(1);
 
-            socket.sendText("{\"questionId\":\"q-1\",\"question\":\"How is nothing lost?\"}", true).get();
-            socket.sendText("{\"questionId\":\"q-2\",\"question\":\"Too soon\"}", true).get();
+            socket.sendText("{\"type\":\"ask\",\"questionId\":\"q-1\",\"question\":\"How is nothing lost?\"}", true)
+                    .get();
+            socket.sendText("{\"type\":\"ask\",\"questionId\":\"q-2\",\"question\":\"Too soon\"}", true).get();
             await().atMost(Duration.ofSeconds(30)).until(() -> frames.of("answer").size() == 1);
             JsonNode answer = frames.of("answer").get(0);
             assertThat(answer.get("questionId").asText()).isEqualTo("q-1");
@@ -51,7 +55,7 @@ class UiBackendIT {
 
             // the session is idle again once the answer's send has completed: the next question is answered
             await().atMost(Duration.ofSeconds(10)).until(() -> ui.stack.backend().sessions().waitingCount() == 0);
-            socket.sendText("{\"questionId\":\"q-3\",\"question\":\"And offsets?\"}", true).get();
+            socket.sendText("{\"type\":\"ask\",\"questionId\":\"q-3\",\"question\":\"And offsets?\"}", true).get();
             await().atMost(Duration.ofSeconds(30)).until(() -> frames.of("answer").size() == 2);
             assertThat(frames.of("answer").get(1).get("questionId").asText()).isEqualTo("q-3");
             HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(

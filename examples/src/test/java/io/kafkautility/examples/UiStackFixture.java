@@ -20,6 +20,13 @@ final class UiStackFixture implements AutoCloseable {
 
     /** @param tokenTime how long the stand-in LLM takes per word */
     UiStackFixture(KafkaCluster cluster, java.time.Duration tokenTime) throws Exception {
+        this(cluster, tokenTime, b -> b.sessionKeys(io.kafkautility.response.SessionKeys.generated()));
+    }
+
+    /** @param security the chat endpoint's settings */
+    UiStackFixture(KafkaCluster cluster, java.time.Duration tokenTime,
+                   java.util.function.Consumer<io.kafkautility.response.SessionManagerOptions.Builder> security)
+            throws Exception {
         try (Admin admin = cluster.admin()) {
             Set<String> existing = admin.listTopics().names().get();
             for (String topic : RagFlow.TOPICS) {
@@ -30,7 +37,7 @@ final class UiStackFixture implements AutoCloseable {
         }
         registry = SchemaRegistryServer.start();
         stack = new UiStack(KafkaConnectionOptions.builder().bootstrapServers(cluster.bootstrapServers()).build(),
-                registry.url(), 0, tokenTime);
+                registry.url(), 0, tokenTime, security);
         stack.ready().get(60, TimeUnit.SECONDS);
     }
 

@@ -142,6 +142,28 @@ public final class MetricNames {
     /** Timer: from the reply's Kafka record timestamp to its WebSocket send completing. */
     public static final String RESPONSE_LATENCY = PREFIX + "response.latency";
 
+    // ---- the chat backend's browser side (response-consumer's ChatWebSocket) ----
+
+    /**
+     * Counter: handshakes and session tokens refused. Tags: reason ({@code origin}: an origin not allowed, 403;
+     * {@code unauthenticated}: the authenticator refused the handshake, 401; {@code malformed}, {@code bad_mac},
+     * {@code expired}: a token that names no session, so its page got a fresh one; {@code other_principal}: a valid
+     * token presented by a connection of another principal, refused).
+     */
+    public static final String RESPONSE_SECURITY_REFUSED = PREFIX + "response.security.refused";
+    /**
+     * Counter: sessions taken over by a new connection with their token (the old connection was closed with 4001).
+     * Tags: where ({@code local}: both on this instance; {@code other_instance}: the new one is on another instance).
+     */
+    public static final String RESPONSE_SESSION_TAKEOVERS = PREFIX + "response.session.takeovers";
+    /**
+     * Counter: frames from pages refused. Tags: reason ({@code bad_frame}: not JSON, an unknown type or a bad field;
+     * {@code hello_expected}: a first frame that is not {@code hello}; {@code rate_limited}: over the frame rate).
+     */
+    public static final String RESPONSE_FRAMES_REFUSED = PREFIX + "response.frames.refused";
+    /** Counter: connections closed for exceeding the frame rate again and again (close code 4008). */
+    public static final String RESPONSE_RATE_LIMITED_CLOSES = PREFIX + "response.connections.rate.limited";
+
     // ---- consumer (io.kafkautility.consumer) ----
 
     /**

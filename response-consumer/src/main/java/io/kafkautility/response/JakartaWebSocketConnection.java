@@ -25,18 +25,14 @@ public final class JakartaWebSocketConnection implements WebSocketConnection {
         this.id = Objects.requireNonNull(id, "id");
     }
 
-    /** The connection of {@code session}; its id is {@link Session#getId()}. */
+    /**
+     * The connection of {@code session}; its id is {@link Session#getId()}. (A browser's chat session is not named by
+     * the page: {@link WebSocketSessionManager#open} issues or checks it, and {@link ChatWebSocket} does that for you.)
+     */
     public static WebSocketConnection of(Session session) {
         return new JakartaWebSocketConnection(session, session.getId());
     }
 
-    /**
-     * The connection of {@code session} under the session id {@code sessionId}: the token a page keeps across
-     * reconnects (to this or another instance), so replies keyed by it find the page again.
-     */
-    public static WebSocketConnection of(Session session, String sessionId) {
-        return new JakartaWebSocketConnection(session, sessionId);
-    }
 
     @Override
     public String id() {
@@ -70,7 +66,7 @@ public final class JakartaWebSocketConnection implements WebSocketConnection {
         try {
             session.close(new CloseReason(CloseReason.CloseCodes.getCloseCode(code), reason));
         } catch (IOException | RuntimeException e) {
-            log.debug("Closing WebSocket session {} failed: {}", session.getId(), e.toString());
+            log.debug("Closing WebSocket connection {} failed: {}", session.getId(), e.getClass().getName());
         }
     }
 

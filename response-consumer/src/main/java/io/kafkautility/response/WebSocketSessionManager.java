@@ -1,6 +1,7 @@
 package io.kafkautility.response;
 
 import io.kafkautility.response.internal.DefaultWebSocketSessionManager;
+import java.time.Instant;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 
@@ -50,12 +51,113 @@ public interface WebSocketSessionManager extends ResponseListener, AutoCloseable
     }
 
     /**
-     * Registers an opened connection under {@link WebSocketConnection#id()}.
+     * Registers an opened connection under {@link WebSocketConnection#id()}, an id the server made itself (a browser's
+     * connection goes through {@link #open} instead, which issues and checks session tokens).
      *
      * @throws io.kafkautility.KafkaUtilityException if {@link SessionManagerOptions#maxSessions()} sessions are open
      * @throws IllegalStateException if a session with that id is registered, or the manager is closed
      */
     void register(WebSocketConnection connection);
+
+    /**
+     * Checks a browser's handshake before its upgrade: its {@code Origin} against
+     * {@link SessionManagerOptions#allowedOrigins()} (403), then the {@link SessionManagerOptions#authenticator()}
+     * (401). Refusals are counted ({@code kafka.utility.response.security.refused}, reason {@code origin} or
+     * {@code unauthenticated}) and logged without headers.
+     */
+    HandshakeCheck checkHandshake(Handshake handshake);
+
+    /**
+     * Opens the chat session of a browser's connection. With a {@code token} this cluster issued to {@code principal}
+     * within its lifetime, the connection gets that session back (a connection holding it, here or on another instance,
+     * is closed with {@link ChatWebSocket#CLOSE_TAKEN_OVER} and gets nothing more); a token issued to another principal
+     * is refused ({@link SessionGrant.Outcome#REFUSED}: close the connection with
+     * {@link ChatWebSocket#CLOSE_OTHER_PRINCIPAL}); any other token (malformed, forged, tampered, expired, signed with
+     * a key rotated out) and no token get a fresh session, never the one it named. Refused tokens are counted by reason.
+     *
+     * @param connection the connection (its {@link WebSocketConnection#id()} is not used)
+     * @param token      the token the page presented, or null
+     * @param principal  the handshake's principal from {@link #checkHandshake} ({@code ""} for anonymous)
+     * @throws io.kafkautility.config.ConfigurationException if there are no {@link SessionManagerOptions#sessionKeys()}
+     * @throws io.kafkautility.KafkaUtilityException if {@link SessionManagerOptions#maxSessions()} sessions are open
+     */
+    SessionGrant open(WebSocketConnection connection, String token, String principal);
+
+    /**
+     * Counts one frame of an opened session against {@link SessionManagerOptions#maxFramesPerSecond()}: a frame over
+     * the rate is {@link FrameAdmission#REFUSED} (the page is told once, {@code RATE_LIMITED}); a connection that keeps
+     * exceeding it for about a second's worth of frames is closed with {@link ChatWebSocket#CLOSE_RATE_LIMITED}
+     * ({@link FrameAdmission#CLOSED}).
+     */
+    FrameAdmission admitFrame(SessionGrant grant);
+
+    /**
+     * Refuses a frame the page sent: the page gets {@code {"type":"error","code":"BAD_FRAME","errorId":...}} (the
+     * error id is in this server's log line too, with {@code why}; the frame itself is never logged) and nothing else
+     * happens.
+     */
+    void refuseFrame(SessionGrant grant, String why);
+
+    /**
+     * Another instance's connection took {@code sessionId} over at {@code claimedAt}: a connection of it registered
+     * here before then is closed with {@link ChatWebSocket#CLOSE_TAKEN_OVER} and the session is forgotten here.
+     */
+    void takenOverElsewhere(String sessionId, Instant claimedAt);
+
+    /** The principal session {@code sessionId} belongs to ({@code ""} for anonymous), or null if it is not held here. */
+    String principal(String sessionId);
+
+    /** The result of {@link #checkHandshake}: the principal, or the HTTP status to refuse with. */
+    record HandshakeCheck(String principal, int status, String reason) {
+        public static HandshakeCheck admitted(String principal) {
+            return new HandshakeCheck(java.util.Objects.requireNonNull(principal, "principal"), 101, null);
+        }
+
+        public static HandshakeCheck refused(int status, String reason) {
+            return new HandshakeCheck(null, status, reason);
+        }
+
+        public boolean admitted() {
+            return principal != null;
+        }
+    }
+
+    /** Outcome of {@link #admitFrame}. */
+    enum FrameAdmission {
+        /** Handle the frame. */
+        ADMITTED,
+        /** Over the rate: drop the frame. */
+        REFUSED,
+        /** Over the rate again and again: the connection was closed; drop the frame. */
+        CLOSED
+    }
+
+    /**
+     * A connection's session from {@link #open}. {@link #token()} goes to the page (and nowhere else: never a URL, a log
+     * line or a Kafka record); {@link #sessionId()} keys its replies; {@link #tag()} names it in logs;
+     * {@link #connection()} is what to {@link #unregister(WebSocketConnection) unregister} when it closes.
+     */
+    record SessionGrant(Outcome outcome, String sessionId, String token, String principal,
+                        WebSocketConnection connection) {
+        /** How the session was opened. */
+        public enum Outcome {
+            /** A fresh session (no token, or one that names no session). */
+            OPENED,
+            /** The session of the token presented. */
+            RESUMED,
+            /** A valid token of another principal: close the connection. */
+            REFUSED
+        }
+
+        public String tag() {
+            return SessionTag.of(sessionId);
+        }
+
+        @Override
+        public String toString() {
+            return "SessionGrant{" + outcome + ", session=" + tag() + ", token=[hidden]}";
+        }
+    }
 
     /** Forgets a closed session: its pending question, timer and queued frames are dropped. Idempotent. */
     void unregister(String sessionId);
@@ -113,6 +215,9 @@ public interface WebSocketSessionManager extends ResponseListener, AutoCloseable
      * instances which sessions this one holds). A throwing listener is logged and ignored.
      */
     void addSessionListener(SessionListener listener);
+
+    /** The options it was created with. */
+    SessionManagerOptions options();
 
     /** Open sessions. */
     int sessionCount();

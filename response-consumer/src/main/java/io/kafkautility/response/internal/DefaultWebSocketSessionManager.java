@@ -97,6 +97,13 @@ public final class DefaultWebSocketSessionManager implements WebSocketSessionMan
 
     private final class Session {
         final WebSocketConnection connection;
+        final String tag;
+        final String principal;
+        final long registeredAtMillis;
+        /** The frame-rate bucket (frames it may still send now), its last refill and the frames refused since full. */
+        double frameTokens;
+        long frameRefillNanos;
+        int framesOverRate;
         final AtomicReference<Question> question = new AtomicReference<>();
         final ArrayDeque<Frame> queue = new ArrayDeque<>();
         /** The last few questions the user stopped (their late frames are counted as such). Guarded by this. */
@@ -115,8 +122,29 @@ public final class DefaultWebSocketSessionManager implements WebSocketSessionMan
             return cancelled.contains(questionId);
         }
 
-        Session(WebSocketConnection connection) {
+        Session(WebSocketConnection connection, String principal) {
             this.connection = connection;
+            this.tag = io.kafkautility.response.SessionTag.of(connection.id());
+            this.principal = principal;
+            this.registeredAtMillis = options.clock().millis();
+            this.frameTokens = options.maxFramesPerSecond();
+            this.frameRefillNanos = System.nanoTime();
+        }
+
+        /** Takes one frame from the bucket; guarded by this. */
+        synchronized FrameAdmission admit() {
+            long now = System.nanoTime();
+            int rate = options.maxFramesPerSecond();
+            frameTokens = Math.min(rate, frameTokens + (now - frameRefillNanos) * rate / 1e9);
+            frameRefillNanos = now;
+            if (frameTokens >= rate) {
+                framesOverRate = 0; // quiet for a second: forgiven
+            }
+            if (frameTokens >= 1) {
+                frameTokens -= 1;
+                return FrameAdmission.ADMITTED;
+            }
+            return ++framesOverRate > rate ? FrameAdmission.CLOSED : FrameAdmission.REFUSED;
         }
     }
 
@@ -146,6 +174,12 @@ public final class DefaultWebSocketSessionManager implements WebSocketSessionMan
     private final Counter failed;
     private final Timer latency;
     private volatile boolean closed;
+    private final io.kafkautility.response.SessionTokens tokens;
+    private final Counter takeoversLocal;
+    private final Counter takeoversElsewhere;
+    private final Counter rateLimitedCloses;
+    private final java.util.Map<String, Counter> securityRefused = new ConcurrentHashMap<>();
+    private final java.util.Map<String, Counter> framesRefused = new ConcurrentHashMap<>();
     private final java.util.List<SessionListener> sessionListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public DefaultWebSocketSessionManager(SessionManagerOptions options) {
@@ -199,6 +233,46 @@ public final class DefaultWebSocketSessionManager implements WebSocketSessionMan
                 .register(meters);
         Gauge.builder(MetricNames.RESPONSE_SESSIONS_WAITING, waiting, AtomicInteger::get)
                 .description("Sessions waiting for an answer").register(meters);
+        takeoversLocal = Counter.builder(MetricNames.RESPONSE_SESSION_TAKEOVERS).tag("where", "local")
+                .description("Sessions taken over by a new connection with their token").register(meters);
+        takeoversElsewhere = Counter.builder(MetricNames.RESPONSE_SESSION_TAKEOVERS).tag("where", "other_instance")
+                .description("Sessions taken over by a new connection with their token").register(meters);
+        rateLimitedCloses = Counter.builder(MetricNames.RESPONSE_RATE_LIMITED_CLOSES)
+                .description("Connections closed for exceeding the frame rate").register(meters);
+        for (String reason : new String[] {"origin", "unauthenticated", "malformed", "bad_mac", "expired",
+                "other_principal"}) {
+            refusedCounter(reason);
+        }
+        for (String reason : new String[] {"bad_frame", "hello_expected", "rate_limited"}) {
+            framesRefusedCounter(reason);
+        }
+        if (options.sessionKeys() != null) {
+            this.tokens = io.kafkautility.response.SessionTokens.hmac(options.sessionKeys(),
+                    options.sessionLifetime(), options.clock());
+            if (options.sessionKeys().isGenerated()) {
+                log.warn("Session tokens are signed with a key generated for this process: pages that reconnect to "
+                        + "another instance or after a restart get a new session. Set "
+                        + io.kafkautility.response.SessionKeys.ENV_KEY + " (the same on every instance) in "
+                        + "production.");
+            }
+        } else {
+            this.tokens = null;
+        }
+    }
+
+    private Counter refusedCounter(String reason) {
+        return securityRefused.computeIfAbsent(reason, r -> Counter.builder(MetricNames.RESPONSE_SECURITY_REFUSED)
+                .tag(MetricNames.TAG_REASON, r).description("Handshakes and session tokens refused").register(meters));
+    }
+
+    /** Counts a frame of a page refused for {@code reason} (bad_frame, hello_expected, rate_limited). */
+    public void countRefusedFrame(String reason) {
+        framesRefusedCounter(reason).increment();
+    }
+
+    private Counter framesRefusedCounter(String reason) {
+        return framesRefused.computeIfAbsent(reason, r -> Counter.builder(MetricNames.RESPONSE_FRAMES_REFUSED)
+                .tag(MetricNames.TAG_REASON, r).description("Frames from pages refused").register(meters));
     }
 
     private Counter dropped(String reason) {
@@ -221,11 +295,166 @@ public final class DefaultWebSocketSessionManager implements WebSocketSessionMan
             throw new KafkaUtilityException("session limit reached: " + options.maxSessions()
                     + " sessions are open (maxSessions)");
         }
-        Session previous = sessions.putIfAbsent(connection.id(), new Session(connection));
+        Session previous = sessions.putIfAbsent(connection.id(), new Session(connection, null));
         if (previous != null) {
             throw new IllegalStateException("a session with id " + connection.id() + " is already registered");
         }
         tell(l -> l.opened(connection.id()));
+    }
+
+    @Override
+    public HandshakeCheck checkHandshake(io.kafkautility.response.Handshake handshake) {
+        String origin = handshake.origin();
+        if (origin != null && !Origins.allowed(origin, handshake.host(), options.allowedOrigins())) {
+            refusedCounter("origin").increment();
+            log.info("WebSocket handshake refused: origin not allowed");
+            return HandshakeCheck.refused(403, "origin");
+        }
+        io.kafkautility.response.Authenticator.Authentication who;
+        try {
+            who = options.authenticator().authenticate(handshake);
+        } catch (RuntimeException e) {
+            log.warn("Authenticator {} failed on a handshake: {}", options.authenticator(), e.getClass().getName());
+            who = io.kafkautility.response.Authenticator.Authentication.refused("authenticator failed");
+        }
+        if (who == null || !who.admitted()) {
+            refusedCounter("unauthenticated").increment();
+            log.info("WebSocket handshake refused: {}", who == null ? "no authentication" : who.reason());
+            return HandshakeCheck.refused(401, "unauthenticated");
+        }
+        return HandshakeCheck.admitted(who.principal());
+    }
+
+    @Override
+    public SessionGrant open(WebSocketConnection connection, String token, String principal) {
+        Objects.requireNonNull(connection, "connection");
+        if (tokens == null) {
+            throw new io.kafkautility.config.ConfigurationException("no session key: set "
+                    + io.kafkautility.response.SessionKeys.ENV_KEY + " or SessionManagerOptions.Builder.sessionKeys "
+                    + "to open browser sessions");
+        }
+        if (closed) {
+            throw new IllegalStateException("session manager is closed");
+        }
+        String who = principal == null ? "" : principal;
+        if (token != null) {
+            io.kafkautility.response.SessionTokens.Verification v = tokens.verify(token, who);
+            if (v.valid()) {
+                BoundConnection bound = new BoundConnection(v.sessionId(), connection);
+                Session fresh = new Session(bound, who);
+                while (true) {
+                    Session current = sessions.get(v.sessionId());
+                    if (current != null) {
+                        takeoversLocal.increment();
+                        log.info("Session {} taken over by a new connection with its token; the old one is closed",
+                                current.tag);
+                        current.connection.close(io.kafkautility.response.ChatWebSocket.CLOSE_TAKEN_OVER,
+                                "session taken over");
+                        forget(v.sessionId(), current);
+                    }
+                    checkCapacity();
+                    if (sessions.putIfAbsent(v.sessionId(), fresh) == null) {
+                        break;
+                    }
+                }
+                tell(l -> l.opened(v.sessionId()));
+                return new SessionGrant(SessionGrant.Outcome.RESUMED, v.sessionId(), token, who, bound);
+            }
+            refusedCounter(v.outcome().tag()).increment();
+            if (v.outcome() == io.kafkautility.response.SessionTokens.Outcome.OTHER_PRINCIPAL) {
+                log.info("A session token of another principal was presented; connection refused");
+                return new SessionGrant(SessionGrant.Outcome.REFUSED, null, null, who, null);
+            }
+            log.debug("A session token was refused ({}); the page gets a new session", v.outcome().tag());
+        }
+        io.kafkautility.response.SessionTokens.Issued issued = tokens.issue(who);
+        BoundConnection bound = new BoundConnection(issued.sessionId(), connection);
+        checkCapacity();
+        if (sessions.putIfAbsent(issued.sessionId(), new Session(bound, who)) != null) {
+            throw new IllegalStateException("session id collision"); // 128 random bits: never
+        }
+        tell(l -> l.opened(issued.sessionId()));
+        return new SessionGrant(SessionGrant.Outcome.OPENED, issued.sessionId(), issued.token(), who, bound);
+    }
+
+    private void checkCapacity() {
+        if (sessions.size() >= options.maxSessions()) {
+            throw new KafkaUtilityException("session limit reached: " + options.maxSessions()
+                    + " sessions are open (maxSessions)");
+        }
+    }
+
+    @Override
+    public FrameAdmission admitFrame(SessionGrant grant) {
+        Session s = grant.sessionId() == null ? null : sessions.get(grant.sessionId());
+        if (s == null || s.connection != grant.connection()) {
+            return FrameAdmission.REFUSED; // taken over or closed: nothing of it is handled any more
+        }
+        FrameAdmission a = s.admit();
+        if (a == FrameAdmission.ADMITTED) {
+            return a;
+        }
+        countRefusedFrame("rate_limited");
+        if (a == FrameAdmission.CLOSED) {
+            rateLimitedCloses.increment();
+            log.info("Session {} exceeded {} frames a second again and again; connection closed", s.tag,
+                    options.maxFramesPerSecond());
+            s.connection.close(io.kafkautility.response.ChatWebSocket.CLOSE_RATE_LIMITED, "too many frames");
+            forget(grant.sessionId(), s);
+        } else if (s.framesOverRate == 1) {
+            enqueue(s, refusal("RATE_LIMITED", "At most " + options.maxFramesPerSecond()
+                    + " frames a second; this one was dropped", null), o -> { });
+        }
+        return a;
+    }
+
+    @Override
+    public void refuseFrame(SessionGrant grant, String why) {
+        countRefusedFrame("bad_frame");
+        Session s = grant.sessionId() == null ? null : sessions.get(grant.sessionId());
+        String errorId = Ids.errorId();
+        log.info("Frame refused on session {} (error id {}): {}", grant.tag(), errorId, why);
+        if (s != null && s.connection == grant.connection()) {
+            enqueue(s, refusal("BAD_FRAME", "This frame is not understood; see the chat protocol", errorId),
+                    o -> { });
+        }
+    }
+
+    /** Tells the page of {@code grant} that its frame failed here ({@code INTERNAL}, with the error id logged). */
+    void sendInternalError(SessionGrant grant, String errorId) {
+        Session s = grant.sessionId() == null ? null : sessions.get(grant.sessionId());
+        if (s != null && s.connection == grant.connection()) {
+            enqueue(s, refusal("INTERNAL", "The frame could not be handled", errorId), o -> { });
+        }
+    }
+
+    @Override
+    public void takenOverElsewhere(String sessionId, Instant claimedAt) {
+        Session s = sessions.get(sessionId);
+        if (s == null || s.principal == null || s.registeredAtMillis >= claimedAt.toEpochMilli()) {
+            return; // not held here, not a browser session, or it reconnected here after that claim
+        }
+        takeoversElsewhere.increment();
+        log.info("Session {} was taken over on another instance; its connection here is closed", s.tag);
+        s.connection.close(io.kafkautility.response.ChatWebSocket.CLOSE_TAKEN_OVER, "session taken over");
+        forget(sessionId, s);
+    }
+
+    @Override
+    public String principal(String sessionId) {
+        Session s = sessionId == null ? null : sessions.get(sessionId);
+        return s == null ? null : s.principal == null ? "" : s.principal;
+    }
+
+    private String refusal(String code, String message, String errorId) {
+        ObjectNode n = json.createObjectNode();
+        n.put("type", "error");
+        n.put("code", code);
+        if (errorId != null) {
+            n.put("errorId", errorId);
+        }
+        n.put("message", message);
+        return write(n);
     }
 
     @Override
@@ -394,7 +623,8 @@ public final class DefaultWebSocketSessionManager implements WebSocketSessionMan
         }
         stage.whenComplete((v, err) -> {
             if (err != null) {
-                log.warn("Question of session {} could not be sent: {}", sessionId, err.toString());
+                log.warn("Question of session {} could not be sent: {}", io.kafkautility.response.SessionTag.of(
+                        sessionId), err.toString());
                 failQuestion(sessionId, questionId, "SEND_FAILED", "The question could not be sent; try again");
             }
         });
@@ -465,8 +695,8 @@ public final class DefaultWebSocketSessionManager implements WebSocketSessionMan
                 droppedCancelled.increment();
             } else {
                 droppedStale.increment();
-                log.debug("Stale reply dropped for session {}: question {} is not the one waited for",
-                        response.sessionId(), response.questionId());
+                log.debug("Stale reply dropped for session {}: question {} is not the one waited for", s.tag,
+                        response.questionId());
             }
             return;
         }
@@ -532,7 +762,7 @@ public final class DefaultWebSocketSessionManager implements WebSocketSessionMan
         }
         if (refused != null) {
             if (refused == Outcome.BUFFER_FULL) {
-                log.warn("Send buffer of session {} is full ({} frames); frame dropped", s.connection.id(),
+                log.warn("Send buffer of session {} is full ({} frames); frame dropped", s.tag,
                         options.maxQueuedFrames());
             }
             complete(f, refused);
@@ -605,11 +835,11 @@ public final class DefaultWebSocketSessionManager implements WebSocketSessionMan
                 outcome = Outcome.SUCCESS;
             } else if (err instanceof TimeoutException) {
                 outcome = Outcome.TIMEOUT;
-                log.warn("Sending to WebSocket session {} timed out after {}", s.connection.id(),
+                log.warn("Sending to WebSocket session {} timed out after {}", s.tag,
                         options.sendTimeout());
             } else {
                 outcome = Outcome.FAILED;
-                log.warn("Sending to WebSocket session {} failed: {}", s.connection.id(), err.toString());
+                log.warn("Sending to WebSocket session {} failed: {}", s.tag, err.toString());
             }
             complete(f, outcome);
             execute(s);
@@ -678,6 +908,11 @@ public final class DefaultWebSocketSessionManager implements WebSocketSessionMan
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    @Override
+    public SessionManagerOptions options() {
+        return options;
     }
 
     @Override

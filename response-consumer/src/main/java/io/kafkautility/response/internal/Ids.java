@@ -6,6 +6,12 @@ final class Ids {
     private Ids() {
     }
 
+    /** A fresh id for an error a page is told of, and that this server's log line names too (12 hex characters). */
+    static String errorId() {
+        return Long.toHexString(0x1_0000_0000_0000L | java.util.concurrent.ThreadLocalRandom.current().nextLong(
+                0x1_0000_0000_0000L)).substring(1);
+    }
+
     static String safe(String id) {
         if (id == null) {
             return "null";
