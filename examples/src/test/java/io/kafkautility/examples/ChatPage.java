@@ -63,6 +63,21 @@ final class ChatPage implements AutoCloseable {
         return token;
     }
 
+    /**
+     * This page as the same page as {@code other} (its token and where it was in the stream): what a page that
+     * reloads, or comes back over another network, starts from.
+     */
+    ChatPage as(ChatPage other) {
+        synchronized (text) {
+            token = other.token;
+            questionId = other.questionId;
+            lastSeq = other.lastSeq;
+            text.setLength(0);
+            text.append(other.text());
+        }
+        return this;
+    }
+
     void ask(String id, String question) {
         synchronized (text) {
             questionId = id;

@@ -33,14 +33,15 @@ import org.junit.jupiter.api.Test;
  * nothing of the stopped question reaches the page.
  */
 @KafkaTest
+@org.junit.jupiter.api.extension.ExtendWith(NoSecretsInLogs.class)
 class ScaleOutIT {
 
-    private static final String QUESTION = "How does Kafka avoid losing messages?";
-    private static final String ANSWER = StandInLlm.answer(QUESTION,
+    static final String QUESTION = "How does Kafka avoid losing messages?";
+    static final String ANSWER = StandInLlm.answer(QUESTION,
             List.of(new ContextChunk("doc-kafka#0", "doc-kafka", UiStack.DOCUMENT, 1.0)));
 
     /** An LLM service and {@code n} chat backend instances on one cluster. */
-    private static final class Chat implements AutoCloseable {
+    static final class Chat implements AutoCloseable {
         final SchemaRegistryServer registry = SchemaRegistryServer.start();
         final KafkaClientPool pool = KafkaClientPool.builder().name("scale-out").build();
         final StandInLlm model;
@@ -182,6 +183,36 @@ class ScaleOutIT {
             assertThat(page.lastSeq).isGreaterThan(shownBefore);
             System.out.printf("RECONNECT: %d deltas shown on instance 0, the rest (%d) on instance 1, in order%n",
                     shownBefore + 1, page.lastSeq - shownBefore);
+        }
+    }
+
+    /**
+     * One owner at a time across the instances: the page comes back on another instance while its old connection
+     * still lingers (a half-open socket the first instance has not noticed): the old connection is closed with 4001 by
+     * its own instance, told through the sessions directory, and gets nothing more.
+     */
+    @Test
+    void aPageThatComesBackOnAnotherInstanceClosesItsLingeringOldConnection(KafkaCluster cluster) throws Exception {
+        try (Chat chat = new Chat(cluster, 2, Duration.ofMillis(60));
+             ChatPage old = new ChatPage("lingering").connect(chat.port(0))) {
+            old.ask("q-linger-" + UUID.randomUUID(), QUESTION);
+            await().atMost(Duration.ofSeconds(30)).until(() -> old.lastSeq >= 2);
+            try (ChatPage back = new ChatPage("back").as(old).connect(chat.port(1))) {
+                assertThat(back.resumed).isTrue();
+                await().atMost(Duration.ofSeconds(20)).until(() -> old.closedWith
+                        == io.kafkautility.response.ChatWebSocket.CLOSE_TAKEN_OVER);
+                int framesOfOld = old.frames.size();
+                back.resume();
+                await().atMost(Duration.ofSeconds(60)).until(() -> back.answer != null);
+                assertThat(back.text()).as("the whole answer, from where the page was").isEqualTo(ANSWER);
+                assertThat(back.seqGap).isFalse();
+                assertThat(old.frames).as("nothing after the takeover").hasSize(framesOfOld);
+                double takeovers = chat.instances.get(0).meters().get(MetricNames.RESPONSE_SESSION_TAKEOVERS)
+                        .tag("where", "other_instance").counter().count();
+                assertThat(takeovers).isEqualTo(1);
+                System.out.printf("TAKEOVER: the page came back on instance 1; instance 0 closed its old connection "
+                        + "(4001) after %d frames, nothing more reached it%n", framesOfOld);
+            }
         }
     }
 

@@ -13,9 +13,10 @@ import java.util.Objects;
  * A token that does not check, is malformed, is older than the lifetime or belongs to another principal names no
  * session: the caller opens a fresh one (or refuses the connection) and never adopts the id it names.
  *
- * <p>Format, version 1: {@code v1.<id>.<issued, epoch seconds, base 36>.<principal digest>.<mac>}, every part
- * base64url without padding (at most {@value #MAX_TOKEN_LENGTH} characters in all), so it fits a
- * {@code Sec-WebSocket-Protocol} value.
+ * <p>Format, version 1: {@code v1.<id>.<issued>.<principal digest>.<mac>}: the id in 32 lowercase hex characters
+ * (so it is an id for every schema of the library, e.g. a query event's {@code sessionId}), the issue time in epoch
+ * seconds base 36, a 96-bit keyed digest of the principal and the 256-bit HMAC in base64url without padding (about 105
+ * characters, at most {@value #MAX_TOKEN_LENGTH} accepted), so it fits a {@code Sec-WebSocket-Protocol} value.
  *
  * <p>Thread-safe and immutable.
  */

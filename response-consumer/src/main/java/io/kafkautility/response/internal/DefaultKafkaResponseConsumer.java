@@ -126,6 +126,9 @@ public final class DefaultKafkaResponseConsumer implements KafkaResponseConsumer
             });
             directory.every(this::reportOrphans);
             if (listener instanceof io.kafkautility.response.WebSocketSessionManager manager) {
+                // one owner at a time across the instances: a page that came back elsewhere closes its old connection
+                directory.onClaimElsewhere((session, at) -> manager.takenOverElsewhere(session,
+                        java.time.Instant.ofEpochMilli(at)));
                 manager.addSessionListener(new io.kafkautility.response.WebSocketSessionManager.SessionListener() {
                     @Override
                     public void opened(String sessionId) {

@@ -42,7 +42,7 @@ public final class HmacSessionTokens implements SessionTokens {
     public Issued issue(String principal) {
         byte[] id = new byte[ID_BYTES];
         random.nextBytes(id);
-        String sessionId = B64.encodeToString(id);
+        String sessionId = java.util.HexFormat.of().formatHex(id); // an id every schema's id pattern accepts
         Instant now = clock.instant();
         String issued = Long.toString(now.getEpochSecond(), 36);
         byte[] key = keys.get(0);
@@ -57,7 +57,7 @@ public final class HmacSessionTokens implements SessionTokens {
             return Verification.refused(Outcome.MALFORMED);
         }
         String[] parts = token.split("\\.", -1);
-        if (parts.length != 5 || !parts[0].equals(VERSION) || !base64url(parts[1], 22) || !base36(parts[2])
+        if (parts.length != 5 || !parts[0].equals(VERSION) || !hex(parts[1], 2 * ID_BYTES) || !base36(parts[2])
                 || !base64url(parts[3], 16) || !base64url(parts[4], 43)) {
             return Verification.refused(Outcome.MALFORMED);
         }
@@ -115,6 +115,19 @@ public final class HmacSessionTokens implements SessionTokens {
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
             if (!(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean hex(String s, int length) {
+        if (s.length() != length) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
                 return false;
             }
         }

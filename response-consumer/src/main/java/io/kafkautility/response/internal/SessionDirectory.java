@@ -47,6 +47,7 @@ final class SessionDirectory implements AutoCloseable {
     /** instance -> its last heartbeat (epoch millis, its clock). */
     private final Map<String, Long> instances = new ConcurrentHashMap<>();
     private volatile java.util.function.Consumer<String> onClaim = s -> { };
+    private volatile java.util.function.BiConsumer<String, Long> onClaimElsewhere = (s, t) -> { };
     private volatile long readyAt;
 
     SessionDirectory(String topic, String instanceId, Producer<byte[], byte[]> producer,
@@ -107,6 +108,14 @@ final class SessionDirectory implements AutoCloseable {
     /** Told (on the directory's thread) of every session some instance claims, this one included. */
     void onClaim(java.util.function.Consumer<String> listener) {
         this.onClaim = listener;
+    }
+
+    /**
+     * Told (on the directory's thread) of every session another instance claims, with the claim record's timestamp
+     * (epoch millis): a connection of that session here that is older has been taken over.
+     */
+    void onClaimElsewhere(java.util.function.BiConsumer<String, Long> listener) {
+        this.onClaimElsewhere = listener;
     }
 
     /** Runs {@code task} every heartbeat on the directory's timer thread. */
@@ -193,6 +202,9 @@ final class SessionDirectory implements AutoCloseable {
                 holders.put(key, value); // our own claims are applied at once; another's replaces ours
             }
             onClaim.accept(key);
+            if (!value.equals(instanceId)) {
+                onClaimElsewhere.accept(key, record.timestamp());
+            }
         }
     }
 

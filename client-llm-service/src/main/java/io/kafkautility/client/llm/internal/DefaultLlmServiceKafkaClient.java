@@ -77,9 +77,12 @@ public final class DefaultLlmServiceKafkaClient implements LlmServiceKafkaClient
     private final boolean uiReplies;
     private final String cancelTopic;
     private final boolean listenForCancellations;
-    /** Answers being generated, by query id (what a cancellation names). */
+    /**
+     * Answers being generated, by query id and session (what a cancellation names: a cancellation that names a session
+     * stops only that session's answer, so no page can stop another's by guessing its question id).
+     */
     private final Map<String, Generation> generating = new ConcurrentHashMap<>();
-    /** Query ids cancelled lately, so a request whose cancellation came first is not generated at all. */
+    /** Query ids (with their session) cancelled lately, so a request whose cancellation came first is not generated. */
     private final Map<String, Boolean> cancelledLately = java.util.Collections.synchronizedMap(
             new LinkedHashMap<>(16, 0.75f, false) {
                 @Override
@@ -179,20 +182,25 @@ public final class DefaultLlmServiceKafkaClient implements LlmServiceKafkaClient
         }
     }
 
+    private static String generationKey(String queryId, String sessionId) {
+        return queryId + "\n" + (sessionId == null ? "" : sessionId);
+    }
+
     private void handle(LlmRequestHandler handler, LlmRequest request, Envelope cause, ReplySink<Envelope> sink) {
         String queryId = request.queryId();
         Generation generation = new Generation();
-        if (queryId != null) {
-            generating.put(queryId, generation);
-            if (cancelledLately.containsKey(queryId)) {
+        String key = queryId == null ? null : generationKey(queryId, request.sessionId());
+        if (key != null) {
+            generating.put(key, generation);
+            if (cancelledLately.containsKey(key) || cancelledLately.containsKey(generationKey(queryId, null))) {
                 generation.cancelled = true; // cancelled before it started
             }
         }
         try {
             generate(handler, request, cause, sink, generation);
         } finally {
-            if (queryId != null) {
-                generating.remove(queryId, generation);
+            if (key != null) {
+                generating.remove(key, generation);
             }
             Thread.interrupted(); // a cancellation's interrupt must not reach the next request on this thread
         }
@@ -412,9 +420,29 @@ public final class DefaultLlmServiceKafkaClient implements LlmServiceKafkaClient
         if (queryId == null) {
             return;
         }
-        cancelledLately.put(queryId, Boolean.TRUE);
-        Generation g = generating.get(queryId);
-        if (g != null && !g.cancelled) {
+        String sessionId = decoded.envelope().data().path("sessionId").asText(null);
+        cancelledLately.put(generationKey(queryId, sessionId), Boolean.TRUE);
+        java.util.List<Generation> named = new java.util.ArrayList<>();
+        if (sessionId != null) {
+            Generation g = generating.get(generationKey(queryId, sessionId));
+            if (g == null) {
+                g = generating.get(generationKey(queryId, null)); // a request that named no session
+            }
+            if (g != null) {
+                named.add(g);
+            }
+        } else { // a cancellation that names no session stops the question in every session
+            String prefix = queryId + "\n";
+            generating.forEach((k, g) -> {
+                if (k.startsWith(prefix)) {
+                    named.add(g);
+                }
+            });
+        }
+        for (Generation g : named) {
+            if (g.cancelled) {
+                continue;
+            }
             g.cancel();
             cancelledCounter.increment();
             log.info("Stopped generating the answer to question {} (cancelled by the user)",
