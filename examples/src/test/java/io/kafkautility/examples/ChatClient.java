@@ -86,6 +86,11 @@ final class ChatClient implements AutoCloseable {
         return of(type).stream().filter(f -> questionId.equals(f.path("questionId").asText())).toList();
     }
 
+    /** The subprotocol the backend selected ("" for none). */
+    String subprotocol() {
+        return socket.getSubprotocol();
+    }
+
     boolean isClosed() {
         return closed.isDone();
     }

@@ -109,17 +109,20 @@ class ChatSecurityIT {
     @Test
     void aPageThatKnowsAnotherPagesQuestionIdCanNeitherResumeNorStopIt(KafkaCluster cluster) throws Exception {
         try (UiStackFixture ui = new UiStackFixture(cluster, Duration.ofMillis(60), b -> b.sessionKeys(key()));
-             ChatClient owner = askingPage(ui, "q-victim");
              ChatClient attacker = ChatClient.open(ui.port())) {
             attacker.hello(null);
-            attacker.ask("q-victim", "Same id"); // the same question id, in its own session
+            attacker.ask("q-victim", "Same id"); // the question id the owner will use, in its own session
             await().atMost(Duration.ofSeconds(60)).until(() -> !attacker.of("answer", "q-victim").isEmpty());
-            // then it waits for the owner's question under its own session, and stops it
-            attacker.send("{\"type\":\"resume\",\"questionId\":\"q-victim\",\"lastSeq\":-1}");
-            attacker.send("{\"type\":\"cancel\",\"questionId\":\"q-victim\"}");
-            await().atMost(Duration.ofSeconds(5)).until(() -> !attacker.of("cancelled").isEmpty());
-            await().atMost(Duration.ofSeconds(60)).until(() -> !owner.of("answer", "q-victim").isEmpty());
-            assertThat(owner.of("answer", "q-victim").get(0).path("answer").asText()).contains(QUESTION);
+            await().atMost(Duration.ofSeconds(10)).until(() -> ui.stack.backend().sessions().waitingCount() == 0);
+            try (ChatClient owner = askingPage(ui, "q-victim")) {
+                // the attacker waits for the owner's question under its own session, and stops it
+                attacker.send("{\"type\":\"resume\",\"questionId\":\"q-victim\",\"lastSeq\":-1}");
+                attacker.send("{\"type\":\"cancel\",\"questionId\":\"q-victim\"}");
+                await().atMost(Duration.ofSeconds(5)).until(() -> !attacker.of("cancelled").isEmpty());
+                await().atMost(Duration.ofSeconds(60)).until(() -> !owner.of("answer", "q-victim").isEmpty());
+                assertThat(owner.of("answer", "q-victim").get(0).path("answer").asText()).contains(QUESTION);
+            }
+            assertThat(attacker.of("answer", "q-victim")).hasSize(1);
             assertThat(attacker.of("answer", "q-victim").get(0).path("answer").asText())
                     .contains("Same id").doesNotContain(QUESTION);
             assertThat(attacker.frames.stream().filter(f -> f.path("text").asText("").contains("losing")))
@@ -147,6 +150,30 @@ class ChatSecurityIT {
                 assertThat(old.frames).as("nothing after the takeover").hasSize(framesOfOld);
             }
             assertThat(counter(ui, MetricNames.RESPONSE_SESSION_TAKEOVERS, "where", "local")).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void theTokenMayTravelInTheSubprotocolHeaderInsteadOfAHelloFrame(KafkaCluster cluster) throws Exception {
+        try (UiStackFixture ui = new UiStackFixture(cluster, Duration.ofMillis(5), b -> b.sessionKeys(key()));
+             ChatClient first = ChatClient.open(ui.port())) {
+            String token = first.hello(null).path("token").asText();
+            try (ChatClient again = ChatClient.open(ui.port(), Map.of(), ChatWebSocket.SUBPROTOCOL,
+                    ChatWebSocket.TOKEN_SUBPROTOCOL_PREFIX + token)) {
+                assertThat(again.subprotocol()).as("the server selects the protocol, never echoes the token")
+                        .isEqualTo(ChatWebSocket.SUBPROTOCOL);
+                await().atMost(Duration.ofSeconds(10)).until(() -> !again.of("session").isEmpty());
+                assertThat(again.of("session").get(0).path("resumed").asBoolean()).isTrue();
+                again.ask("q-header", QUESTION);
+                await().atMost(Duration.ofSeconds(30)).until(() -> !again.of("answer", "q-header").isEmpty());
+                assertThat(first.closed.get(10, TimeUnit.SECONDS)).isEqualTo(ChatWebSocket.CLOSE_TAKEN_OVER);
+            }
+            assertThatThrownBy(() -> ChatClient.open(ui.port(), Map.of(),
+                    ChatWebSocket.TOKEN_SUBPROTOCOL_PREFIX + token))
+                    .as("a token offered without the protocol").cause()
+                    .isInstanceOf(WebSocketHandshakeException.class)
+                    .satisfies(e -> assertThat(((WebSocketHandshakeException) e).getResponse().statusCode())
+                            .isEqualTo(400));
         }
     }
 
