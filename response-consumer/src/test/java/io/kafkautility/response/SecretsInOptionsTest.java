@@ -95,7 +95,11 @@ class SecretsInOptionsTest {
                 ResponderOptions.builder(List.of("requests"), "g", PayloadCodec.utf8(), PayloadCodec.utf8())
                         .kafkaProperties(raw).build(),
                 registry,
-                rb.build());
+                rb.build(),
+                SessionManagerOptions.builder().sessionKeys(SessionKeys.from(Map.of(SessionKeys.ENV_KEY,
+                        "S3CRETS3CRETS3CRETS3CRETS3CRETS3CRETS3CRETS3CRET"))).authenticator(JwtAuthenticator.builder()
+                        .hmacSecret("S3CRET-S3CRET-S3CRET-S3CRET-S3CRET".getBytes(
+                                java.nio.charset.StandardCharsets.UTF_8)).build()).build());
         for (Object options : all) {
             String text = options.toString();
             assertThat(text).as(options.getClass().getSimpleName()).doesNotContain("S3CRET");
