@@ -19,8 +19,9 @@ import java.util.Objects;
  * selects {@value #SUBPROTOCOL}); never a URL parameter. The server answers
  * {@code {"type":"session","token":...,"resumed":true|false,"tag":...}}: the token to keep (a fresh one unless the
  * presented one was valid for this principal), whether it is the session the token named, and the session's log tag.
- * A first frame that is not {@code hello} closes the connection ({@value #CLOSE_HELLO_EXPECTED}), and so does no
- * {@code hello} within {@link SessionManagerOptions#helloTimeout()}.
+ * A first frame that is not {@code hello} closes the connection ({@value #CLOSE_HELLO_EXPECTED}); a connection that
+ * sends no {@code hello} within {@link SessionManagerOptions#helloTimeout()} is closed by the container's idle timeout
+ * (Jetty: 1001).
  *
  * <p><b>Frames from the page</b> ({@link ChatHandler}): {@code ask}, {@code resume}, {@code cancel}. Anything else
  * (not JSON, an unknown {@code type}, a missing or malformed field, a second {@code hello}) gets
