@@ -13,9 +13,10 @@ Usage:
   kafka_utility_peer.py requester BOOTSTRAP REQUEST_TOPIC
       Asks the Java LLM service for a streamed answer on a reply topic of its own (ku-replies-python-...), checks the
       chunks' order and the final marker; then sends a request whose deadline has passed and expects no reply.
-  kafka_utility_peer.py hostile BOOTSTRAP REQUEST_TOPIC
+  kafka_utility_peer.py hostile BOOTSTRAP REQUEST_TOPIC [EVENTS_TOPIC]
       Writes requests with hostile headers to REQUEST_TOPIC, then reads REQUEST_TOPIC.DLT and prints the
-      dead letters' reason headers.
+      dead letters' reason headers; with EVENTS_TOPIC, also bad events there (not JSON, an unknown type, a schema
+      violation) and reads EVENTS_TOPIC.DLT.
 Prints one line per fact (KEY value ...); exits non-zero when something it checks is wrong.
 """
 import io
@@ -250,7 +251,43 @@ def requester(bootstrap, topic):
 
 # ---- hostile -----------------------------------------------------------------------------------------------------
 
-def hostile(bootstrap, topic):
+def read_dead_letters(bootstrap, topic, cases, label):
+    consumer = Consumer({"bootstrap.servers": bootstrap, "group.id": "python-dlt-reader-" + uuid.uuid4().hex,
+                         "auto.offset.reset": "earliest", "enable.auto.commit": False})
+    consumer.subscribe([topic])
+    found = {}
+    end = time.time() + 60
+    while time.time() < end and len(found) < len(cases):
+        msg = consumer.poll(0.5)
+        if msg is None or msg.error():
+            continue
+        h = headers_of(msg)
+        case = h.get("ku_case")  # our own header: a dead letter keeps the original headers (section 5)
+        if case in cases:
+            found[case] = h
+            say(label, case, h.get("ku_dlt_reason"), h.get("ku_dlt_original_topic"),
+                h.get("ku_dlt_original_partition"), h.get("ku_dlt_original_offset"), h.get("ku_dlt_failed_at"))
+    consumer.close()
+    if len(found) < len(cases):
+        sys.exit("dead letters on %s found for %s of %s" % (topic, sorted(found), sorted(cases)))
+
+
+def hostile_events(bootstrap, topic):
+    producer = Producer({"bootstrap.servers": bootstrap, "linger.ms": 0})
+    good = json.loads(envelope("rag.document.processed", {"documentId": "doc-py", "status": "SUCCESS"}))
+    unknown = dict(good, type="rag.python.unknown", dataschema=SCHEMAS + "rag.python.unknown.v1.schema.json")
+    violating = dict(good, data={"documentId": "", "status": "MAYBE"})
+    cases = {"not-json": b"{not json", "unknown-type": json.dumps(unknown).encode(),
+             "schema-violation": json.dumps(violating).encode()}
+    for name, value in cases.items():
+        producer.produce(topic, key=b"doc-py", value=value,
+                         headers=[("content-type", b"application/cloudevents+json"), ("ku_case", name.encode())])
+    if producer.flush(30):
+        sys.exit("bad events not delivered")
+    read_dead_letters(bootstrap, topic + ".DLT", cases, "EVENT_DLT")
+
+
+def hostile(bootstrap, topic, events_topic=None):
     producer = Producer({"bootstrap.servers": bootstrap, "linger.ms": 0})
     cases = {
         "no-correlation": [("ku_replyto", b"ku-replies-python-x")],
@@ -267,24 +304,9 @@ def hostile(bootstrap, topic):
     if producer.flush(30):
         sys.exit("hostile requests not delivered")
     say("SENT", len(cases))
-    consumer = Consumer({"bootstrap.servers": bootstrap, "group.id": "python-dlt-reader-" + uuid.uuid4().hex,
-                         "auto.offset.reset": "earliest", "enable.auto.commit": False})
-    consumer.subscribe([topic + ".DLT"])
-    found = {}
-    end = time.time() + 60
-    while time.time() < end and len(found) < len(cases):
-        msg = consumer.poll(0.5)
-        if msg is None or msg.error():
-            continue
-        h = headers_of(msg)
-        case = h.get("ku_case")
-        if case in cases:
-            found[case] = h
-            say("DLT", case, h.get("ku_dlt_reason"), h.get("ku_dlt_original_topic"),
-                h.get("ku_dlt_original_partition"), h.get("ku_dlt_original_offset"), h.get("ku_dlt_failed_at"))
-    consumer.close()
-    if len(found) < len(cases):
-        sys.exit("dead letters found for %s of %s" % (sorted(found), sorted(cases)))
+    read_dead_letters(bootstrap, topic + ".DLT", cases, "DLT")
+    if events_topic:
+        hostile_events(bootstrap, events_topic)
 
 
 if __name__ == "__main__":
@@ -294,6 +316,6 @@ if __name__ == "__main__":
     elif mode == "requester":
         requester(args[0], args[1])
     elif mode == "hostile":
-        hostile(args[0], args[1])
+        hostile(args[0], args[1], *(args[2:3]))
     else:
         sys.exit("unknown mode " + mode)

@@ -156,12 +156,18 @@ class PythonPeersIT {
     void hostileRequestsFromPythonAreDeadLetteredAndAPythonConsumerReadsTheReasons(KafkaCluster cluster)
             throws Exception {
         String requests = topic(cluster, "py-hostile");
+        String events = topic(cluster, "py-events");
         StandInLlm model = new StandInLlm(Duration.ofMillis(1));
+        List<String> handled = new CopyOnWriteArrayList<>();
         try (KafkaClientPool pool = KafkaClientPool.builder().name("py-hostile").build();
              LlmServiceKafkaClient llm = LlmServiceKafkaClient.builder().connection(connection(cluster)).pool(pool)
-                     .requestTopic(requests).groupId("java-llm-" + requests).build()) {
+                     .requestTopic(requests).groupId("java-llm-" + requests).build();
+             io.kafkautility.consumer.MessageConsumer consumer = io.kafkautility.consumer.MessageConsumer.create(
+                     io.kafkautility.consumer.ConsumerOptions.builder(connection(cluster), "java-" + events, events)
+                             .handler("rag.document.processed", (m, c) -> handled.add(m.id())).build())) {
             llm.serve(model).ready().get(60, TimeUnit.SECONDS);
-            try (PythonPeer hostile = PythonPeer.start("hostile", cluster.bootstrapServers(), requests)) {
+            consumer.start().ready().get(60, TimeUnit.SECONDS);
+            try (PythonPeer hostile = PythonPeer.start("hostile", cluster.bootstrapServers(), requests, events)) {
                 hostile.awaitSuccess(Duration.ofSeconds(90));
                 Map<String, String> reasons = hostile.all("DLT ").stream().map(l -> l.split(" "))
                         .collect(Collectors.toMap(p -> p[1], p -> p[2]));
@@ -178,8 +184,14 @@ class PythonPeersIT {
                     assertThat(p[6]).as("failed at").matches("\\d{4}-\\d\\d-\\d\\dT.*Z");
                 }
                 assertThat(model.prompts()).as("no hostile request was processed").isEmpty();
+                Map<String, String> eventReasons = hostile.all("EVENT_DLT ").stream().map(l -> l.split(" "))
+                        .collect(Collectors.toMap(p -> p[1], p -> p[2]));
+                assertThat(eventReasons).containsOnly(Map.entry("not-json", "INVALID_JSON"),
+                        Map.entry("unknown-type", "UNKNOWN_TYPE"), Map.entry("schema-violation", "SCHEMA_VIOLATION"));
+                assertThat(handled).as("no bad event reached the handler").isEmpty();
                 System.out.printf("PYTHON HOSTILE: %d hostile requests dead-lettered with their reasons, read back "
-                        + "from Python: %s%n", reasons.size(), reasons);
+                        + "from Python: %s; bad events from Python dead-lettered by a Java consumer: %s%n",
+                        reasons.size(), reasons, eventReasons);
             }
         }
     }
