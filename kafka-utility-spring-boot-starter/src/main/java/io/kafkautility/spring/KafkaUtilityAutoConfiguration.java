@@ -3,10 +3,12 @@ package io.kafkautility.spring;
 import io.kafkautility.client.document.DocumentServiceKafkaClient;
 import io.kafkautility.client.llm.LlmServiceKafkaClient;
 import io.kafkautility.client.query.QueryServiceKafkaClient;
-import io.kafkautility.config.EnvironmentSource;
 import io.kafkautility.config.KafkaConnectionOptions;
 import io.kafkautility.producer.KafkaClientPool;
 import io.kafkautility.spring.internal.KafkaClientsVersion;
+import io.kafkautility.spring.internal.KafkaUtilityPropertiesException;
+import io.kafkautility.spring.internal.PropertyConnection;
+import io.kafkautility.spring.internal.UnknownProperties;
 import io.kafkautility.tracing.KafkaTracing;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.api.OpenTelemetry;
@@ -24,7 +26,9 @@ import org.springframework.context.annotation.Configuration;
  * environment and {@code .env}), one {@link KafkaClientPool} for the application (its metrics bound to the
  * application's {@link MeterRegistry}, its tracing through the application's {@link OpenTelemetry} when there are
  * such beans), the typed clients on that pool, and with Actuator a health indicator over every kafka-utility part in
- * the context. Each bean backs off when the application defines its own; the context closes what it created. The
+ * the context. A wrong setting stops the context with Boot's failure report naming the {@code kafka-utility.*} property
+ * ({@link KafkaUtilityFailureAnalyzer}), and so does a {@code kafka-utility.*} key the starter does not have. Each bean
+ * backs off when the application defines its own; the context closes what it created. The
  * context fails to start when Spring Boot's dependency management has put a kafka-clients older than 4.1 on the class
  * path, with a message that says how to fix the build.
  */
@@ -34,12 +38,14 @@ public class KafkaUtilityAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    public KafkaConnectionOptions kafkaUtilityConnection(KafkaUtilityProperties properties) {
+    public KafkaConnectionOptions kafkaUtilityConnection(KafkaUtilityProperties properties,
+                                                         org.springframework.core.env.Environment environment) {
         KafkaClientsVersion.require(AppInfoParser.getVersion());
-        KafkaConnectionOptions.Builder b = KafkaConnectionOptions.fromEnvironment(EnvironmentSource.firstOf(
-                EnvironmentSource.of(properties.asEnvironment()), EnvironmentSource.standard()));
-        properties.getKafka().forEach(b::kafkaProperty);
-        return b.build();
+        java.util.List<String> unknown = UnknownProperties.check(environment);
+        if (!unknown.isEmpty()) {
+            throw new KafkaUtilityPropertiesException(unknown);
+        }
+        return PropertyConnection.build(properties);
     }
 
     @Bean(destroyMethod = "close")
