@@ -348,6 +348,9 @@ class ScaleOutIT {
                 }
             }, true));
             gone.ask(orphan, QUESTION);
+            // it leaves once its question is being answered (a page that left before the server read its question
+            // would have asked nothing: under load, a reset can overtake the frame)
+            await().atMost(Duration.ofSeconds(30)).until(() -> gone.lastSeq >= 0);
             gone.disconnect();
             await().atMost(Duration.ofSeconds(60)).until(() -> back.answer != null);
             await().atMost(Duration.ofSeconds(90)).until(() -> orphans(chat) == 1);

@@ -60,6 +60,14 @@ public interface KafkaClientPool extends AutoCloseable {
     /** Number of shared Kafka producers currently open. */
     int sharedProducerCount();
 
+    /**
+     * The health of the pool's shared producers, the ones every typed client and {@link MessageProducer} of it sends
+     * through: DOWN while a circuit breaker is open (the brokers refused or timed out sends), DEGRADED while one is
+     * half-open or after a send failed in the last minute, UP otherwise (also with no producer yet). Details: each
+     * producer's breaker and state. Cheap; thread-safe.
+     */
+    io.kafkautility.health.Health health();
+
     /** Closes every shared Kafka producer and the scheduler. Idempotent; bounded in time. */
     @Override
     void close();

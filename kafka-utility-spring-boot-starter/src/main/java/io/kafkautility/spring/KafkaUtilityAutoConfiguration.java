@@ -86,6 +86,12 @@ public class KafkaUtilityAutoConfiguration {
     @ConditionalOnClass(name = "org.springframework.boot.actuate.health.HealthIndicator")
     static class Health {
 
+        @Bean(destroyMethod = "close")
+        @ConditionalOnMissingBean
+        io.kafkautility.spring.internal.BrokerProbe kafkaUtilityBrokers(KafkaConnectionOptions connection) {
+            return new io.kafkautility.spring.internal.BrokerProbe(connection);
+        }
+
         @Bean
         @ConditionalOnMissingBean(name = "kafkaUtilityHealthIndicator")
         KafkaUtilityHealthIndicator kafkaUtilityHealthIndicator(
@@ -103,6 +109,12 @@ public class KafkaUtilityAutoConfiguration {
     @org.springframework.boot.autoconfigure.condition.ConditionalOnMissingClass(
             "org.springframework.boot.actuate.health.HealthIndicator")
     static class Boot4Health {
+
+        @Bean(destroyMethod = "close")
+        @ConditionalOnMissingBean
+        io.kafkautility.spring.internal.BrokerProbe kafkaUtilityBrokers(KafkaConnectionOptions connection) {
+            return new io.kafkautility.spring.internal.BrokerProbe(connection);
+        }
 
         @Bean
         @ConditionalOnMissingBean(name = "kafkaUtilityHealthIndicator")

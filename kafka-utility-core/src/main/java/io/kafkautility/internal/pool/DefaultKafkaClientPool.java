@@ -141,6 +141,29 @@ public final class DefaultKafkaClientPool implements KafkaClientPool {
     }
 
     @Override
+    public io.kafkautility.health.Health health() {
+        List<SharedProducer> producers;
+        synchronized (this) {
+            producers = new ArrayList<>(shared.values());
+        }
+        io.kafkautility.health.HealthStatus status = closed ? io.kafkautility.health.HealthStatus.DOWN
+                : io.kafkautility.health.HealthStatus.UP;
+        List<String> reasons = new ArrayList<>();
+        if (closed) {
+            reasons.add("closed");
+        }
+        Map<String, Object> details = new java.util.LinkedHashMap<>();
+        details.put("sharedProducers", producers.size());
+        for (SharedProducer sp : producers) {
+            io.kafkautility.health.Health h = sp.health(sp.name(), java.time.Duration.ofSeconds(60));
+            status = status.worst(h.status());
+            reasons.addAll(h.reasons());
+            details.put(sp.name(), h.details().get("breakerState"));
+        }
+        return io.kafkautility.health.Health.of("pool " + name, status, reasons, details);
+    }
+
+    @Override
     public synchronized int sharedProducerCount() {
         return shared.size();
     }

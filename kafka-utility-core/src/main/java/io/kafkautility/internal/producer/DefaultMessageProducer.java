@@ -152,35 +152,14 @@ public final class DefaultMessageProducer implements MessageProducer {
 
     @Override
     public io.kafkautility.health.Health health() {
-        CircuitState state = shared.state();
-        java.util.List<String> reasons = new java.util.ArrayList<>();
-        java.util.Map<String, Object> details = new java.util.LinkedHashMap<>();
-        details.put("breaker", breakerName());
-        details.put("breakerState", state.name());
-        io.kafkautility.health.HealthStatus status = io.kafkautility.health.HealthStatus.UP;
-        SharedProducer.LastFailure failure = shared.lastFailure();
-        if (failure != null) {
-            long agoMillis = java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - failure.atNanos());
-            details.put("lastFailureReason", failure.reason());
-            details.put("lastFailureMillisAgo", agoMillis);
-            if (agoMillis < RECENT_FAILURE.toMillis()) {
-                status = io.kafkautility.health.HealthStatus.DEGRADED;
-                reasons.add("a send failed " + agoMillis + " ms ago (" + failure.reason() + ")");
-            }
+        io.kafkautility.health.Health h = shared.health("producer", RECENT_FAILURE);
+        if (!closed.get() || h.status() == io.kafkautility.health.HealthStatus.DOWN && h.reasons().contains("closed")) {
+            return h;
         }
-        if (state == CircuitState.OPEN) {
-            status = io.kafkautility.health.HealthStatus.DOWN;
-            reasons.add("circuit breaker " + breakerName() + " is " + state.name().toLowerCase(java.util.Locale.ROOT)
-                    + ": sends are refused");
-        } else if (state == CircuitState.HALF_OPEN) {
-            status = status.worst(io.kafkautility.health.HealthStatus.DEGRADED);
-            reasons.add("circuit breaker " + breakerName() + " is half-open: trying the broker again");
-        }
-        if (closed.get() || shared.isClosed()) {
-            status = io.kafkautility.health.HealthStatus.DOWN;
-            reasons.add("closed");
-        }
-        return io.kafkautility.health.Health.of("producer", status, reasons, details);
+        java.util.List<String> reasons = new java.util.ArrayList<>(h.reasons());
+        reasons.add("closed");
+        return io.kafkautility.health.Health.of("producer", io.kafkautility.health.HealthStatus.DOWN, reasons,
+                h.details());
     }
 
     @Override

@@ -309,6 +309,42 @@ public final class SharedProducer {
     }
 
     /** The last send that failed for good, or null. */
+    /**
+     * This producer's health as a part named {@code component}: DOWN while its breaker is open or it is closed,
+     * DEGRADED while half-open or after a failure within {@code recent}; details: breaker, state, the last failure.
+     */
+    public io.kafkautility.health.Health health(String component, java.time.Duration recent) {
+        CircuitState state = state();
+        java.util.List<String> reasons = new java.util.ArrayList<>();
+        java.util.Map<String, Object> details = new java.util.LinkedHashMap<>();
+        details.put("breaker", name());
+        details.put("breakerState", state.name());
+        io.kafkautility.health.HealthStatus status = io.kafkautility.health.HealthStatus.UP;
+        LastFailure failure = lastFailure();
+        if (failure != null) {
+            long agoMillis = java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - failure.atNanos());
+            details.put("lastFailureReason", failure.reason());
+            details.put("lastFailureMillisAgo", agoMillis);
+            if (agoMillis < recent.toMillis()) {
+                status = io.kafkautility.health.HealthStatus.DEGRADED;
+                reasons.add("a send failed " + agoMillis + " ms ago (" + failure.reason() + ")");
+            }
+        }
+        if (state == CircuitState.OPEN) {
+            status = io.kafkautility.health.HealthStatus.DOWN;
+            reasons.add("circuit breaker " + name() + " is " + state.name().toLowerCase(java.util.Locale.ROOT)
+                    + ": sends are refused");
+        } else if (state == CircuitState.HALF_OPEN) {
+            status = status.worst(io.kafkautility.health.HealthStatus.DEGRADED);
+            reasons.add("circuit breaker " + name() + " is half-open: trying the broker again");
+        }
+        if (isClosed()) {
+            status = io.kafkautility.health.HealthStatus.DOWN;
+            reasons.add("closed");
+        }
+        return io.kafkautility.health.Health.of(component, status, reasons, details);
+    }
+
     LastFailure lastFailure() {
         return lastFailure;
     }

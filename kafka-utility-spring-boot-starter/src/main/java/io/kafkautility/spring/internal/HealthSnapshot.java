@@ -19,10 +19,14 @@ public final class HealthSnapshot {
 
     /**
      * @param context the application context
-     * @return the health of every {@link MessageProducer} and {@link Lifecycle} bean, combined
+     * @return the health of the brokers (the starter's {@link BrokerProbe}), every {@code KafkaClientPool} (the shared
+     *         producers the typed clients send through), {@link MessageProducer} and {@link Lifecycle} bean, combined
      */
     public static Health check(ApplicationContext context) {
         KafkaHealth.Builder checks = KafkaHealth.builder();
+        context.getBeansOfType(BrokerProbe.class).forEach(checks::check);
+        context.getBeansOfType(io.kafkautility.producer.KafkaClientPool.class)
+                .forEach((name, pool) -> checks.check(name, pool::health));
         context.getBeansOfType(MessageProducer.class).forEach(checks::producer);
         context.getBeansOfType(Lifecycle.class).forEach((name, part) -> checks.check(name, part::health));
         return checks.build().check();
