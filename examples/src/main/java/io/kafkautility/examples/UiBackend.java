@@ -63,6 +63,7 @@ public final class UiBackend implements AutoCloseable {
     private final Server server;
     private final ServerConnector connector;
     private io.kafkautility.health.KafkaHealth health;
+    private final io.micrometer.core.instrument.binder.jvm.JvmGcMetrics gcMetrics;
 
     /**
      * Starts the backend on {@code port} (0 for any free one) on 127.0.0.1.
@@ -90,6 +91,22 @@ public final class UiBackend implements AutoCloseable {
         this.queries = QueryServiceKafkaClient.builder().connection(connection).pool(pool).source("ui-backend")
                 .build();
         this.prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        // latency histograms for the dashboard's p50 / p99 panels (the library leaves that choice to the registry)
+        prometheus.config().meterFilter(new io.micrometer.core.instrument.config.MeterFilter() {
+            @Override
+            public io.micrometer.core.instrument.distribution.DistributionStatisticConfig configure(
+                    io.micrometer.core.instrument.Meter.Id id,
+                    io.micrometer.core.instrument.distribution.DistributionStatisticConfig config) {
+                return id.getName().startsWith("kafka.utility.") && id.getName().endsWith("latency")
+                        ? io.micrometer.core.instrument.distribution.DistributionStatisticConfig.builder()
+                        .percentilesHistogram(true).build().merge(config) : config;
+            }
+        });
+        new io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics().bindTo(prometheus);
+        this.gcMetrics = new io.micrometer.core.instrument.binder.jvm.JvmGcMetrics();
+        gcMetrics.bindTo(prometheus);
+        new io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics().bindTo(prometheus);
+        new io.micrometer.core.instrument.binder.system.ProcessorMetrics().bindTo(prometheus);
         pool.metrics().bindTo(prometheus);
         SessionManagerOptions.Builder sessionOptions = SessionManagerOptions.builder()
                 .questionTimeout(Duration.ofSeconds(30)).meterRegistry(prometheus);
@@ -106,7 +123,7 @@ public final class UiBackend implements AutoCloseable {
         responses.start();
         this.server = new Server();
         this.connector = new ServerConnector(server);
-        connector.setHost("127.0.0.1");
+        connector.setHost(System.getenv().getOrDefault("UI_HOST", "127.0.0.1")); // 0.0.0.0 in a container
         connector.setPort(port);
         server.addConnector(connector);
         ServletContextHandler context = new ServletContextHandler();
@@ -270,6 +287,7 @@ public final class UiBackend implements AutoCloseable {
             responses.close();
             sessions.close();
             queries.close();
+            gcMetrics.close();
         }
     }
 

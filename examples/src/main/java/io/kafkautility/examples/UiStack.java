@@ -63,6 +63,11 @@ public final class UiStack implements AutoCloseable {
         return llmHandler;
     }
 
+    /** The pool the LLM service and the backend share (its meters are in the backend's registry). */
+    public KafkaClientPool pool() {
+        return pool;
+    }
+
     public LlmServiceKafkaClient llm() {
         return llm;
     }

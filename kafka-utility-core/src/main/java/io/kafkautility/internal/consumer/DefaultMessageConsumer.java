@@ -73,6 +73,8 @@ public final class DefaultMessageConsumer implements MessageConsumer, RecordSink
     private final MessageValidator validator;
     private final MessageProducer deadLetters;
     private final ConsumerMeters recordMeters;
+    private final java.util.concurrent.atomic.AtomicReference<io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics>
+            clientMetrics = new java.util.concurrent.atomic.AtomicReference<>();
     /** Finished (source, id) pairs to skip redeliveries; null when not deduplicating. */
     private final ProcessedIds processed;
     private final boolean ownsProcessed;
@@ -133,7 +135,8 @@ public final class DefaultMessageConsumer implements MessageConsumer, RecordSink
         Object maxPoll = options.consumerProperties().get(ConsumerConfig.MAX_POLL_RECORDS_CONFIG);
         int batch = maxPoll == null ? ConsumerConfig.DEFAULT_MAX_POLL_RECORDS : Integer.parseInt(maxPoll.toString());
         this.loop = ConsumerLoop.create(ConsumerLoopOptions.subscribe(options.name(),
-                        () -> options.consumerFactory().apply(options.consumerProperties()), subscription)
+                        () -> withClientMetrics(options.consumerFactory().apply(options.consumerProperties())),
+                        subscription)
                 .pollTimeout(options.pollTimeout())
                 // the batch being handled and one behind it: a worker never waits a fetch
                 .maxInFlight(Math.max(2 * batch, 4 * n))
@@ -508,6 +511,29 @@ public final class DefaultMessageConsumer implements MessageConsumer, RecordSink
         close(options.closeTimeout());
     }
 
+    /**
+     * Binds Kafka's own metrics of {@code client} (fetch rate, {@code records-lag-max}, ...) to the pool's registries,
+     * unbinding those of the client it replaces (the loop recreates its client after a failure).
+     */
+    private org.apache.kafka.clients.consumer.Consumer<byte[], byte[]> withClientMetrics(
+            org.apache.kafka.clients.consumer.Consumer<byte[], byte[]> client) {
+        io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics metrics =
+                new io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics(client);
+        metrics.bindTo(pool.metrics().registry());
+        unbind(clientMetrics.getAndSet(metrics));
+        return client;
+    }
+
+    private static void unbind(io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics metrics) {
+        if (metrics != null) {
+            try {
+                metrics.close();
+            } catch (RuntimeException e) {
+                log.debug("Unbinding a consumer's Kafka metrics failed: {}", e.toString());
+            }
+        }
+    }
+
     @Override
     public void close(Duration timeout) {
         if (timeout == null || timeout.isNegative()) {
@@ -526,6 +552,7 @@ public final class DefaultMessageConsumer implements MessageConsumer, RecordSink
                 worker.shutdownNow();
             }
             deadLetters.close();
+            unbind(clientMetrics.getAndSet(null));
             if (ownsProcessed) {
                 processed.close();
             }

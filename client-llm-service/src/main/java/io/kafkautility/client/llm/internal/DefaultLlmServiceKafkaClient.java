@@ -147,6 +147,7 @@ public final class DefaultLlmServiceKafkaClient implements LlmServiceKafkaClient
                         .connection(connection)
                         .name(publisher.source())
                         .tracing(publisher.pool().tracing())
+                        .metrics(publisher.pool().metrics()) // in every registry the application bound the pool to
                         .build(),
                 (request, sink, context) -> dispatch(handler, request, sink, context));
         LlmServer server = new LlmServer() {

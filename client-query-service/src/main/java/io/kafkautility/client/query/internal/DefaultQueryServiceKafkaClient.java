@@ -113,6 +113,7 @@ public final class DefaultQueryServiceKafkaClient implements QueryServiceKafkaCl
                     .defaultTimeout(answerTimeout)
                     .clientName(publisher.source())
                     .tracing(publisher.pool().tracing())
+                    .metrics(publisher.pool().metrics()) // in every registry the application bound the pool to
                     .build());
         }
         return requestReply;
