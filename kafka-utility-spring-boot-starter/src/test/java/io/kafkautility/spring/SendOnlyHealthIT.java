@@ -50,7 +50,7 @@ class SendOnlyHealthIT {
             await().atMost(Duration.ofSeconds(30)).until(() -> health.health().getStatus().equals(Status.UP));
             @SuppressWarnings("unchecked")
             Map<String, Object> components = (Map<String, Object>) health.health().getDetails().get("components");
-            assertThat(components).containsKeys("brokers", "pool spring");
+            assertThat(components).containsKeys("brokers", "pool spring", "query-client", "llm-client");
 
             long stopped = System.nanoTime();
             BROKER.process().stop();

@@ -17,6 +17,9 @@ public interface LlmServer extends AutoCloseable {
      */
     int inFlight();
 
+    /** The health of its responder (request consumer positioned, in flight, recent failures). No I/O. */
+    io.kafkautility.health.Health health();
+
     /** Stops serving. Idempotent; bounded in time. */
     @Override
     void close();

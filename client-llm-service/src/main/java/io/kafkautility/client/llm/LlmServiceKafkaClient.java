@@ -56,6 +56,12 @@ public interface LlmServiceKafkaClient extends AutoCloseable {
     @Override
     void close();
 
+    /**
+     * The health of the servers it runs ({@link #serve}): the worst of their responders'; UP while it serves
+     * nothing. No I/O; thread-safe.
+     */
+    io.kafkautility.health.Health health();
+
     /** Builds an {@link LlmServiceKafkaClient}. Not thread-safe. */
     final class Builder {
         private KafkaConnectionOptions connection;

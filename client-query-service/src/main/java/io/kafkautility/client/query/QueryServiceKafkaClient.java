@@ -87,6 +87,12 @@ public interface QueryServiceKafkaClient extends AutoCloseable {
     @Override
     void close();
 
+    /**
+     * The health of its request-reply client (pending requests, reply consumer positioned or reconnecting, recent
+     * failures; see {@code RequestReplyClient.health()}), UP before the first {@code ask}. No I/O; thread-safe.
+     */
+    io.kafkautility.health.Health health();
+
     /** Builds a {@link QueryServiceKafkaClient}. Not thread-safe. */
     final class Builder {
         private KafkaConnectionOptions connection;

@@ -27,6 +27,10 @@ public final class HealthSnapshot {
         context.getBeansOfType(BrokerProbe.class).forEach(checks::check);
         context.getBeansOfType(io.kafkautility.producer.KafkaClientPool.class)
                 .forEach((name, pool) -> checks.check(name, pool::health));
+        context.getBeansOfType(io.kafkautility.client.query.QueryServiceKafkaClient.class)
+                .forEach((name, client) -> checks.check(name, client::health));
+        context.getBeansOfType(io.kafkautility.client.llm.LlmServiceKafkaClient.class)
+                .forEach((name, client) -> checks.check(name, client::health));
         context.getBeansOfType(MessageProducer.class).forEach(checks::producer);
         context.getBeansOfType(Lifecycle.class).forEach((name, part) -> checks.check(name, part::health));
         return checks.build().check();

@@ -162,6 +162,11 @@ public final class DefaultLlmServiceKafkaClient implements LlmServiceKafkaClient
             }
 
             @Override
+            public io.kafkautility.health.Health health() {
+                return responder.health();
+            }
+
+            @Override
             public void close() {
                 servers.remove(this);
                 responder.close();
@@ -169,6 +174,20 @@ public final class DefaultLlmServiceKafkaClient implements LlmServiceKafkaClient
         };
         servers.add(server);
         return server;
+    }
+
+    @Override
+    public io.kafkautility.health.Health health() {
+        io.kafkautility.health.HealthStatus status = io.kafkautility.health.HealthStatus.UP;
+        java.util.List<String> reasons = new java.util.ArrayList<>();
+        int n = 0;
+        for (LlmServer server : List.copyOf(servers)) {
+            io.kafkautility.health.Health h = server.health();
+            status = status.worst(h.status());
+            reasons.addAll(h.reasons());
+            n++;
+        }
+        return io.kafkautility.health.Health.of("llm-client", status, reasons, java.util.Map.of("servers", n));
     }
 
     private void dispatch(LlmRequestHandler handler, Envelope requestEnvelope, ReplySink<Envelope> sink,

@@ -120,6 +120,24 @@ public final class DefaultQueryServiceKafkaClient implements QueryServiceKafkaCl
     }
 
     @Override
+    public io.kafkautility.health.Health health() {
+        RequestReplyClient<Envelope, Envelope> rr;
+        synchronized (this) {
+            if (closed) {
+                return io.kafkautility.health.Health.of("query-client", io.kafkautility.health.HealthStatus.DOWN,
+                        java.util.List.of("closed"), java.util.Map.of());
+            }
+            rr = requestReply;
+        }
+        if (rr == null) {
+            return io.kafkautility.health.Health.of("query-client", io.kafkautility.health.HealthStatus.UP,
+                    java.util.List.of(), java.util.Map.of("requestReply", "not started (no question asked yet)"));
+        }
+        io.kafkautility.health.Health h = rr.health();
+        return io.kafkautility.health.Health.of("query-client", h.status(), h.reasons(), h.details());
+    }
+
+    @Override
     public void close() {
         RequestReplyClient<Envelope, Envelope> rr;
         synchronized (this) {
