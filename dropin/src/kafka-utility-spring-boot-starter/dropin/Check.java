@@ -39,7 +39,44 @@ public class Check {
             context.getBean(LlmServiceKafkaClient.class);
             checkBoot4Health(context);
         }
+        checkFailureReport();
         System.out.println("DROPIN kafka-utility-spring-boot-starter OK");
+    }
+
+    /**
+     * A bad setting stops the application with Boot's failure report in the user's terms: the starter's analyzer is
+     * registered for Boot, and its description names the kafka-utility.* property, not an environment variable.
+     */
+    private static void checkFailureReport() {
+        try {
+            boolean registered = false;
+            for (java.net.URL url : java.util.Collections.list(Check.class.getClassLoader()
+                    .getResources("META-INF/spring.factories"))) {
+                try (java.io.InputStream in = url.openStream()) {
+                    registered |= new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+                            .contains("io.kafkautility.spring.KafkaUtilityFailureAnalyzer");
+                }
+            }
+            if (!registered) {
+                throw new AssertionError("KafkaUtilityFailureAnalyzer is not in META-INF/spring.factories");
+            }
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
+        }
+        SpringApplication app = new SpringApplication(Check.class);
+        app.setWebApplicationType(WebApplicationType.NONE);
+        try (ConfigurableApplicationContext context = app.run("--kafka-utility.bootstrap-servers=127.0.0.1:9",
+                "--kafka-utility.security-protocol=PLAINTXT", "--spring.main.banner-mode=off")) {
+            throw new AssertionError("started with security-protocol PLAINTXT");
+        } catch (RuntimeException failed) {
+            org.springframework.boot.diagnostics.FailureAnalysis analysis =
+                    new io.kafkautility.spring.KafkaUtilityFailureAnalyzer().analyze(failed);
+            if (analysis == null || !analysis.getDescription().contains("kafka-utility.security-protocol")
+                    || analysis.getDescription().contains("KAFKA_SECURITY_PROTOCOL")) {
+                throw new AssertionError("failure report " + (analysis == null ? failed : analysis.getDescription()));
+            }
+            System.out.println("DROPIN failure report: " + analysis.getDescription().replace('\n', ' '));
+        }
     }
 
     /** On Spring Boot 4 with its health API: the starter's indicator is registered and reports the clients' health. */
@@ -58,7 +95,10 @@ public class Check {
             Object health = indicatorType.getMethod("health").invoke(indicator);
             Object status = health.getClass().getMethod("getStatus").invoke(health);
             Object details = health.getClass().getMethod("getDetails").invoke(health);
-            if (!"UP".equals(status.toString()) || !details.toString().contains("breakerState=CLOSED")) {
+            // no broker listens on 127.0.0.1:9: the broker probe says so (DEGRADED before its first probe, DOWN
+            // after), and the application's producer is a part with its breaker
+            if ("UP".equals(status.toString()) || !details.toString().contains("breakerState=CLOSED")
+                    || !details.toString().contains("brokers")) {
                 throw new AssertionError("health " + status + " " + details);
             }
             System.out.println("DROPIN Boot 4 health: " + status + " " + details);
