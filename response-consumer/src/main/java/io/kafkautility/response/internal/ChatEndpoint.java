@@ -165,7 +165,7 @@ public final class ChatEndpoint extends Endpoint {
         if (sessions instanceof DefaultWebSocketSessionManager d) {
             d.countRefusedFrame("hello_expected");
         }
-        log.info("Connection closed: its first frame was not hello");
+        log.debug("Connection closed: its first frame was not hello (counted: frames.refused{reason=hello_expected})");
     }
 
     private static JsonNode parse(String text) {

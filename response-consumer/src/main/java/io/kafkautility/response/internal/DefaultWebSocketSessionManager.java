@@ -265,6 +265,19 @@ public final class DefaultWebSocketSessionManager implements WebSocketSessionMan
                 .tag(MetricNames.TAG_REASON, r).description("Handshakes and session tokens refused").register(meters));
     }
 
+    /**
+     * Logs a refusal at INFO the first time and every hundredth (with the count), else at DEBUG: a hostile page must not
+     * be able to flood the log, and an error id a page was given is still in the log at DEBUG.
+     */
+    private static void logRefusal(Counter counter, String line) {
+        long n = (long) counter.count();
+        if (n == 1 || n % 100 == 0) {
+            log.info("{} ({} so far)", line, n);
+        } else {
+            log.debug(line);
+        }
+    }
+
     /** Counts a frame of a page refused for {@code reason} (bad_frame, hello_expected, rate_limited). */
     public void countRefusedFrame(String reason) {
         framesRefusedCounter(reason).increment();
@@ -306,8 +319,9 @@ public final class DefaultWebSocketSessionManager implements WebSocketSessionMan
     public HandshakeCheck checkHandshake(io.kafkautility.response.Handshake handshake) {
         String origin = handshake.origin();
         if (origin != null && !Origins.allowed(origin, handshake.host(), options.allowedOrigins())) {
-            refusedCounter("origin").increment();
-            log.info("WebSocket handshake refused: origin not allowed");
+            Counter c = refusedCounter("origin");
+            c.increment();
+            logRefusal(c, "WebSocket handshake refused: origin not allowed");
             return HandshakeCheck.refused(403, "origin");
         }
         io.kafkautility.response.Authenticator.Authentication who;
@@ -318,8 +332,9 @@ public final class DefaultWebSocketSessionManager implements WebSocketSessionMan
             who = io.kafkautility.response.Authenticator.Authentication.refused("authenticator failed");
         }
         if (who == null || !who.admitted()) {
-            refusedCounter("unauthenticated").increment();
-            log.info("WebSocket handshake refused: {}", who == null ? "no authentication" : who.reason());
+            Counter c = refusedCounter("unauthenticated");
+            c.increment();
+            logRefusal(c, "WebSocket handshake refused: " + (who == null ? "no authentication" : who.reason()));
             return HandshakeCheck.refused(401, "unauthenticated");
         }
         return HandshakeCheck.admitted(who.principal());
@@ -360,9 +375,10 @@ public final class DefaultWebSocketSessionManager implements WebSocketSessionMan
                 tell(l -> l.opened(v.sessionId()));
                 return new SessionGrant(SessionGrant.Outcome.RESUMED, v.sessionId(), token, who, bound);
             }
-            refusedCounter(v.outcome().tag()).increment();
+            Counter c = refusedCounter(v.outcome().tag());
+            c.increment();
             if (v.outcome() == io.kafkautility.response.SessionTokens.Outcome.OTHER_PRINCIPAL) {
-                log.info("A session token of another principal was presented; connection refused");
+                logRefusal(c, "A session token of another principal was presented; connection refused");
                 return new SessionGrant(SessionGrant.Outcome.REFUSED, null, null, who, null);
             }
             log.debug("A session token was refused ({}); the page gets a new session", v.outcome().tag());
@@ -410,10 +426,11 @@ public final class DefaultWebSocketSessionManager implements WebSocketSessionMan
 
     @Override
     public void refuseFrame(SessionGrant grant, String why) {
-        countRefusedFrame("bad_frame");
+        Counter c = framesRefusedCounter("bad_frame");
+        c.increment();
         Session s = grant.sessionId() == null ? null : sessions.get(grant.sessionId());
         String errorId = Ids.errorId();
-        log.info("Frame refused on session {} (error id {}): {}", grant.tag(), errorId, why);
+        logRefusal(c, "Frame refused on session " + grant.tag() + " (error id " + errorId + "): " + why);
         if (s != null && s.connection == grant.connection()) {
             enqueue(s, refusal("BAD_FRAME", "This frame is not understood; see the chat protocol", errorId),
                     o -> { });
