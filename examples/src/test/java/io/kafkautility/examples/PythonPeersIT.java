@@ -30,7 +30,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
@@ -78,30 +77,8 @@ class PythonPeersIT {
             assertThat(answer.sources()).extracting(s -> s.documentId()).containsExactly("doc-python");
 
             List<AnswerChunk> chunks = new CopyOnWriteArrayList<>();
-            java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
-            queries.askStreaming(LlmQuestion.of("q-py-stream", null, "How are offsets committed?", CONTEXT))
-                    .subscribe(new Flow.Subscriber<>() {
-                        @Override
-                        public void onSubscribe(Flow.Subscription s) {
-                            s.request(Long.MAX_VALUE);
-                        }
-
-                        @Override
-                        public void onNext(AnswerChunk item) {
-                            chunks.add(item);
-                        }
-
-                        @Override
-                        public void onError(Throwable t) {
-                            done.completeExceptionally(t);
-                        }
-
-                        @Override
-                        public void onComplete() {
-                            done.complete(null);
-                        }
-                    });
-            done.get(60, TimeUnit.SECONDS);
+            TypedClientsIT.collect(queries.askStreaming(LlmQuestion.of("q-py-stream", null,
+                    "How are offsets committed?", CONTEXT)), chunks::add).get(60, TimeUnit.SECONDS);
             assertThat(chunks).extracting(AnswerChunk::sequence).as("every chunk, in order")
                     .containsExactly(0L, 1L, 2L, 3L, 4L, 5L, 6L);
             assertThat(chunks.get(chunks.size() - 1).last()).as("the final marker ends the stream").isTrue();

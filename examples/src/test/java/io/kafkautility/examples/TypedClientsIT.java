@@ -215,7 +215,8 @@ class TypedClientsIT {
         return out;
     }
 
-    private static <T> CompletableFuture<Void> collect(Flow.Publisher<T> publisher, java.util.function.Consumer<T> f) {
+    /** Subscribes to {@code publisher}, hands every item to {@code f}; completes when the stream ends. */
+    static <T> CompletableFuture<Void> collect(Flow.Publisher<T> publisher, java.util.function.Consumer<T> f) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         publisher.subscribe(new Flow.Subscriber<T>() {
             @Override
