@@ -33,6 +33,9 @@ class UiBackendIT {
                     URI.create("http://127.0.0.1:" + ui.port() + "/")).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(page.statusCode()).isEqualTo(200);
             assertThat(page.body()).contains("<form id=\"ask\"", "/chat");
+            assertThat(page.headers().firstValue("Content-Security-Policy").orElse(""))
+                    .contains("frame-ancestors 'none'", "connect-src 'self'", "default-src 'none'");
+            assertThat(page.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
 
             Frames frames = new Frames();
             WebSocket socket = http.newWebSocketBuilder()
