@@ -20,7 +20,7 @@ public final class JsonLimits {
     public static final int DEFAULT_MAX_STRING_LENGTH = 1024 * 1024;
     /** Default maximum length of one number, in characters: 100. */
     public static final int DEFAULT_MAX_NUMBER_LENGTH = 100;
-    /** Default maximum length of one property name, in characters: 256. */
+    /** Default maximum length of one property name, in UTF-8 bytes (what the parser counts): 256. */
     public static final int DEFAULT_MAX_NAME_LENGTH = 256;
     /** Default maximum number of JSON tokens in one message: 1,000,000. */
     public static final long DEFAULT_MAX_TOKEN_COUNT = 1_000_000L;
@@ -71,7 +71,7 @@ public final class JsonLimits {
         return maxNumberLength;
     }
 
-    /** @return the maximum length of a property name in characters */
+    /** @return the maximum length of a property name in UTF-8 bytes (the reader counts bytes; so does the sender) */
     public int maxNameLength() {
         return maxNameLength;
     }
@@ -143,7 +143,7 @@ public final class JsonLimits {
         }
 
         /**
-         * @param length maximum property name length in characters, {@code >= 32}
+         * @param length maximum property name length in UTF-8 bytes, {@code >= 32}
          * @return this builder
          */
         public Builder maxNameLength(int length) {

@@ -1,7 +1,7 @@
 package io.kafkautility.validation;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.kafkautility.internal.validation.NetworkntMessageValidator;
+import io.kafkautility.internal.validation.DefaultMessageValidator;
 import io.kafkautility.message.Envelope;
 import io.kafkautility.message.EnvelopeCodec;
 import io.kafkautility.message.JsonLimits;
@@ -58,7 +58,7 @@ public interface MessageValidator {
      * @throws IllegalStateException if a schema is missing, malformed or has a non-classpath {@code $ref}
      */
     static MessageValidator create(MessageCatalog catalog, JsonLimits limits) {
-        return new NetworkntMessageValidator(Objects.requireNonNull(catalog, "catalog"),
+        return new DefaultMessageValidator(Objects.requireNonNull(catalog, "catalog"),
                 Objects.requireNonNull(limits, "limits"), MessageValidator.class.getClassLoader());
     }
 

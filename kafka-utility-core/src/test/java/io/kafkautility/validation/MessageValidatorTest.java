@@ -3,7 +3,7 @@ package io.kafkautility.validation;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kafkautility.KafkaUtilityException;
 import io.kafkautility.MessageHeaders;
-import io.kafkautility.internal.validation.NetworkntMessageValidator;
+import io.kafkautility.internal.validation.DefaultMessageValidator;
 import io.kafkautility.message.Envelope;
 import io.kafkautility.message.JsonLimits;
 import io.kafkautility.message.MessageCatalog;
@@ -190,11 +190,26 @@ class MessageValidatorTest {
         assertThat(custom.catalog().find("rag.document.processed")).isPresent();
     }
 
+    @Test
+    void everyStandardSchemaIsCompiledAndOneOutsideTheSubsetFallsBackToNetworknt(@TempDir Path dir) throws Exception {
+        assertThat(((DefaultMessageValidator) validator).fallbackTypes()).isEmpty();
+        MessageType type = MessageType.of("acme.tagged", 1);
+        writeSchema(dir, type, "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"$id\":\"" + type.schemaId()
+                + "\",\"type\":\"object\",\"patternProperties\":{\"^x-\":{\"type\":\"integer\"}},"
+                + "\"properties\":{\"id\":{\"$ref\":\"common.v1.schema.json#/$defs/id\"}}}");
+        DefaultMessageValidator custom = (DefaultMessageValidator) create(dir, type);
+        assertThat(custom.fallbackTypes()).containsExactly(type);
+        assertThat(custom.validate(type, TestData.json("{\"id\":\"a\",\"x-n\":1}"))).isEmpty();
+        assertThat(custom.validate(type, TestData.json("{\"id\":\"a\\n\",\"x-n\":\"one\"}")))
+                .extracting(e -> e.pointer() + " " + e.keyword())
+                .containsExactly("/id pattern", "/x-n type"); // ECMA-262 patterns on the fallback path too
+    }
+
     private static MessageValidator create(Path dir, MessageType type) throws Exception {
         MessageCatalog catalog = MessageCatalog.standard().toBuilder()
                 .add(MessageDefinition.of(type.name(), "test", "id", "test", "", List.of(type))).build();
         URLClassLoader loader = new URLClassLoader(new URL[] {dir.toUri().toURL()}, MessageValidatorTest.class.getClassLoader());
-        return new NetworkntMessageValidator(catalog, JsonLimits.defaults(), loader);
+        return new DefaultMessageValidator(catalog, JsonLimits.defaults(), loader);
     }
 
     private static void writeSchema(Path dir, MessageType type, String json) throws Exception {

@@ -31,8 +31,8 @@ final class JsonBounds {
             }
             if (n.isObject()) {
                 for (Map.Entry<String, JsonNode> e : n.properties()) {
-                    if (e.getKey().length() > limits.maxNameLength()) {
-                        return "a property name is longer than the limit of " + limits.maxNameLength();
+                    if (utf8Length(e.getKey(), limits.maxNameLength()) > limits.maxNameLength()) {
+                        return "a property name is longer than the limit of " + limits.maxNameLength() + " UTF-8 bytes";
                     }
                     String violation = check(e.getValue(), depth + 1, limits);
                     if (violation != null) {
@@ -55,6 +55,32 @@ final class JsonBounds {
             return "a number is longer than the limit of " + limits.maxNumberLength() + " characters";
         }
         return null;
+    }
+
+    /**
+     * The UTF-8 length of a name, as the reader's parser counts it (Jackson's byte parser checks a name's length in
+     * bytes), computed only when the name could exceed {@code max}.
+     */
+    static int utf8Length(String s, int max) {
+        int units = s.length();
+        if (units * 3L <= max) {
+            return units; // at most 3 bytes per UTF-16 unit: certainly within the limit
+        }
+        int bytes = 0;
+        for (int i = 0; i < units; i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                bytes++;
+            } else if (c < 0x800) {
+                bytes += 2;
+            } else if (Character.isHighSurrogate(c) && i + 1 < units && Character.isLowSurrogate(s.charAt(i + 1))) {
+                bytes += 4;
+                i++;
+            } else {
+                bytes += 3;
+            }
+        }
+        return bytes;
     }
 
     /** Whether the number prints longer than {@code max}; an int or long (at most 20 characters) is not printed. */

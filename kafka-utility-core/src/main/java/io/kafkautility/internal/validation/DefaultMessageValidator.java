@@ -14,6 +14,10 @@ import com.networknt.schema.resource.AllowSchemaLoader;
 import com.networknt.schema.resource.InputStreamSource;
 import com.networknt.schema.resource.SchemaLoader;
 import io.kafkautility.internal.message.JacksonEnvelopeCodec;
+import io.kafkautility.internal.validation.schema.CompiledSchema;
+import io.kafkautility.internal.validation.schema.Ecma262;
+import io.kafkautility.internal.validation.schema.SchemaCompiler;
+import io.kafkautility.internal.validation.schema.UnsupportedSchemaException;
 import io.kafkautility.message.Envelope;
 import io.kafkautility.message.EnvelopeCodec;
 import io.kafkautility.message.JsonLimits;
@@ -41,10 +45,15 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-/** networknt json-schema-validator behind {@link MessageValidator}: every schema compiled once at construction. */
-public final class NetworkntMessageValidator implements MessageValidator {
+/**
+ * {@link MessageValidator} on schemas compiled once at construction: by {@link SchemaCompiler} (the library's own
+ * compiler, for the keyword subset its schemas use), and by networknt json-schema-validator for any schema outside
+ * that subset (fail closed, with an INFO line at start-up naming the schema and what the compiler refused). Both read
+ * {@code pattern} as ECMA-262 ({@link Ecma262}).
+ */
+public final class DefaultMessageValidator implements MessageValidator {
 
-    private static final Logger log = LoggerFactory.getLogger(NetworkntMessageValidator.class);
+    private static final Logger log = LoggerFactory.getLogger(DefaultMessageValidator.class);
 
     private static final String CLASSPATH = "classpath:";
     private static final Set<String> UNKNOWN_PROPERTY_KEYWORDS = Set.of("additionalProperties", "unevaluatedProperties");
@@ -52,22 +61,37 @@ public final class NetworkntMessageValidator implements MessageValidator {
     private final MessageCatalog catalog;
     private final JsonLimits limits;
     private final JacksonEnvelopeCodec codec;
-    private final Map<MessageType, JsonSchema> schemas;
+    private final Map<MessageType, TypeSchema> schemas;
     private final Map<String, MessageType> knownSchemaIds; // dataschema -> type for the versions compiled here
 
-    public NetworkntMessageValidator(MessageCatalog catalog, JsonLimits limits, ClassLoader classLoader) {
+    public DefaultMessageValidator(MessageCatalog catalog, JsonLimits limits, ClassLoader classLoader) {
+        this(catalog, limits, classLoader, true);
+    }
+
+    /**
+     * @param compile false to validate every schema with networknt (the fallback path), as tests of it do
+     */
+    public DefaultMessageValidator(MessageCatalog catalog, JsonLimits limits, ClassLoader classLoader, boolean compile) {
         this.catalog = catalog;
         this.limits = limits;
         this.codec = new JacksonEnvelopeCodec(limits);
         JsonSchemaFactory factory = newFactory(classLoader);
-        SchemaValidatorsConfig config = SchemaValidatorsConfig.builder()
-                .pathType(PathType.JSON_POINTER)
-                .formatAssertionsEnabled(true)
-                .locale(Locale.ENGLISH)
-                .build();
-        Map<MessageType, JsonSchema> compiled = new HashMap<>();
+        SchemaValidatorsConfig config = networkntConfig(new EcmaRegularExpressions());
+        SchemaCompiler compiler = new SchemaCompiler(uri -> load(classLoader, uri));
+        Map<MessageType, TypeSchema> compiled = new HashMap<>();
         for (MessageType type : catalog.allVersions()) {
-            compiled.put(type, compile(factory, config, type));
+            JsonSchema networknt = compile(factory, config, type); // also checks the $id and every $ref resolves
+            TypeSchema schema = null;
+            if (compile) {
+                try {
+                    CompiledSchema c = compiler.compile(java.net.URI.create(type.schemaId()));
+                    schema = new Compiled(c);
+                } catch (UnsupportedSchemaException e) {
+                    log.info("the schema of {} is validated by networknt: the compiled validator does not support {}",
+                            type, e.getMessage());
+                }
+            }
+            compiled.put(type, schema != null ? schema : new Networknt(networknt));
         }
         this.schemas = Map.copyOf(compiled);
         Map<String, MessageType> ids = new java.util.HashMap<>();
@@ -104,6 +128,17 @@ public final class NetworkntMessageValidator implements MessageValidator {
         }
     }
 
+    /** @return the types whose schema networknt validates because the compiler refused it; empty for ours */
+    public Set<MessageType> fallbackTypes() {
+        Set<MessageType> out = new java.util.TreeSet<>(Comparator.comparing(MessageType::toString));
+        schemas.forEach((t, s) -> {
+            if (s instanceof Networknt) {
+                out.add(t);
+            }
+        });
+        return out;
+    }
+
     @Override
     public MessageCatalog catalog() {
         return catalog;
@@ -116,7 +151,7 @@ public final class NetworkntMessageValidator implements MessageValidator {
 
     @Override
     public List<ValidationError> validate(MessageType type, JsonNode data) {
-        JsonSchema schema = schemas.get(type);
+        TypeSchema schema = schemas.get(type);
         if (schema == null) {
             RejectReason reason = catalog.find(type.name()).isPresent() ? RejectReason.UNSUPPORTED_VERSION : RejectReason.UNKNOWN_TYPE;
             throw new MessageValidationException(reason, type + " is not known to this validator", type.toString(), null, List.of());
@@ -125,7 +160,7 @@ public final class NetworkntMessageValidator implements MessageValidator {
         if (tooBig != null) {
             throw new MessageValidationException(RejectReason.LIMITS_EXCEEDED, tooBig, type.toString(), null, List.of());
         }
-        return toErrors(schema.validate(data), false);
+        return schema.errors(data, false);
     }
 
     @Override
@@ -139,9 +174,9 @@ public final class NetworkntMessageValidator implements MessageValidator {
         if (tooBig != null) {
             throw new MessageValidationException(RejectReason.LIMITS_EXCEEDED, tooBig, type.toString(), envelope.id(), List.of());
         }
-        List<ValidationError> errors = toErrors(schemas.get(type).validate(data), false);
-        if (!errors.isEmpty()) {
-            throw violation(envelope, type, errors);
+        TypeSchema schema = schemas.get(type);
+        if (!schema.isValid(data, false)) {
+            throw violation(envelope, type, schema.errors(data, false));
         }
     }
 
@@ -175,8 +210,13 @@ public final class NetworkntMessageValidator implements MessageValidator {
                 // a newer minor may add optional properties this reader does not know: read it tolerantly
                 tolerant = claimed.minor() > against.minor();
             }
-            List<ValidationError> errors = toErrors(schemas.get(against).validate(EnvelopeAccess.data(envelope)), tolerant);
-            if (!errors.isEmpty()) {
+            TypeSchema schema = schemas.get(against);
+            JsonNode data = EnvelopeAccess.data(envelope);
+            if (!schema.isValid(data, tolerant)) {
+                List<ValidationError> errors = schema.errors(data, tolerant);
+                if (errors.isEmpty()) {
+                    throw new IllegalStateException("the schema of " + against + " refused the data without an error");
+                }
                 throw violation(envelope, claimed, errors);
             }
             return DecodeResult.valid(envelope, against);
@@ -237,13 +277,82 @@ public final class NetworkntMessageValidator implements MessageValidator {
             }
             errors.add(ValidationError.of(pointer, m.getType(), message));
         }
-        errors.sort(Comparator.comparing(ValidationError::pointer).thenComparing(ValidationError::keyword)
-                .thenComparing(ValidationError::message));
+        errors.sort(ORDER);
         return List.copyOf(errors);
     }
 
     private static String abbreviate(String s) {
         return s.length() <= 64 ? s : s.substring(0, 64) + "...";
+    }
+
+    /** The networknt configuration of the library: JSON Pointers, formats asserted, English, ECMA-262 patterns. */
+    public static SchemaValidatorsConfig networkntConfig(com.networknt.schema.regex.RegularExpressionFactory regex) {
+        return SchemaValidatorsConfig.builder()
+                .pathType(PathType.JSON_POINTER)
+                .formatAssertionsEnabled(true)
+                .locale(Locale.ENGLISH)
+                .regularExpressionFactory(regex)
+                .build();
+    }
+
+    /** A schema document of ours from the class loader, read exactly; null for any other URI. */
+    private static JsonNode load(ClassLoader classLoader, java.net.URI uri) {
+        String s = uri.toString();
+        if (!s.startsWith(MessageType.SCHEMA_ID_PREFIX)) {
+            return null;
+        }
+        String resource = MessageType.SCHEMA_RESOURCE_FOLDER + s.substring(MessageType.SCHEMA_ID_PREFIX.length());
+        try (InputStream in = classLoader.getResourceAsStream(resource)) {
+            return in == null ? null : SchemaCompiler.exactMapper().readTree(in);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot read the schema " + resource + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** One type's schema, compiled or networknt's. */
+    interface TypeSchema {
+        boolean isValid(JsonNode data, boolean tolerant);
+
+        /** @return every violation, sorted by pointer, keyword and message */
+        List<ValidationError> errors(JsonNode data, boolean tolerant);
+    }
+
+    private static final Comparator<ValidationError> ORDER = Comparator.comparing(ValidationError::pointer)
+            .thenComparing(ValidationError::keyword).thenComparing(ValidationError::message);
+
+    private record Compiled(CompiledSchema schema) implements TypeSchema {
+        @Override
+        public boolean isValid(JsonNode data, boolean tolerant) {
+            return schema.isValid(data, tolerant);
+        }
+
+        @Override
+        public List<ValidationError> errors(JsonNode data, boolean tolerant) {
+            List<ValidationError> errors = new ArrayList<>(schema.errors(data, tolerant));
+            errors.sort(ORDER);
+            return List.copyOf(errors);
+        }
+    }
+
+    private record Networknt(JsonSchema schema) implements TypeSchema {
+        @Override
+        public boolean isValid(JsonNode data, boolean tolerant) {
+            return errors(data, tolerant).isEmpty();
+        }
+
+        @Override
+        public List<ValidationError> errors(JsonNode data, boolean tolerant) {
+            return toErrors(schema.validate(data), tolerant);
+        }
+    }
+
+    /** networknt's {@code pattern} through {@link Ecma262}, so both paths read patterns the same way. */
+    static final class EcmaRegularExpressions implements com.networknt.schema.regex.RegularExpressionFactory {
+        @Override
+        public com.networknt.schema.regex.RegularExpression getRegularExpression(String regex) {
+            java.util.regex.Pattern p = Ecma262.compile(regex);
+            return value -> p.matcher(value).find();
+        }
     }
 
     /** Loads {@code classpath:} IRIs from one class loader. */
