@@ -139,6 +139,11 @@ public final class DefaultMessageValidator implements MessageValidator {
         return out;
     }
 
+    /** @return the schema a type is validated with (tests) */
+    TypeSchema schemaOf(MessageType type) {
+        return schemas.get(type);
+    }
+
     @Override
     public MessageCatalog catalog() {
         return catalog;
