@@ -2,6 +2,8 @@ package io.kafkautility.internal.message;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.util.BufferRecycler;
@@ -116,10 +118,26 @@ public final class JacksonEnvelopeCodec implements EnvelopeCodec {
 
     @Override
     public byte[] encode(Envelope e) {
+        return encode(e, null);
+    }
+
+    /** Writes the data of an envelope into the generator; false stops the encoding. */
+    @FunctionalInterface
+    public interface DataWriter {
+        boolean write(JsonNode data, JsonGenerator g) throws IOException;
+    }
+
+    /**
+     * Encodes the envelope with the data written by {@code writer} (null: as is), e.g. checking while writing.
+     *
+     * @return the record value, or null if the writer refused the data
+     */
+    public byte[] encode(Envelope e, DataWriter writer) {
         Objects.requireNonNull(e, "envelope");
         // streamed straight to bytes: no intermediate tree, no copy of the data
         BufferRecycler recycler = mapper.getFactory()._getBufferRecycler();
         ByteArrayBuilder out = new ByteArrayBuilder(recycler);
+        boolean refused = false;
         try (JsonGenerator g = mapper.createGenerator(out, JsonEncoding.UTF8)) {
             g.writeStartObject();
             g.writeFieldName(F_SPECVERSION);
@@ -150,15 +168,21 @@ public final class JacksonEnvelopeCodec implements EnvelopeCodec {
                 g.writeStringField(x.getKey(), x.getValue());
             }
             g.writeFieldName(F_DATA);
-            mapper.writeTree(g, EnvelopeAccess.data(e));
-            g.writeEndObject();
+            if (writer == null) {
+                mapper.writeTree(g, EnvelopeAccess.data(e));
+            } else if (!writer.write(EnvelopeAccess.data(e), g)) {
+                refused = true; // the output is cut off mid-value and thrown away
+            }
+            if (!refused) {
+                g.writeEndObject();
+            }
         } catch (IOException ex) {
             throw new KafkaUtilityException("cannot encode envelope " + e.id() + " of type " + e.type() + ": "
                     + (ex instanceof JsonProcessingException ? ((JsonProcessingException) ex).getOriginalMessage()
                     : ex.getClass().getSimpleName()), ex);
         }
         try {
-            return out.toByteArray();
+            return refused ? null : out.toByteArray();
         } finally {
             out.release();
             recycler.releaseToPool();
@@ -284,10 +308,18 @@ public final class JacksonEnvelopeCodec implements EnvelopeCodec {
             throw fail(RejectReason.LIMITS_EXCEEDED, "the value is " + value.length + " bytes, more than the limit of "
                     + limits.maxDocumentBytes(), null, null, null);
         }
-        try {
-            JsonNode node = mapper.readTree(value);
-            if (node == null || node.isMissingNode()) {
+        try (JsonParser p = mapper.getFactory().createParser(value)) {
+            JsonToken first = p.nextToken();
+            if (first == null) {
                 throw fail(RejectReason.INVALID_JSON, "the record value holds no JSON", null, null, null);
+            }
+            JsonNode node = TreeReader.read(p, first);
+            JsonToken trailing = p.nextToken();
+            if (trailing != null) {
+                throw fail(RejectReason.INVALID_JSON, "not valid JSON: Trailing token (of type " + trailing
+                        + ") found after the value (at line "
+                        + p.currentLocation().getLineNr() + ", column " + p.currentLocation().getColumnNr() + ")",
+                        null, null, null);
             }
             return node;
         } catch (StreamConstraintsException ex) {

@@ -81,33 +81,49 @@ public final class DefaultMessageProducer implements MessageProducer {
         if (closed.get()) {
             return CompletableFuture.failedFuture(new ProducerClosedException(topic, envelope.id()));
         }
-        try {
-            validator.requireValid(envelope);
-        } catch (MessageValidationException e) {
-            String type = e.reason() == RejectReason.UNKNOWN_TYPE ? UNKNOWN_TYPE : envelope.type();
-            metrics.validationFailure(topic, type, e.reason().name());
-            metrics.failed(topic, type, SendFailureReason.VALIDATION.name(), 0);
-            log.debug("not sending invalid message id={} type={} to '{}': {}", LogText.oneLine(envelope.id()),
-                    LogText.oneLine(type), topic, e.reason());
-            return CompletableFuture.failedFuture(e);
-        }
+        boolean binary = options.contentMode() == io.kafkautility.message.ContentMode.BINARY;
         byte[] value;
         RecordHeaders headers = new RecordHeaders();
         try {
-            if (options.contentMode() == io.kafkautility.message.ContentMode.BINARY) {
+            // structured mode: checked and written in one walk of the data; binary mode: checked, then written
+            if (binary) {
+                validator.requireValid(envelope);
+                value = null;
+            } else {
+                value = validator.encodeValid(envelope);
+            }
+        } catch (MessageValidationException e) {
+            return refused(topic, envelope, e);
+        } catch (RuntimeException e) {
+            return unencodable(topic, envelope, e);
+        }
+        try {
+            if (binary) {
                 value = codec.encodeBinary(envelope, headers);
             } else {
-                value = codec.encode(envelope);
                 codec.writeHeaders(envelope, headers);
             }
         } catch (RuntimeException e) {
-            metrics.failed(topic, envelope.type(), SendFailureReason.SERIALIZATION.name(), 0);
-            return CompletableFuture.failedFuture(new SendException(topic, envelope.id(), SendFailureReason.SERIALIZATION,
-                    DeliveryState.NOT_SENT, 0, "cannot encode the envelope: " + e.getClass().getSimpleName(), e));
+            return unencodable(topic, envelope, e);
         }
         byte[] keyBytes = key == null ? null : key.getBytes(StandardCharsets.UTF_8);
         return traced(new ProducerRecord<>(topic, null, keyBytes, value, headers), envelope.id(), envelope.type(),
                 envelope.correlationId().orElse(null));
+    }
+
+    private CompletableFuture<SendResult> refused(String topic, Envelope envelope, MessageValidationException e) {
+        String type = e.reason() == RejectReason.UNKNOWN_TYPE ? UNKNOWN_TYPE : envelope.type();
+        metrics.validationFailure(topic, type, e.reason().name());
+        metrics.failed(topic, type, SendFailureReason.VALIDATION.name(), 0);
+        log.debug("not sending invalid message id={} type={} to '{}': {}", LogText.oneLine(envelope.id()),
+                LogText.oneLine(type), topic, e.reason());
+        return CompletableFuture.failedFuture(e);
+    }
+
+    private CompletableFuture<SendResult> unencodable(String topic, Envelope envelope, RuntimeException e) {
+        metrics.failed(topic, envelope.type(), SendFailureReason.SERIALIZATION.name(), 0);
+        return CompletableFuture.failedFuture(new SendException(topic, envelope.id(), SendFailureReason.SERIALIZATION,
+                DeliveryState.NOT_SENT, 0, "cannot encode the envelope: " + e.getClass().getSimpleName(), e));
     }
 
     /** Sends with a producer span (child of the caller's context, written into the record) when tracing is on. */

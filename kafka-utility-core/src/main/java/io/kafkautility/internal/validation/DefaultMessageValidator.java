@@ -17,6 +17,7 @@ import io.kafkautility.internal.message.JacksonEnvelopeCodec;
 import io.kafkautility.internal.validation.schema.CompiledSchema;
 import io.kafkautility.internal.validation.schema.Ecma262;
 import io.kafkautility.internal.validation.schema.SchemaCompiler;
+import io.kafkautility.internal.validation.schema.SchemaWalk;
 import io.kafkautility.internal.validation.schema.UnsupportedSchemaException;
 import io.kafkautility.message.Envelope;
 import io.kafkautility.message.EnvelopeCodec;
@@ -56,6 +57,8 @@ public final class DefaultMessageValidator implements MessageValidator {
     private static final Logger log = LoggerFactory.getLogger(DefaultMessageValidator.class);
 
     private static final String CLASSPATH = "classpath:";
+    /** The nesting depth of the data in a structured envelope (the envelope object is one level above it). */
+    private static final int DATA_DEPTH = 2;
     private static final Set<String> UNKNOWN_PROPERTY_KEYWORDS = Set.of("additionalProperties", "unevaluatedProperties");
 
     private final MessageCatalog catalog;
@@ -165,7 +168,7 @@ public final class DefaultMessageValidator implements MessageValidator {
         if (tooBig != null) {
             throw new MessageValidationException(RejectReason.LIMITS_EXCEEDED, tooBig, type.toString(), null, List.of());
         }
-        return schema.errors(data, false);
+        return schema.isValid(data, false) ? List.of() : schema.errors(data, false);
     }
 
     @Override
@@ -187,8 +190,29 @@ public final class DefaultMessageValidator implements MessageValidator {
 
     @Override
     public byte[] encodeValid(Envelope envelope) {
-        requireValid(envelope);
-        byte[] value = codec.encode(envelope);
+        byte[] value = null;
+        TypeSchema schema = null;
+        MessageType type = claimedType(envelope);
+        if (catalog.knows(type)) {
+            schema = schemas.get(type);
+        }
+        if (schema instanceof Compiled compiled) {
+            // one walk of the data: bounds, schema and writing together; a refusal is then reported by requireValid
+            try {
+                value = codec.encode(envelope, (data, g) -> SchemaWalk.write(data, compiled.schema(), g, limits,
+                        DATA_DEPTH));
+                if (value == null) {
+                    requireValid(envelope);
+                    throw new IllegalStateException("the schema walk of " + type + " refused data the report accepts");
+                }
+            } catch (SchemaWalk.NotWalkable e) {
+                value = null; // a binary or POJO node: validate, then let Jackson write it
+            }
+        }
+        if (value == null) {
+            requireValid(envelope);
+            value = codec.encode(envelope);
+        }
         if (value.length > limits.maxDocumentBytes()) {
             throw new MessageValidationException(RejectReason.LIMITS_EXCEEDED, "the encoded message is " + value.length
                     + " bytes, more than the limit of " + limits.maxDocumentBytes(), envelope.type(), envelope.id(), List.of());

@@ -11,7 +11,7 @@ import java.util.Map;
  * before anything below it is visited, so a hostile tree of any depth costs at most that many frames, fewer than the
  * schema validator that runs after it spends on a tree within the limit. Allocates nothing.
  */
-final class JsonBounds {
+public final class JsonBounds {
 
     /** Levels the envelope object adds above the data. */
     private static final int ENVELOPE_LEVELS = 1;
@@ -20,7 +20,7 @@ final class JsonBounds {
     }
 
     /** @return a description of the first exceeded limit, or null */
-    static String firstViolation(JsonNode data, JsonLimits limits) {
+    public static String firstViolation(JsonNode data, JsonLimits limits) {
         return check(data, ENVELOPE_LEVELS + 1, limits);
     }
 
@@ -61,7 +61,7 @@ final class JsonBounds {
      * The UTF-8 length of a name, as the reader's parser counts it (Jackson's byte parser checks a name's length in
      * bytes), computed only when the name could exceed {@code max}.
      */
-    static int utf8Length(String s, int max) {
+    public static int utf8Length(String s, int max) {
         int units = s.length();
         if (units * 3L <= max) {
             return units; // at most 3 bytes per UTF-16 unit: certainly within the limit

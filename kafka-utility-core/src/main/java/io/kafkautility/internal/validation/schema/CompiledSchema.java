@@ -27,8 +27,24 @@ public final class CompiledSchema {
     CompiledSchema() {
     }
 
+    private volatile WalkPlan plan;
+
     void keywords(List<Keyword> list) {
         this.keywords = list.toArray(new Keyword[0]);
+    }
+
+    Keyword[] keywords() {
+        return keywords;
+    }
+
+    /** @return this schema flattened for one walk of a value (built on first use) */
+    WalkPlan plan() {
+        WalkPlan p = plan;
+        if (p == null) {
+            p = WalkPlan.of(this);
+            plan = p;
+        }
+        return p;
     }
 
     /** @return whether the value satisfies the schema */
@@ -475,6 +491,18 @@ public final class CompiledSchema {
             this.additionalFalse = additionalFalse;
         }
 
+        Map<String, CompiledSchema> properties() {
+            return properties;
+        }
+
+        CompiledSchema additional() {
+            return additional;
+        }
+
+        boolean additionalFalse() {
+            return additionalFalse;
+        }
+
         @Override
         boolean test(JsonNode n, boolean tolerant) {
             if (!n.isObject()) {
@@ -566,6 +594,10 @@ public final class CompiledSchema {
         Items(CompiledSchema items) {
             super("items");
             this.items = items;
+        }
+
+        CompiledSchema items() {
+            return items;
         }
 
         @Override
@@ -683,6 +715,10 @@ public final class CompiledSchema {
         Ref(CompiledSchema target) {
             super("$ref");
             this.target = target;
+        }
+
+        CompiledSchema target() {
+            return target;
         }
 
         @Override
