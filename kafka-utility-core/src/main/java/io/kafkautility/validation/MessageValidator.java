@@ -27,6 +27,12 @@ import java.util.Objects;
  * ({@code additionalProperties} / {@code unevaluatedProperties}), so a compatible newer producer is read. An unknown
  * major is {@link RejectReason#UNSUPPORTED_VERSION}.
  *
+ * <p>The specification is the authority: JSON Schema 2020-12, ECMA-262 for {@code pattern}, RFC 3339 for
+ * {@code date-time}, RFC 3986 for {@code uri-reference}, numbers as exact decimals. Each schema is compiled by the
+ * library's own compiler for the keyword subset its schemas use; a schema with any other keyword is validated by
+ * networknt json-schema-validator instead (logged at INFO when the validator is created). On the produce side
+ * {@link #encodeValid(Envelope)} checks the limits and the schema while it writes the data, in one walk.
+ *
  * <p>Every schema of the catalog is loaded from the classpath and compiled once, when the validator is created, and
  * cached; a {@code $ref} that does not resolve to the classpath (e.g. a remote {@code https://} document) makes
  * creation fail; no network fetch is ever made. Thread-safe; create one per application and share it (each instance

@@ -237,6 +237,12 @@ public final class JacksonEnvelopeCodec implements EnvelopeCodec {
 
     @Override
     public Envelope decode(byte[] value, Map<String, String> headers) {
+        return decodeAny(value, headers, null, null);
+    }
+
+    private Envelope decodeAny(byte[] value, Map<String, String> headers,
+                               java.util.function.Function<String, TreeReader.NodeCheck> checks,
+                               TreeReader.Verdict verdict) {
         Map<String, String> h = headers == null ? Map.of() : headers;
         Envelope envelope;
         if (h.containsKey(CE_HEADER_PREFIX + "specversion")) {
@@ -248,7 +254,7 @@ public final class JacksonEnvelopeCodec implements EnvelopeCodec {
                         + "' is not " + MEDIA_TYPE + " (structured mode) and there is no ce_specversion header (binary mode)",
                         null, null, null);
             }
-            JsonNode root = parse(value);
+            JsonNode root = parse(value, checks, verdict);
             if (!root.isObject()) {
                 throw fail(RejectReason.INVALID_ENVELOPE, "the value is a JSON " + root.getNodeType().name().toLowerCase(Locale.ROOT)
                         + ", not a CloudEvents object", null, null, null);
@@ -301,6 +307,20 @@ public final class JacksonEnvelopeCodec implements EnvelopeCodec {
 
     /** Parses untrusted bytes within the limits. */
     public JsonNode parse(byte[] value) {
+        return parse(value, null, null);
+    }
+
+    /**
+     * As {@link #decode(byte[], Map)}, checking a structured envelope's data while it is read when {@code checks} has a
+     * check for its {@code dataschema}; {@code verdict} then says whether it passed.
+     */
+    public Envelope decode(byte[] value, Map<String, String> headers,
+                           java.util.function.Function<String, TreeReader.NodeCheck> checks, TreeReader.Verdict verdict) {
+        return decodeAny(value, headers, checks, verdict);
+    }
+
+    private JsonNode parse(byte[] value, java.util.function.Function<String, TreeReader.NodeCheck> checks,
+                           TreeReader.Verdict verdict) {
         if (value == null || value.length == 0) {
             throw fail(RejectReason.INVALID_JSON, "the record value is " + (value == null ? "null" : "empty"), null, null, null);
         }
@@ -313,7 +333,7 @@ public final class JacksonEnvelopeCodec implements EnvelopeCodec {
             if (first == null) {
                 throw fail(RejectReason.INVALID_JSON, "the record value holds no JSON", null, null, null);
             }
-            JsonNode node = TreeReader.read(p, first);
+            JsonNode node = checks == null ? TreeReader.read(p, first) : TreeReader.readRoot(p, first, checks, verdict);
             JsonToken trailing = p.nextToken();
             if (trailing != null) {
                 throw fail(RejectReason.INVALID_JSON, "not valid JSON: Trailing token (of type " + trailing

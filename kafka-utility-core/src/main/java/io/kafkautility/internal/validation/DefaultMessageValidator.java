@@ -14,6 +14,7 @@ import com.networknt.schema.resource.AllowSchemaLoader;
 import com.networknt.schema.resource.InputStreamSource;
 import com.networknt.schema.resource.SchemaLoader;
 import io.kafkautility.internal.message.JacksonEnvelopeCodec;
+import io.kafkautility.internal.message.TreeReader;
 import io.kafkautility.internal.validation.schema.CompiledSchema;
 import io.kafkautility.internal.validation.schema.Ecma262;
 import io.kafkautility.internal.validation.schema.SchemaCompiler;
@@ -66,6 +67,7 @@ public final class DefaultMessageValidator implements MessageValidator {
     private final JacksonEnvelopeCodec codec;
     private final Map<MessageType, TypeSchema> schemas;
     private final Map<String, MessageType> knownSchemaIds; // dataschema -> type for the versions compiled here
+    private final Map<String, TreeReader.NodeCheck> readChecks; // dataschema -> the check applied while reading
 
     public DefaultMessageValidator(MessageCatalog catalog, JsonLimits limits, ClassLoader classLoader) {
         this(catalog, limits, classLoader, true);
@@ -100,6 +102,13 @@ public final class DefaultMessageValidator implements MessageValidator {
         Map<String, MessageType> ids = new java.util.HashMap<>();
         compiled.keySet().forEach(t -> ids.put(t.schemaId(), t));
         this.knownSchemaIds = Map.copyOf(ids);
+        Map<String, TreeReader.NodeCheck> checks = new HashMap<>();
+        compiled.forEach((t, schema) -> {
+            if (schema instanceof Compiled c) {
+                checks.put(t.schemaId(), c.schema().readCheck());
+            }
+        });
+        this.readChecks = Map.copyOf(checks);
     }
 
     /** A factory that resolves kafka-utility $ids and $refs from the classpath and refuses every other location. */
@@ -223,8 +232,13 @@ public final class DefaultMessageValidator implements MessageValidator {
     @Override
     public DecodeResult decode(byte[] value, Map<String, String> headers) {
         try {
-            Envelope envelope = codec.decode(value, headers);
+            // the data of a known, compiled version is checked while it is read: one pass for a valid record
+            TreeReader.Verdict verdict = new TreeReader.Verdict();
+            Envelope envelope = codec.decode(value, headers, readChecks::get, verdict);
             MessageType claimed = claimedType(envelope);
+            if (verdict.passed() && catalog.knows(claimed)) {
+                return DecodeResult.valid(envelope, claimed);
+            }
             MessageType against;
             boolean tolerant;
             if (catalog.knows(claimed)) {

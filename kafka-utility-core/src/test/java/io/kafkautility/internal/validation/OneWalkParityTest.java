@@ -102,6 +102,35 @@ class OneWalkParityTest {
         return false;
     }
 
+    @Property(tries = 2_000, shrinking = ShrinkingMode.OFF, edgeCases = EdgeCasesMode.NONE, generation = GenerationMode.RANDOMIZED)
+    void checkingWhileReadingJudgesAsTheWalkAfterReading(@ForAll long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        List<MessageType> types = MessageCatalog.standard().allVersions();
+        MessageType type = types.get(random.nextInt(types.size()));
+        BoundaryDocuments documents = new BoundaryDocuments(type);
+        for (int i = 0; i < 20; i++) {
+            String attributes = "\"specversion\":\"1.0\",\"id\":\"id-1\",\"source\":\"/s\",\"type\":\"" + type.name()
+                    + "\",\"datacontenttype\":\"application/json\",\"dataschema\":\"" + type.schemaId() + "\"";
+            String data = documents.next(random);
+            // as the library writes it (dataschema first: checked while read), and data first (checked after)
+            for (String json : List.of("{" + attributes + ",\"data\":" + data + "}", "{\"data\":" + data + "," + attributes + "}")) {
+                byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
+                io.kafkautility.validation.DecodeResult now = VALIDATOR.decode(bytes, java.util.Map.of());
+                Envelope envelope;
+                try {
+                    envelope = READER.decode(bytes);
+                } catch (MessageValidationException e) {
+                    assertThat(now.reason()).hasValue(e.reason());
+                    continue;
+                }
+                JsonNode tree = io.kafkautility.internal.message.EnvelopeAccess.data(envelope);
+                List<io.kafkautility.validation.ValidationError> errors = VALIDATOR.schemaOf(type).errors(tree, false);
+                assertThat(now.isValid()).as(json).isEqualTo(errors.isEmpty());
+                assertThat(now.errors()).isEqualTo(errors);
+            }
+        }
+    }
+
     @Test
     void numbersOfEveryNodeKindAreWrittenAlike() {
         JsonNodeFactory f = JsonNodeFactory.instance;

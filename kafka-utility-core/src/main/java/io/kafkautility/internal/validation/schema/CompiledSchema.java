@@ -37,6 +37,11 @@ public final class CompiledSchema {
         return keywords;
     }
 
+    /** @return the check a reader applies while it builds a value of this schema (not tolerant) */
+    public io.kafkautility.internal.message.TreeReader.NodeCheck readCheck() {
+        return plan();
+    }
+
     /** @return this schema flattened for one walk of a value (built on first use) */
     WalkPlan plan() {
         WalkPlan p = plan;
@@ -45,6 +50,32 @@ public final class CompiledSchema {
             plan = p;
         }
         return p;
+    }
+
+    /**
+     * @return whether a property name (a string) satisfies the schema, without building a node for it when every
+     *         keyword is a string keyword (the common {@code propertyNames} of length and pattern)
+     */
+    boolean isValidName(String name, boolean tolerant) {
+        Keyword[] ks = keywords;
+        for (Keyword k : ks) {
+            if (k instanceof MaxLength m) {
+                if (!m.test(name)) {
+                    return false;
+                }
+            } else if (k instanceof MinLength m) {
+                if (!m.test(name)) {
+                    return false;
+                }
+            } else if (k instanceof PatternKeyword p) {
+                if (!p.test(name)) {
+                    return false;
+                }
+            } else {
+                return isValid(TextNode.valueOf(name), tolerant);
+            }
+        }
+        return true;
     }
 
     /** @return whether the value satisfies the schema */
@@ -216,10 +247,10 @@ public final class CompiledSchema {
 
         @Override
         boolean test(JsonNode n, boolean tolerant) {
-            if (!n.isTextual()) {
-                return true;
-            }
-            String s = n.textValue();
+            return !n.isTextual() || test(n.textValue());
+        }
+
+        boolean test(String s) {
             int units = s.length();
             return units >= min && (units >= 2L * min || JsonValues.codePoints(s) >= min);
         }
@@ -240,10 +271,10 @@ public final class CompiledSchema {
 
         @Override
         boolean test(JsonNode n, boolean tolerant) {
-            if (!n.isTextual()) {
-                return true;
-            }
-            String s = n.textValue();
+            return !n.isTextual() || test(n.textValue());
+        }
+
+        boolean test(String s) {
             return s.length() <= max || JsonValues.codePoints(s) <= max;
         }
 
@@ -265,7 +296,11 @@ public final class CompiledSchema {
 
         @Override
         boolean test(JsonNode n, boolean tolerant) {
-            return !n.isTextual() || pattern.matcher(n.textValue()).find();
+            return !n.isTextual() || test(n.textValue());
+        }
+
+        boolean test(String s) {
+            return pattern.matcher(s).find();
         }
 
         @Override
@@ -569,7 +604,7 @@ public final class CompiledSchema {
                 return true;
             }
             for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
-                if (!names.isValid(TextNode.valueOf(it.next()), tolerant)) {
+                if (!names.isValidName(it.next(), tolerant)) {
                     return false;
                 }
             }

@@ -15,7 +15,7 @@ import java.util.Map;
  * that reaches itself through {@code $ref} alone (a recursive schema) is not flattened: its plan runs the whole schema
  * on the value. Immutable; built once per schema, lazily.
  */
-final class WalkPlan {
+final class WalkPlan implements io.kafkautility.internal.message.TreeReader.NodeCheck {
 
     final CompiledSchema.Keyword[] local;
     private final Map<String, WalkPlan> properties;
@@ -32,8 +32,29 @@ final class WalkPlan {
         this.items = items;
     }
 
+    @Override
+    public boolean allows(String name) {
+        return !additionalFalse || properties.containsKey(name);
+    }
+
+    @Override
+    public WalkPlan items() {
+        return items;
+    }
+
+    @Override
+    public boolean test(JsonNode complete) {
+        for (CompiledSchema.Keyword k : local) {
+            if (!k.test(complete, false)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** @return the plan of a property's value, or null when anything goes */
-    WalkPlan property(String name) {
+    @Override
+    public WalkPlan property(String name) {
         WalkPlan p = properties.get(name);
         return p != null ? p : additional;
     }
